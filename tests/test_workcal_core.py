@@ -170,3 +170,8 @@ def test_bad_values_are_refused(cal: WorkCalendar) -> None:
         cal.add_business_hours(at(2026, 3, 2), -0.5)
     with pytest.raises(ValueError, match="hours must be a finite number"):
         cal.add_business_hours(at(2026, 3, 2), float("nan"))
+
+
+def test_exception_on_returns_the_declared_exception(cal: WorkCalendar) -> None:
+    assert cal.exception_on(date(2026, 3, 6)) == DayException(date(2026, 3, 6), "holiday", name="test holiday")
+    assert cal.exception_on(date(2026, 3, 5)) is None

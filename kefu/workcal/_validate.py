@@ -39,18 +39,23 @@ def check_weekly(weekly: WeeklySchedule) -> dict[int, tuple[Period, ...]]:
     return normal
 
 
-def check_exceptions(exceptions: Iterable[DayException],
-                     weekly: dict[int, tuple[Period, ...]]) -> dict[date, tuple[Period, ...]]:
-    """Map each exception date to its business periods (empty for a holiday), refusing duplicates."""
+def check_exceptions(exceptions: Iterable[DayException], weekly: dict[int, tuple[Period, ...]]
+                     ) -> tuple[dict[date, DayException], dict[date, tuple[Period, ...]]]:
+    """Index exceptions by date and resolve each to its business periods (empty for a holiday).
+
+    Refuses duplicates, and make-up days whose hours cannot be determined.
+    """
+    by_day: dict[date, DayException] = {}
     resolved: dict[date, tuple[Period, ...]] = {}
     for position, exc in enumerate(exceptions):
         where = f"exceptions[{position}] ({exc.day if isinstance(exc, DayException) else exc!r})"
         if not isinstance(exc, DayException):
             raise TypeError(f"{where} must be a DayException")
-        if exc.day in resolved:
+        if exc.day in by_day:
             raise ValueError(f"{where}: a second exception for the same date")
+        by_day[exc.day] = exc
         resolved[exc.day] = _exception_periods(exc, weekly, where)
-    return resolved
+    return by_day, resolved
 
 
 def _exception_periods(exc: DayException, weekly: dict[int, tuple[Period, ...]],

@@ -36,7 +36,7 @@ class WorkCalendar:
                  known_years: Iterable[int] = (), tz: tzinfo = SHANGHAI,
                  start_day_cutoff: time | None = None) -> None:
         self.weekly = check.check_weekly(weekly)
-        self.exceptions = check.check_exceptions(exceptions, self.weekly)
+        self.exceptions, self._exception_periods = check.check_exceptions(exceptions, self.weekly)
         self.known_years = frozenset(known_years)
         self.tz = check.check_tz(tz)
         self.start_day_cutoff = check.check_cutoff(start_day_cutoff)
@@ -54,6 +54,10 @@ class WorkCalendar:
         d = self._as_date(d, "d")
         table = self._table(d.year)
         return table.periods[d.toordinal() - table.first_ordinal]
+
+    def exception_on(self, d: date) -> DayException | None:
+        """The holiday or make-up day declared for ``d`` (its ``name`` is shown to staff), if any."""
+        return self.exceptions.get(self._as_date(d, "d"))
 
     def is_working_day(self, d: date) -> bool:
         return bool(self.periods_on(d))
@@ -155,7 +159,7 @@ class WorkCalendar:
         return table
 
     def _resolve_periods(self, d: date) -> tuple[Period, ...]:
-        found = self.exceptions.get(d)
+        found = self._exception_periods.get(d)
         return found if found is not None else self.weekly[d.weekday()]
 
     def _as_date(self, d: object, name: str) -> date:
