@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from kefu.workcal.types import DayException, Period, WeeklySchedule
@@ -39,7 +39,7 @@ def check_weekly(weekly: WeeklySchedule) -> dict[int, tuple[Period, ...]]:
     return normal
 
 
-def check_exceptions(exceptions: Iterable[DayException], weekly: dict[int, tuple[Period, ...]]
+def check_exceptions(exceptions: Iterable[DayException], weekly: Mapping[int, tuple[Period, ...]]
                      ) -> tuple[dict[date, DayException], dict[date, tuple[Period, ...]]]:
     """Index exceptions by date and resolve each to its business periods (empty for a holiday).
 
@@ -58,7 +58,7 @@ def check_exceptions(exceptions: Iterable[DayException], weekly: dict[int, tuple
     return by_day, resolved
 
 
-def _exception_periods(exc: DayException, weekly: dict[int, tuple[Period, ...]],
+def _exception_periods(exc: DayException, weekly: Mapping[int, tuple[Period, ...]],
                        where: str) -> tuple[Period, ...]:
     if exc.kind == "holiday":
         return ()

@@ -19,6 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from kefu.workcal import _validate as check
@@ -35,16 +36,18 @@ class WorkCalendar:
     def __init__(self, weekly: WeeklySchedule = DEFAULT_WEEKLY, exceptions: Iterable[DayException] = (),
                  known_years: Iterable[int] = (), tz: tzinfo = SHANGHAI,
                  start_day_cutoff: time | None = None) -> None:
-        self.weekly = check.check_weekly(weekly)
-        self.exceptions, self._exception_periods = check.check_exceptions(exceptions, self.weekly)
+        # Read-only views: year tables are cached, so a later edit of the inputs would go unnoticed.
+        self.weekly = MappingProxyType(check.check_weekly(weekly))
+        by_day, self._exception_periods = check.check_exceptions(exceptions, self.weekly)
+        self.exceptions = MappingProxyType(by_day)
         self.known_years = frozenset(known_years)
         self.tz = check.check_tz(tz)
         self.start_day_cutoff = check.check_cutoff(start_day_cutoff)
         self._tables: dict[int, YearTable] = {}
 
     def __repr__(self) -> str:
-        years = sorted(self.known_years)
-        return (f"WorkCalendar(known_years={years}, exceptions={len(self.exceptions)}, tz={self.tz}, "
+        years = f"{min(self.known_years)}..{max(self.known_years)}" if self.known_years else "none"
+        return (f"WorkCalendar(known_years={years} ({len(self.known_years)}), exceptions={len(self.exceptions)}, tz={self.tz}, "
                 f"start_day_cutoff={self.start_day_cutoff})")
 
     # ---- days -------------------------------------------------------------------------------
