@@ -1,0 +1,82 @@
+"""The engine: a loaded pack compiled once, then conversations and utterances inspected."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .conversation import CHECKERS
+from .inputs import Conversation, parse_conversation
+from .matcher import Hit, TurnMatcher
+from .model import Finding, Result
+from .normalize import normalise
+from .pack import Pack, load_pack
+
+_PER_TURN = ("phrase", "regex", "lexicon")
+
+
+class Engine:
+    """Inspects conversations against one pack; build it once and reuse it (thread-safe reads)."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self._matcher = TurnMatcher(pack.rules)
+        self._conversation_rules = [r for r in pack.rules if r.kind not in _PER_TURN]
+        self._order = {r.code: i for i, r in enumerate(pack.rules)}
+
+    def inspect(self, conversation: Mapping[str, Any] | Conversation) -> Result:
+        """Inspect one conversation (a mapping in the input format, or a parsed one)."""
+        convo = conversation if isinstance(conversation, Conversation) else parse_conversation(conversation)
+        findings = self._turn_findings(convo)
+        texts = [normalise(t.text).text for t in convo.turns]
+        for rule in self._conversation_rules:
+            if convo.channel in rule.channels:
+                findings.extend(CHECKERS[rule.kind](rule, convo, texts, findings))
+        findings.sort(key=lambda f: (f.turn, f.span[0], self._order[f.rule]))
+        score, items = self.pack.scorecard.score(findings)
+        return Result(convo.id, score, findings, items)
+
+    def _turn_findings(self, convo: Conversation) -> list[Finding]:
+        findings: list[Finding] = []
+        match, channel = self._matcher.match, convo.channel
+        for index, turn in enumerate(convo.turns):
+            if turn.role == "system" or not turn.text:
+                continue
+            for hit in match(turn.text, turn.role, channel):
+                findings.append(_finding(hit, index))
+        return findings
+
+    def check(self, text: str, role: str = "agent", channel: str = "chat") -> list[Finding]:
+        """The reply box's live check: per-utterance rules only, findings on turn 0."""
+        if not isinstance(text, str):
+            raise TypeError("text must be a string")
+        return [_finding(hit, 0) for hit in self._matcher.match(text, role, channel)]
+
+
+def _finding(hit: Hit, turn: int) -> Finding:
+    rule = hit.rule
+    return Finding(rule.code, rule.category, turn, hit.span, hit.text, rule.severity, hit.message)
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def _engine_for(pack: Pack | str | Path | None) -> Engine:
+    if isinstance(pack, Pack):
+        return Engine(pack)
+    key = str(pack or "default")
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(load_pack(key))
+    return _ENGINES[key]
+
+
+def inspect_conversation(conversation: Mapping[str, Any], pack: Pack | str | Path | None = None) -> Result:
+    """One-off inspection; the engine for a named pack is built once and kept."""
+    return _engine_for(pack).inspect(conversation)
+
+
+def check_utterance(text: str, role: str = "agent", channel: str = "chat",
+                    pack: Pack | str | Path | None = None) -> list[Finding]:
+    """One-off live check of an utterance with a (cached) engine."""
+    return _engine_for(pack).check(text, role, channel)

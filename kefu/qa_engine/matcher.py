@@ -1,0 +1,200 @@
+"""Per-turn matching: one Aho-Corasick automaton for every phrase and lexicon term.
+
+The automaton is built once when the engine loads a pack. Each key maps to the rules
+that own it, so a turn is scanned once whatever the number of phrase rules; exclusion
+contexts, negation and the standalone test run only on hits. Regular-expression rules
+run after it on the same compact text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from .normalize import Normalised, normalise
+from .pack import Rule
+
+_PHRASE, _NEGATIVE, _POSITIVE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's hit in one turn, already mapped to the original text."""
+
+    rule: Rule
+    span: tuple[int, int]
+    text: str
+    message: str
+
+
+def _compact(phrase: str) -> str:
+    return normalise(phrase).text
+
+
+class TurnMatcher:
+    """Finds every per-turn rule's hits in one utterance."""
+
+    def __init__(self, rules: Iterable[Rule], cache_size: int = 65536) -> None:
+        self._rules = tuple(r for r in rules if r.kind in ("phrase", "regex", "lexicon"))
+        self._automaton = self._build()
+        self._exclude = {r.code: tuple(_compact(x) for x in r.params.get("exclude", ())) for r in self._rules
+                         if r.kind != "regex"}
+        self._negators = {r.code: tuple(_compact(x) for x in r.params.get("negated_by", r.params.get("negators", ())))
+                          for r in self._rules}
+        self._intensifiers = {r.code: tuple(_compact(x) for x in r.params.get("intensifiers", ()))
+                              for r in self._rules}
+        self._active: dict[tuple[str, str], tuple[bool, ...]] = {}
+        self._regex: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        self.match = lru_cache(maxsize=cache_size)(self._match)
+
+    def _build(self) -> ahocorasick.Automaton | None:
+        keys: dict[str, list[tuple[int, int, float]]] = {}
+        for index, rule in enumerate(self._rules):
+            for phrase in rule.params.get("phrases", ()):
+                keys.setdefault(_compact(phrase), []).append((_PHRASE, index, 1.0))
+            for term, weight in rule.params.get("terms", ()):
+                keys.setdefault(_compact(term), []).append((_NEGATIVE, index, weight))
+            for term, weight in rule.params.get("positive", ()):
+                keys.setdefault(_compact(term), []).append((_POSITIVE, index, weight))
+        if not keys:
+            return None
+        automaton = ahocorasick.Automaton()
+        for key, entries in keys.items():
+            automaton.add_word(key, (len(key), tuple(entries)))
+        automaton.make_automaton()
+        return automaton
+
+    def _is_active(self, role: str, channel: str) -> tuple[bool, ...]:
+        key = (role, channel)
+        if key not in self._active:
+            self._active[key] = tuple(role in r.roles and channel in r.channels for r in self._rules)
+            self._regex[key] = tuple(r for r, on in zip(self._rules, self._active[key], strict=True)
+                                     if on and r.kind == "regex")
+        return self._active[key]
+
+    def _match(self, original: str, role: str, channel: str) -> tuple[Hit, ...]:
+        norm = normalise(original)
+        active = self._is_active(role, channel)
+        phrase_hits: dict[int, list[tuple[int, int]]] = {}
+        lexicon_hits: dict[int, list[tuple[int, int, float, bool]]] = {}
+        if self._automaton is not None and norm.text:
+            for end, (length, entries) in self._automaton.iter(norm.text):
+                start = end + 1 - length
+                for tag, index, weight in entries:
+                    if not active[index]:
+                        continue
+                    if tag == _PHRASE:
+                        phrase_hits.setdefault(index, []).append((start, end + 1))
+                    else:
+                        lexicon_hits.setdefault(index, []).append((start, end + 1, weight, tag == _POSITIVE))
+        hits: list[Hit] = []
+        for index, spans in phrase_hits.items():
+            hits.extend(self._phrase_hits(self._rules[index], norm, spans))
+        for index, found in lexicon_hits.items():
+            hits.extend(self._lexicon_hit(self._rules[index], norm, found))
+        for rule in self._regex[(role, channel)]:
+            hits.extend(_regex_hits(rule, norm))
+        return tuple(hits)
+
+    def _phrase_hits(self, rule: Rule, norm: Normalised, spans: list[tuple[int, int]]) -> list[Hit]:
+        kept: list[tuple[int, int]] = []
+        for start, end in _longest_first(spans):
+            if any(s < end and start < e for s, e in kept):
+                continue
+            if self._rejected(rule, norm, start, end):
+                continue
+            kept.append((start, end))
+        return [_hit(rule, norm, start, end) for start, end in sorted(kept)]
+
+    def _rejected(self, rule: Rule, norm: Normalised, start: int, end: int) -> bool:
+        text = norm.text
+        if norm.crosses_boundary(start, end):
+            return True
+        if _excluded(text, start, end, self._exclude[rule.code]):
+            return True
+        if any(text.endswith(n, 0, start) for n in self._negators[rule.code]):
+            return True
+        if rule.params.get("clause_end") and not _ends_clause(norm, end):
+            return True
+        if rule.params.get("standalone"):
+            before = start == 0 or start in norm.gaps
+            after = end == len(text) or end in norm.gaps
+            return not (before and after)
+        return False
+
+    def _lexicon_hit(self, rule: Rule, norm: Normalised, found: list[tuple[int, int, float, bool]]) -> list[Hit]:
+        """Sum the weights of a customer turn's emotion terms, with negation and intensity."""
+        text = norm.text
+        total, best, terms = 0.0, None, []
+        contained = _longest_first([(s, e) for s, e, _, _ in found])
+        kept_spans: list[tuple[int, int]] = []
+        for start, end in contained:
+            if not any(s <= start and end <= e for s, e in kept_spans):
+                kept_spans.append((start, end))
+        weights = {(s, e): (w, pos) for s, e, w, pos in found}
+        for start, end in sorted(kept_spans):
+            weight, positive = weights[(start, end)]
+            if norm.crosses_boundary(start, end) or _excluded(text, start, end, self._exclude[rule.code]):
+                continue
+            negated = any(text.endswith(n, 0, start) for n in self._negators[rule.code])
+            # A negative term counts unless negated (不慢); a positive one only when negated (不满意).
+            if negated != positive:
+                continue
+            if not negated and any(text.endswith(i, 0, start) for i in self._intensifiers[rule.code]):
+                weight *= 1.5
+            total += weight
+            terms.append(text[start:end])
+            if best is None or weight > best[0]:
+                best = (weight, start, end)
+        if best is None or total < rule.params.get("threshold", 1.0):
+            return []
+        hit = _hit(rule, norm, best[1], best[2])
+        return [Hit(rule, hit.span, hit.text, f"{rule.message}: {'、'.join(terms)}")]
+
+
+# Chat particles that may trail a clause (不清楚哦, 没办法呢亲) without continuing it.
+_PARTICLES = frozenset("了呢哦噢喔啊呀哈啦吧嘛哟的亲")
+
+
+def _ends_clause(norm: Normalised, end: int) -> bool:
+    """True when only particles follow the hit before punctuation or the turn's end."""
+    text = norm.text
+    while end < len(text) and text[end] in _PARTICLES and end not in norm.gaps:
+        end += 1
+    return end == len(text) or end in norm.gaps
+
+
+def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return sorted(set(spans), key=lambda s: (s[0] - s[1], s[0]))
+
+
+def _excluded(text: str, start: int, end: int, contexts: tuple[str, ...]) -> bool:
+    """True when a longer context (不知道您, 不管怎样) contains the hit."""
+    for context in contexts:
+        at = text.find(context, max(0, end - len(context)))
+        while at != -1 and at <= start:
+            if at + len(context) >= end:
+                return True
+            at = text.find(context, at + 1)
+    return False
+
+
+def _regex_hits(rule: Rule, norm: Normalised) -> list[Hit]:
+    hits = []
+    for match in rule.params["pattern"].finditer(norm.text):
+        start, end = match.span()
+        if end == start or norm.crosses_boundary(start, end):
+            continue
+        if any(m.start() <= start and end <= m.end() for ex in rule.params.get("exclude", ())
+               for m in ex.finditer(norm.text)):
+            continue
+        hits.append(_hit(rule, norm, start, end))
+    return hits
+
+
+def _hit(rule: Rule, norm: Normalised, start: int, end: int) -> Hit:
+    left, right = norm.to_original(start, end)
+    return Hit(rule, (left, right), norm.original[left:right], rule.message)

@@ -1,0 +1,100 @@
+"""Plain data the engine produces: findings, item results and per-conversation results.
+
+The JSON shape of :class:`Result` is the stable output contract that integrations and
+the workspace rely on; change it only by adding keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# The contract's categories; a rule must declare one of these.
+CATEGORIES: tuple[str, ...] = (
+    "forbidden_phrase",
+    "insult",
+    "filler_word",
+    "missing_greeting",
+    "missing_closing",
+    "missing_apology",
+    "impolite_address",
+    "customer_negative",
+    "escalation_risk",
+    "speech_rate",
+    "silence",
+    "interruption",
+    "slow_response",
+    "slow_answer",
+)
+ROLES: tuple[str, ...] = ("agent", "customer", "system")
+CHANNELS: tuple[str, ...] = ("chat", "voice")
+# Ordered from least to most serious; "fatal" findings only matter through the scorecard.
+SEVERITIES: tuple[str, ...] = ("info", "minor", "major", "critical")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of evidence: a rule that hit a span of one turn's original text."""
+
+    rule: str
+    category: str
+    turn: int
+    span: tuple[int, int]
+    text: str
+    severity: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "turn": self.turn,
+            "span": [self.span[0], self.span[1]],
+            "text": self.text,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """A scorecard item's outcome; ``status`` is "pass", "fail", "fatal" or "manual"."""
+
+    section: str
+    code: str
+    title: str
+    status: str
+    points: float
+    hits: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "code": self.code,
+            "title": self.title,
+            "status": self.status,
+            "points": self.points,
+            "hits": self.hits,
+        }
+
+
+@dataclass(slots=True)
+class Result:
+    """The inspection of one conversation."""
+
+    id: str
+    score: float
+    findings: list[Finding] = field(default_factory=list)
+    items: list[ItemResult] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": self.score,
+            "findings": [f.to_json() for f in self.findings],
+            "items": [i.to_json() for i in self.items],
+        }
+
+
+class PackError(ValueError):
+    """A rule pack that cannot be used; the message names the rule and the field."""

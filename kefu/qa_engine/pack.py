@@ -1,0 +1,294 @@
+"""Rule packs: data files an admin can copy and edit, validated when they are loaded.
+
+A pack is YAML or JSON with ``name``, ``version``, ``rules`` and a ``scorecard``. Every
+problem is refused at load time with the rule and the field named, so that a typo in an
+edited pack never turns into a silent miss at inspection time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import CATEGORIES, CHANNELS, ROLES, SEVERITIES, PackError
+from .scorecard import Scorecard, parse_scorecard
+
+PACK_DIR = Path(__file__).parent / "packs"
+
+# What each rule kind needs beyond the common fields, with a type checker per field.
+_KIND_FIELDS: dict[str, dict[str, str]] = {
+    "phrase": {
+        "phrases": "strs!", "exclude": "strs", "negated_by": "strs", "standalone": "bool", "clause_end": "bool",
+    },
+    "regex": {"pattern": "regex!", "exclude": "regexes"},
+    "lexicon": {
+        "terms": "terms!", "positive": "terms", "negators": "strs", "intensifiers": "strs",
+        "exclude": "strs", "threshold": "num",
+    },
+    "position": {"where": "str!", "phrases": "strs!", "within_turns": "int!", "within_seconds": "num"},
+    "context": {"triggers": "categories!", "phrases": "strs!", "within_turns": "int!"},
+    "first_response": {"max_seconds": "num!"},
+    "reply_delay": {"max_seconds": "num!"},
+    "speech_rate": {"min_cpm": "num!", "max_cpm": "num!", "min_seconds": "num", "min_chars": "int"},
+    "silence": {"max_seconds": "num!", "waiting_phrases": "strs"},
+    "interruption": {"overlap_seconds": "num!", "backchannels": "strs"},
+    "ring": {"max_rings": "int!", "seconds_per_ring": "num!"},
+}
+_COMMON = {"code", "kind", "category", "title", "why", "severity", "roles", "channels", "message", "examples"}
+_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One executable requirement of the standard."""
+
+    code: str
+    kind: str
+    category: str
+    title: str
+    why: str
+    severity: str
+    roles: frozenset[str]
+    channels: frozenset[str]
+    message: str
+    params: Mapping[str, Any]
+    hit_examples: tuple[Any, ...] = ()
+    miss_examples: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    version: str
+    rules: tuple[Rule, ...]
+    scorecard: Scorecard
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def rule(self, code: str) -> Rule:
+        for rule in self.rules:
+            if rule.code == code:
+                return rule
+        raise KeyError(code)
+
+
+def load_pack(name_or_path: str | Path = "default") -> Pack:
+    """Load a bundled pack by name (``"default"``) or a pack file by path."""
+    path = _resolve(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"pack {path}: cannot read: {exc}") from exc
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_LOADER)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise PackError(f"pack {path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from exc
+    return load_pack_data(data)
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.suffix in {".yaml", ".yml", ".json"} or path.exists():
+        if not path.exists():
+            raise PackError(f"pack file {path} does not exist")
+        return path
+    bundled = PACK_DIR / f"{name_or_path}.yaml"
+    if not bundled.exists():
+        known = ", ".join(sorted(p.stem for p in PACK_DIR.glob("*.yaml")))
+        raise PackError(f"unknown pack {name_or_path!r} (bundled packs: {known})")
+    return bundled
+
+
+def load_pack_data(data: Any) -> Pack:
+    """Validate a pack given as a dict (e.g. an edited pack stored in the database)."""
+    if not isinstance(data, Mapping):
+        raise PackError("pack: must be a mapping with name, version, rules and scorecard")
+    name = _need_text(data, "name", "pack")
+    version = str(data.get("version") or "")
+    if not version:
+        raise PackError("pack: field 'version' is required")
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise PackError("pack: field 'rules' must be a non-empty list")
+    rules = tuple(_parse_rule(raw, index) for index, raw in enumerate(raw_rules))
+    _check_unique(rules)
+    scorecard = parse_scorecard(data.get("scorecard"), {r.code: r.category for r in rules})
+    settings = data.get("settings") or {}
+    if not isinstance(settings, Mapping):
+        raise PackError("pack: field 'settings' must be a mapping")
+    return Pack(name, version, rules, scorecard, dict(settings))
+
+
+def _check_unique(rules: tuple[Rule, ...]) -> None:
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.code in seen:
+            raise PackError(f"rule {rule.code}: field 'code': duplicate code")
+        seen.add(rule.code)
+
+
+def _parse_rule(raw: Any, index: int) -> Rule:
+    where = f"rule #{index + 1}"
+    if not isinstance(raw, Mapping):
+        raise PackError(f"{where}: must be a mapping")
+    code = raw.get("code")
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise PackError(f"{where}: field 'code': must be upper-case letters, digits or _ (e.g. FP001)")
+    where = f"rule {code}"
+    kind = _need_choice(raw, "kind", where, tuple(_KIND_FIELDS))
+    unknown = set(raw) - _COMMON - set(_KIND_FIELDS[kind])
+    if unknown:
+        raise PackError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} for kind {kind}")
+    title = _need_text(raw, "title", where)
+    hits, misses = _parse_examples(raw.get("examples"), where)
+    return Rule(
+        code=code,
+        kind=kind,
+        category=_need_choice(raw, "category", where, CATEGORIES),
+        title=title,
+        why=_need_text(raw, "why", where),
+        severity=_need_choice(raw, "severity", where, SEVERITIES),
+        roles=_choices(raw, "roles", where, ROLES, required=True),
+        channels=_choices(raw, "channels", where, CHANNELS, required=False) or frozenset(CHANNELS),
+        message=str(raw.get("message") or title),
+        params=_parse_params(raw, kind, where),
+        hit_examples=hits,
+        miss_examples=misses,
+    )
+
+
+def _need_text(raw: Mapping[str, Any], key: str, where: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise PackError(f"{where}: field {key!r} is required and must be non-empty text")
+    return value
+
+
+def _need_choice(raw: Mapping[str, Any], key: str, where: str, choices: tuple[str, ...]) -> str:
+    value = raw.get(key)
+    if value not in choices:
+        raise PackError(f"{where}: field {key!r}: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _choices(raw: Mapping[str, Any], key: str, where: str, choices: tuple[str, ...], *, required: bool) -> frozenset[str]:
+    value = raw.get(key)
+    if value is None and not required:
+        return frozenset()
+    if not isinstance(value, list) or not value or any(v not in choices for v in value):
+        raise PackError(f"{where}: field {key!r} must be a non-empty list of {', '.join(choices)}")
+    return frozenset(value)
+
+
+def _parse_examples(raw: Any, where: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    if not isinstance(raw, Mapping) or not raw.get("hit") or not isinstance(raw.get("hit"), list):
+        raise PackError(f"{where}: field 'examples' needs a non-empty 'hit' list (and a 'miss' list)")
+    miss = raw.get("miss") or []
+    if not isinstance(miss, list):
+        raise PackError(f"{where}: field 'examples.miss' must be a list")
+    for example in [*raw["hit"], *miss]:
+        if not isinstance(example, str | Mapping):
+            raise PackError(f"{where}: field 'examples': each example is a text or a conversation mapping")
+    return tuple(raw["hit"]), tuple(miss)
+
+
+def _parse_params(raw: Mapping[str, Any], kind: str, where: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key, spec in _KIND_FIELDS[kind].items():
+        required = spec.endswith("!")
+        if key not in raw or raw[key] is None:
+            if required:
+                raise PackError(f"{where}: field {key!r} is required for kind {kind}")
+            continue
+        params[key] = _check_value(raw[key], spec.rstrip("!"), f"{where}: field {key!r}")
+    if kind == "position" and params["where"] not in ("first", "last"):
+        raise PackError(f"{where}: field 'where' must be 'first' or 'last'")
+    if kind == "speech_rate" and params["min_cpm"] >= params["max_cpm"]:
+        raise PackError(f"{where}: field 'min_cpm' must be below 'max_cpm'")
+    return params
+
+
+def _check_value(value: Any, spec: str, where: str) -> Any:
+    checker = _CHECKERS[spec]
+    try:
+        return checker(value)
+    except (TypeError, ValueError, re.error) as exc:
+        raise PackError(f"{where}: {exc}") from exc
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError("must be a list of non-empty texts")
+    for position, item in enumerate(value, start=1):
+        if not isinstance(item, str) or not item.strip():
+            raise ValueError(f"item {position} ({item!r}) must be non-empty text (quote numbers in YAML)")
+    return tuple(value)
+
+
+def _terms(value: Any) -> tuple[tuple[str, float], ...]:
+    """Lexicon terms: ``"太慢"`` (weight 1) or ``{"term": "垃圾", "weight": 2}``."""
+    if not isinstance(value, list):
+        raise ValueError("must be a list of terms")
+    terms = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            terms.append((item, 1.0))
+        elif isinstance(item, Mapping) and isinstance(item.get("term"), str):
+            terms.append((item["term"], _num(item.get("weight", 1.0))))
+        else:
+            raise ValueError(f"term {item!r} must be a text or a mapping with 'term' and 'weight'")
+    return tuple(terms)
+
+
+def _num(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"{value!r} must be a non-negative number")
+    return float(value)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{value!r} must be a positive whole number")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{value!r} must be true or false")
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} must be text")
+    return value
+
+
+def _regex(value: Any) -> re.Pattern[str]:
+    return re.compile(_str(value))
+
+
+def _regexes(value: Any) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(v) for v in _strs(value))
+
+
+def _categories(value: Any) -> tuple[str, ...]:
+    values = _strs(value)
+    bad = [v for v in values if v not in CATEGORIES]
+    if bad:
+        raise ValueError(f"{', '.join(bad)} not among the categories")
+    return values
+
+
+_CHECKERS = {
+    "strs": _strs, "terms": _terms, "num": _num, "int": _int, "bool": _bool, "str": _str,
+    "regex": _regex, "regexes": _regexes, "categories": _categories,
+}
