@@ -1,0 +1,84 @@
+"""The REST API root (/api/v1/): authentication, error format, and each domain's router."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from kefu.accounts.services import token_user
+from kefu.core.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    """Authorization: Bearer <token>; the request then acts as the token's user."""
+
+    def authenticate(self, request, token: str):
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Kefu API",
+    version="1",
+    description="Kefu 客服 REST API. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `kefu token create USERNAME`).",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, detail: str, errors: list[dict] | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "query", "path", "payload", "form")]
+        errors.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid")})
+    return _error(request, 422, "请求参数有误", errors)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return _error(request, exc.status_code, exc.message, errors)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, 403, str(exc) or "您没有权限执行此操作")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, str(exc) or "对象不存在")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, "未登录或令牌无效")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))
+
+
+def _mount() -> None:
+    from kefu.accounts.api import router as accounts_router
+    from kefu.customers.api import router as customers_router
+    from kefu.phrases.api import router as phrases_router
+    from kefu.tickets.api import router as tickets_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/customers", customers_router)
+    api.add_router("/tickets", tickets_router)
+    api.add_router("/phrases", phrases_router)
+
+
+_mount()

@@ -1,0 +1,19 @@
+from django.urls import reverse
+
+from kefu import policy
+
+from .nav import NAV_ITEMS
+
+
+def workspace(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+        "can_see_overview": policy.can_see_overview(user),
+        "can_manage_phrases": policy.can_manage_phrases(user),
+        "can_create_ticket": policy.can_create_ticket(user),
+        "extra_nav": [{"label": item.label, "url": reverse(item.url_name)} for item in NAV_ITEMS
+                      if item.allowed(user)],
+    }

@@ -1,0 +1,25 @@
+"""Domain errors raised by services; views and the API turn them into messages and 4xx bodies."""
+
+
+class DomainError(Exception):
+    """A rule of the domain forbids the action (wrong state, bad input). Maps to HTTP 400."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class Conflict(DomainError):
+    """Someone else changed the object since it was read (optimistic locking). HTTP 409."""
+
+    status_code = 409
+
+
+class Forbidden(DomainError):
+    """The actor's role or relation to the object does not allow the action. HTTP 403."""
+
+    status_code = 403

@@ -1,0 +1,83 @@
+import re
+
+from django.db import transaction
+
+from kefu.core.errors import DomainError
+
+from .intake import clean_intake, merge_intake
+from .models import Customer, Salutation
+
+_PHONE = re.compile(r"^\+?[\d\- ]{5,20}$")
+EDITABLE_FIELDS = [
+    "name", "salutation", "phones", "email", "wechat_id", "company", "department",
+    "region", "address", "tags", "vip_level", "notes",
+]
+
+
+def _clean_phones(phones: list[str] | str | None) -> list[str]:
+    if isinstance(phones, str):
+        phones = re.split(r"[,，;；\s]+", phones)
+    cleaned = []
+    for phone in phones or []:
+        phone = str(phone).strip()
+        if not phone:
+            continue
+        if not _PHONE.match(phone):
+            raise DomainError(f"电话号码格式不正确：{phone}", field="phones")
+        cleaned.append(phone)
+    return cleaned
+
+
+def _clean_tags(tags: list[str] | str | None) -> list[str]:
+    if isinstance(tags, str):
+        tags = re.split(r"[,，\s]+", tags)
+    return sorted({str(t).strip() for t in tags or [] if str(t).strip()})
+
+
+def _apply(customer: Customer, data: dict) -> None:
+    unknown = set(data) - set(EDITABLE_FIELDS) - {"intake"}
+    if unknown:
+        raise DomainError(f"未知字段：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(customer, field, data[field] if data[field] is not None else "")
+    customer.name = (customer.name or "").strip()
+    if not customer.name:
+        raise DomainError("客户姓名不能为空", field="name")
+    if customer.salutation not in Salutation.values:
+        raise DomainError("称谓只能是先生、女士或留空", field="salutation")
+    customer.phones = _clean_phones(customer.phones)
+    customer.tags = _clean_tags(customer.tags)
+    try:
+        customer.vip_level = int(customer.vip_level or 0)
+    except (TypeError, ValueError) as exc:
+        raise DomainError("VIP 等级必须是 0 到 5 的整数", field="vip_level") from exc
+    if not 0 <= customer.vip_level <= 5:
+        raise DomainError("VIP 等级必须是 0 到 5 的整数", field="vip_level")
+    if "intake" in data:
+        customer.intake = merge_intake(customer.intake, clean_intake(data["intake"]))
+    customer.phones_index = " ".join(re.sub(r"\D", "", p) for p in customer.phones)
+
+
+@transaction.atomic
+def customer_create(*, by, **data) -> Customer:
+    customer = Customer(created_by=by)
+    _apply(customer, data)
+    customer.full_clean(exclude=["phones", "tags", "intake", "created_by"])
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, by, **data) -> Customer:
+    _apply(customer, data)
+    customer.full_clean(exclude=["phones", "tags", "intake", "created_by"])
+    customer.save()
+    return customer
+
+
+def customer_remember_intake(*, customer: Customer, answers: dict) -> None:
+    """Keeps the ten-question answers of a work order on the profile."""
+    if answers:
+        customer.intake = merge_intake(customer.intake, answers)
+        customer.save(update_fields=["intake", "updated_at"])

@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from kefu import policy
+from kefu.core.errors import DomainError
+from kefu.tickets.selectors import ticket_list
+
+from .forms import CustomerForm
+from .intake import INTAKE_FIELDS
+from .presenters import customer_dict
+from .selectors import customer_get, customer_search
+from .services import customer_create, customer_update
+
+
+@login_required
+def customer_list(request):
+    q = request.GET.get("q", "")
+    page = Paginator(customer_search(request.user, q), 50).get_page(request.GET.get("page"))
+    rows = [(customer_dict(c, request.user), c.ticket_count) for c in page.object_list]
+    return render(request, "customers/list.html", {"page": page, "rows": rows, "q": q})
+
+
+@login_required
+def customer_lookup(request):
+    """htmx partial for the create-order page: matching customers to pick from."""
+    q = request.GET.get("q", "").strip()
+    rows = [customer_dict(c, request.user) for c in customer_search(request.user, q)[:8]] if q else []
+    return render(request, "customers/_lookup.html", {"rows": rows, "q": q})
+
+
+@login_required
+def customer_detail(request, pk: int):
+    customer = customer_get(request.user, pk)
+    tickets = ticket_list(request.user, customer_id=customer.pk, sort="-created")
+    data = customer_dict(customer, request.user)
+    intake = [(label, data["intake"].get(key, "")) for key, label in INTAKE_FIELDS]
+    return render(request, "customers/detail.html", {
+        "customer": customer, "c": data, "tickets": tickets, "intake": intake,
+        "can_edit": policy.can_edit_customer(request.user),
+    })
+
+
+@login_required
+def customer_edit(request, pk: int | None = None):
+    policy.require(policy.can_edit_customer(request.user), "您没有权限编辑客户档案")
+    customer = customer_get(request.user, pk) if pk else None
+    if customer is not None and not policy.can_view_personal_data(request.user):
+        raise DomainError("编辑客户档案需要查看个人信息的权限")
+    initial = CustomerForm.initial_for(customer) if customer else None
+    form = CustomerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if customer:
+                customer = customer_update(customer=customer, by=request.user, **form.to_service())
+            else:
+                customer = customer_create(by=request.user, **form.to_service())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "客户档案已保存")
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/edit.html", {"form": form, "customer": customer})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PhrasesConfig(AppConfig):
+    name = "kefu.phrases"
+    label = "phrases"

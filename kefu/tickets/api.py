@@ -1,0 +1,235 @@
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from kefu.accounts.models import Department, Team, User
+from kefu.core.pagination import paginate
+from kefu.customers.selectors import customer_get
+
+from . import services
+from .presenters import message_dict, ticket_dict
+from .selectors import ticket_get, ticket_history, ticket_list, ticket_thread
+
+router = Router(tags=["tickets"])
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+    phones: list[str]
+
+
+class TicketOut(Schema):
+    number: str
+    subject: str
+    type: str
+    channel: str
+    priority: str
+    status: str
+    customer: CustomerRef
+    first_responder: UserRef
+    assignee: UserRef | None
+    team: str | None
+    department: str
+    dispatched_to: str | None
+    tags: list[str]
+    intake: dict
+    account_manager: str
+    merged_into: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    due_at: datetime | None
+
+
+class TicketPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[TicketOut]
+
+
+class TicketIn(Schema):
+    customer_id: int
+    subject: str = Field(..., min_length=1, max_length=200)
+    body: str = ""
+    type: str = "consultation"
+    channel: str = "phone"
+    priority: str = "normal"
+    tags: list[str] = []
+    intake: dict = {}
+    account_manager: str = ""
+
+
+class TicketPatch(Schema):
+    version: int
+    subject: str | None = None
+    type: str | None = None
+    channel: str | None = None
+    priority: str | None = None
+    tags: list[str] | None = None
+    intake: dict | None = None
+    account_manager: str | None = None
+
+
+class AttachmentOut(Schema):
+    name: str
+    size: int
+    content_type: str
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    author: UserRef | None
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class TransitionIn(Schema):
+    status: str
+    version: int | None = None
+    note: str = ""
+
+
+class AssignIn(Schema):
+    assignee_id: int | None = None
+    team_id: int | None = None
+    version: int | None = None
+    note: str = ""
+
+
+class DispatchIn(Schema):
+    department_id: int | None
+    note: str = ""
+
+
+class MergeIn(Schema):
+    into: str
+
+
+class LinkIn(Schema):
+    other: str
+
+
+class EventOut(Schema):
+    action: str
+    field: str
+    old_value: str
+    new_value: str
+    note: str
+    actor: UserRef | None
+    created_at: datetime
+
+
+@router.get("", response=TicketPage, summary="List work orders visible to the caller")
+def list_tickets(request, view: str = "all", status: str = "", type: str = "", channel: str = "",
+                 priority: str = "", q: str = "", sort: str = "due", page: int = 1, page_size: int = 50):
+    qs = ticket_list(request.user, view=view, status=status, type=type, channel=channel, priority=priority,
+                     q=q, sort=sort)
+    rows, meta = paginate(qs, page, page_size)
+    return {**meta, "results": [ticket_dict(t, request.user) for t in rows]}
+
+
+@router.post("", response={201: TicketOut}, summary="Create a work order; the caller is its first responder")
+def create_ticket(request, payload: TicketIn):
+    data = payload.dict()
+    customer = customer_get(request.user, data.pop("customer_id"))
+    ticket = services.ticket_create(by=request.user, customer=customer, **data)
+    return 201, ticket_dict(ticket_get(request.user, ticket.number), request.user)
+
+
+@router.get("/{number}", response=TicketOut)
+def get_ticket(request, number: str):
+    return ticket_dict(ticket_get(request.user, number), request.user)
+
+
+@router.patch("/{number}", response=TicketOut, summary="Edit fields; send the version you read (409 if stale)")
+def patch_ticket(request, number: str, payload: TicketPatch):
+    ticket = ticket_get(request.user, number)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    services.ticket_update(ticket=ticket, by=request.user, version=version, **changes)
+    return ticket_dict(ticket_get(request.user, number), request.user)
+
+
+@router.get("/{number}/messages", response=list[MessageOut])
+def list_messages(request, number: str):
+    ticket = ticket_get(request.user, number)
+    return [message_dict(m) for m in ticket_thread(request.user, ticket)]
+
+
+@router.post("/{number}/messages", response={201: MessageOut},
+             summary="Add a reply, an internal note or a customer message (multipart, files optional)")
+def add_message(request, number: str, kind: str = Form(...), body: str = Form(...),
+                files: list[UploadedFile] = File(None)):
+    ticket = ticket_get(request.user, number)
+    message = services.ticket_add_message(ticket=ticket, by=request.user, kind=kind, body=body,
+                                          attachments=files or [])
+    return 201, message_dict(message)
+
+
+@router.post("/{number}/transition", response=TicketOut, summary="Change status (reopen = back to open)")
+def transition(request, number: str, payload: TransitionIn):
+    ticket = ticket_get(request.user, number)
+    services.ticket_set_status(ticket=ticket, by=request.user, status=payload.status, version=payload.version,
+                               note=payload.note)
+    return ticket_dict(ticket_get(request.user, number), request.user)
+
+
+@router.post("/{number}/assign", response=TicketOut, summary="Transfer to an agent and/or a team")
+def assign(request, number: str, payload: AssignIn):
+    ticket = ticket_get(request.user, number)
+    assignee = get_object_or_404(User, pk=payload.assignee_id) if payload.assignee_id else None
+    team = get_object_or_404(Team, pk=payload.team_id) if payload.team_id else None
+    services.ticket_assign(ticket=ticket, by=request.user, assignee=assignee, team=team, version=payload.version,
+                           note=payload.note)
+    return ticket_dict(ticket_get(request.user, number), request.user)
+
+
+@router.post("/{number}/dispatch", response=TicketOut, summary="Dispatch to a responsible department")
+def dispatch(request, number: str, payload: DispatchIn):
+    ticket = ticket_get(request.user, number)
+    department = get_object_or_404(Department, pk=payload.department_id) if payload.department_id else None
+    services.ticket_dispatch(ticket=ticket, by=request.user, department=department, note=payload.note)
+    return ticket_dict(ticket_get(request.user, number), request.user)
+
+
+@router.post("/{number}/merge", response=TicketOut, summary="Merge this duplicate into another work order")
+def merge(request, number: str, payload: MergeIn):
+    source = ticket_get(request.user, number)
+    target = ticket_get(request.user, payload.into)
+    services.ticket_merge(source=source, target=target, by=request.user)
+    return ticket_dict(ticket_get(request.user, payload.into), request.user)
+
+
+@router.post("/{number}/links", response={204: None}, summary="Link a related work order")
+def link(request, number: str, payload: LinkIn):
+    ticket = ticket_get(request.user, number)
+    other = ticket_get(request.user, payload.other)
+    services.ticket_link(ticket=ticket, other=other, by=request.user)
+    return 204, None
+
+
+@router.get("/{number}/events", response=list[EventOut], summary="Audit history, newest first")
+def events(request, number: str):
+    ticket = ticket_get(request.user, number)
+    return [
+        {"action": e.action, "field": e.field, "old_value": e.old_value, "new_value": e.new_value,
+         "note": e.note, "actor": {"id": e.actor.pk, "name": e.actor.name} if e.actor else None,
+         "created_at": e.created_at}
+        for e in ticket_history(ticket)
+    ]
+
+

@@ -1,0 +1,85 @@
+"""Reads of work orders, always through the permission policy."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kefu import policy
+from kefu.accounts.models import User
+
+from .models import ACTIVE_STATUSES, Channel, Priority, Status, Ticket, TicketType
+
+INBOX_VIEWS = ("mine", "team", "unassigned", "all")
+SORTS = {
+    "due": ("due_at", "-created_at"),
+    "-due": ("-due_at", "-created_at"),
+    "created": ("created_at",),
+    "-created": ("-created_at",),
+    "updated": ("-updated_at",),
+    "priority": ("priority", "-created_at"),
+}
+
+
+def ticket_list(
+    user: User,
+    *,
+    view: str = "all",
+    status: str = "",
+    type: str = "",
+    channel: str = "",
+    priority: str = "",
+    q: str = "",
+    sort: str = "due",
+    customer_id: int | None = None,
+    active_only: bool = False,
+) -> QuerySet[Ticket]:
+    qs = policy.visible_tickets(user).select_related(
+        "customer", "assignee", "first_responder", "team", "department", "dispatched_to"
+    )
+    if view == "mine":
+        qs = qs.filter(Q(assignee=user) | Q(first_responder=user))
+    elif view == "team":
+        qs = qs.filter(team_id=user.team_id) if user.team_id else qs.none()
+    elif view == "unassigned":
+        qs = qs.filter(assignee__isnull=True)
+    if status == "active":
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    elif active_only:
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    if type in TicketType.values:
+        qs = qs.filter(type=type)
+    if channel in Channel.values:
+        qs = qs.filter(channel=channel)
+    if priority in Priority.values:
+        qs = qs.filter(priority=priority)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(subject__icontains=q) | Q(customer__name__icontains=q))
+    return qs.order_by(*SORTS.get(sort, SORTS["due"]))
+
+
+def ticket_get(user: User, number: str) -> Ticket:
+    """The work order if the user may see it; 404 otherwise, so existence itself stays private."""
+    ticket = (
+        policy.visible_tickets(user)
+        .select_related("customer", "assignee", "first_responder", "team", "department", "dispatched_to",
+                        "merged_into")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404("工单不存在或无权查看")
+    return ticket
+
+
+def ticket_thread(user: User, ticket: Ticket, *, include_notes: bool = True):
+    qs = ticket.messages.select_related("author").prefetch_related("attachments")
+    if not include_notes:
+        qs = qs.exclude(kind="note")
+    return qs
+
+
+def ticket_history(ticket: Ticket):
+    return ticket.events.select_related("actor").order_by("-created_at", "-id")

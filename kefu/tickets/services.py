@@ -1,0 +1,350 @@
+"""Writes on work orders. Each service is one transaction, checks its own guard and writes audit events."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from kefu import policy
+from kefu.accounts.models import Department, Role, Team, User
+from kefu.core.errors import Conflict, DomainError
+from kefu.core.notify import notify
+from kefu.customers.intake import clean_intake
+from kefu.customers.models import Customer
+from kefu.customers.services import customer_remember_intake
+
+from .models import (
+    TRANSITIONS,
+    Attachment,
+    Channel,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
+from .signals import ticket_changed
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _event(ticket: Ticket, by: User | None, action: str, field: str = "", old="", new="", note: str = "") -> None:
+    TicketEvent.objects.create(
+        ticket=ticket, actor=by, action=action, field=field,
+        old_value=_display(old), new_value=_display(new), note=note, created_at=timezone.now(),
+    )
+
+
+def _locked(ticket: Ticket, version: int | None) -> Ticket:
+    """Re-reads the row under a lock; refuses when the caller saw an older version."""
+    fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if version is not None and int(version) != fresh.version:
+        raise Conflict("该工单已被他人修改，请刷新后重试", field="version", code="conflict")
+    return fresh
+
+
+def _save(ticket: Ticket) -> None:
+    ticket.version += 1
+    ticket.save()
+    transaction.on_commit(lambda: ticket_changed.send(sender=Ticket, ticket=ticket))
+
+
+def _choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise DomainError(f"{field} 的取值无效：{value}", field=field)
+    return value
+
+
+def _ticket_url(ticket: Ticket) -> str:
+    return f"/tickets/{ticket.number}/"
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    by: User,
+    customer: Customer,
+    subject: str,
+    body: str = "",
+    type: str = TicketType.CONSULTATION,
+    channel: str = Channel.PHONE,
+    priority: str = Priority.NORMAL,
+    team: Team | None = None,
+    assignee: User | None = None,
+    tags: list[str] | None = None,
+    intake: dict | None = None,
+    account_manager: str = "",
+    created_at: datetime | None = None,
+) -> Ticket:
+    policy.require(policy.can_create_ticket(by), "只有客服人员可以创建工单")
+    subject = (subject or "").strip()
+    if not subject:
+        raise DomainError("主题不能为空", field="subject")
+    if len(subject) > 200:
+        raise DomainError("主题不能超过 200 字", field="subject")
+    if by.department_id is None:
+        raise DomainError("创建人未分配部门", field="department")
+    answers = clean_intake(intake)
+    now = created_at or timezone.now()
+    ticket = Ticket(
+        number=f"TMP-{timezone.now().timestamp()}-{by.pk}",
+        subject=subject,
+        type=_choice(type, TicketType, "type"),
+        channel=_choice(channel, Channel, "channel"),
+        priority=_choice(priority, Priority, "priority"),
+        customer=customer,
+        first_responder=by,
+        assignee=assignee or (by if by.role == Role.AGENT else None),
+        team=team or by.team,
+        department=by.department,
+        tags=sorted({t.strip() for t in tags or [] if t.strip()}),
+        intake=answers,
+        account_manager=account_manager.strip(),
+        created_at=now,
+        last_customer_message_at=now if body else None,
+    )
+    ticket.save()
+    ticket.number = f"GD{timezone.localtime(now):%Y%m%d}{ticket.pk:05d}"
+    ticket.save(update_fields=["number"])
+    if body.strip():
+        Message.objects.create(ticket=ticket, kind=MessageKind.CUSTOMER, body=body.strip(), created_at=now)
+    TicketEvent.objects.create(ticket=ticket, actor=by, action="created", new_value=ticket.number, created_at=now)
+    customer_remember_intake(customer=customer, answers=answers)
+    transaction.on_commit(lambda: ticket_changed.send(sender=Ticket, ticket=ticket))
+    return ticket
+
+
+EDITABLE = {"subject", "type", "channel", "priority", "tags", "account_manager", "intake"}
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, by: User, version: int | None = None, **changes) -> Ticket:
+    policy.require(policy.can_work_ticket(by, ticket))
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise DomainError(f"字段不可修改：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    ticket = _locked(ticket, version)
+    choices = {"type": TicketType, "channel": Channel, "priority": Priority}
+    for field, value in changes.items():
+        if field in choices:
+            value = _choice(value, choices[field], field)
+        elif field == "subject":
+            value = (value or "").strip()
+            if not value:
+                raise DomainError("主题不能为空", field="subject")
+        elif field == "tags":
+            value = sorted({t.strip() for t in value or [] if t.strip()})
+        elif field == "intake":
+            value = clean_intake(value)
+            customer_remember_intake(customer=ticket.customer, answers=value)
+        old = getattr(ticket, field)
+        if old != value:
+            setattr(ticket, field, value)
+            _event(ticket, by, "field_changed", field, old, value)
+    _save(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | None = None, note: str = "") -> Ticket:
+    policy.require(policy.can_work_ticket(by, ticket))
+    ticket = _locked(ticket, version)
+    status = _choice(status, Status, "status")
+    if status == ticket.status:
+        raise DomainError("工单已处于该状态", field="status")
+    if status not in TRANSITIONS[ticket.status]:
+        raise DomainError(
+            f"不能从「{ticket.get_status_display()}」变为「{Status(status).label}」", field="status"
+        )
+    old_label = ticket.get_status_display()
+    reopening = ticket.status in {Status.RESOLVED, Status.CLOSED} and status == Status.OPEN
+    now = timezone.now()
+    ticket.status = status
+    if status == Status.RESOLVED:
+        ticket.resolved_at = now
+    if status == Status.CLOSED:
+        ticket.closed_at = now
+    if reopening:
+        ticket.resolved_at = None
+        ticket.closed_at = None
+    _event(ticket, by, "reopened" if reopening else "status_changed", "status", old_label,
+           ticket.get_status_display(), note)
+    _save(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(
+    *, ticket: Ticket, by: User, assignee: User | None = None, team: Team | None = None, version: int | None = None,
+    note: str = "",
+) -> Ticket:
+    """Transfers a work order to another agent and/or team; the first responder stays and is told."""
+    policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
+    ticket = _locked(ticket, version)
+    if assignee is not None and assignee.role == Role.QA:
+        raise DomainError("不能把工单指派给质检员", field="assignee")
+    changed = False
+    if assignee != ticket.assignee:
+        _event(ticket, by, "assigned", "assignee", ticket.assignee, assignee, note)
+        ticket.assignee = assignee
+        changed = True
+    if team is not None and team != ticket.team:
+        _event(ticket, by, "transferred", "team", ticket.team, team, note)
+        ticket.team = team
+        changed = True
+    if not changed:
+        raise DomainError("处理人和班组都没有变化", field="assignee")
+    _save(ticket)
+    _tell_owner(ticket, by, f"工单 {ticket.number} 已转给 {assignee or team}")
+    if assignee is not None and assignee != by:
+        notify(users=[assignee], text=f"您收到工单 {ticket.number}：{ticket.subject}", url=_ticket_url(ticket))
+    return ticket
+
+
+def _tell_owner(ticket: Ticket, by: User, text: str) -> None:
+    """首问负责: the first responder hears of every hand-over they did not make themselves."""
+    if ticket.first_responder_id != by.pk:
+        notify(users=[ticket.first_responder], text=text, url=_ticket_url(ticket))
+
+
+@transaction.atomic
+def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, note: str = "") -> Ticket:
+    """Sends the case to a responsible department (销售部, 售后部 ...), whose handlers then see it."""
+    policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
+    ticket = _locked(ticket, None)
+    if department == ticket.dispatched_to:
+        raise DomainError("工单已在该责任部门", field="department")
+    _event(ticket, by, "dispatched", "dispatched_to", ticket.dispatched_to, department, note)
+    ticket.dispatched_to = department
+    _save(ticket)
+    if department is not None:
+        handlers = User.objects.filter(department=department, role=Role.HANDLER, is_active=True)
+        notify(users=handlers, text=f"新转派工单 {ticket.number}：{ticket.subject}", url=_ticket_url(ticket))
+        _tell_owner(ticket, by, f"工单 {ticket.number} 已转派至 {department}")
+    return ticket
+
+
+@transaction.atomic
+def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, customer_told: bool) -> Ticket:
+    """Formal hand-over of first-responder ownership: supervisor only, reason given, customer told."""
+    policy.require(by.role in {Role.SUPERVISOR, Role.ADMIN} and policy.can_view_ticket(by, ticket),
+                   "只有主管可以变更首问负责人")
+    if not reason.strip():
+        raise DomainError("请填写移交原因", field="reason")
+    if not customer_told:
+        raise DomainError("移交前须告知客户新的负责人", field="customer_told")
+    ticket = _locked(ticket, None)
+    previous = ticket.first_responder
+    if previous == to:
+        raise DomainError("新负责人与原负责人相同", field="to")
+    _event(ticket, by, "first_responder_changed", "first_responder", previous, to, reason)
+    ticket.first_responder = to
+    _save(ticket)
+    notify(users=[previous, to], text=f"工单 {ticket.number} 首问负责人由 {previous} 移交给 {to}",
+           url=_ticket_url(ticket))
+    return ticket
+
+
+def _check_upload(upload: UploadedFile) -> None:
+    if upload.size > settings.KEFU_ATTACHMENT_MAX_BYTES:
+        limit = settings.KEFU_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise DomainError(f"附件「{upload.name}」超过 {limit} MB 的上限", field="attachments")
+    content_type = (upload.content_type or "").split(";")[0]
+    if content_type not in settings.KEFU_ATTACHMENT_TYPES:
+        raise DomainError(f"不允许上传此类型的附件：{upload.name}（{content_type or '未知类型'}）",
+                          field="attachments")
+
+
+@transaction.atomic
+def ticket_add_message(
+    *, ticket: Ticket, by: User | None, kind: str, body: str, attachments: list[UploadedFile] = (),
+) -> Message:
+    """A reply to the customer, an internal note, or a message from the customer recorded by staff."""
+    if by is not None:
+        policy.require(policy.can_work_ticket(by, ticket))
+    kind = _choice(kind, MessageKind, "kind")
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("内容不能为空", field="body")
+    if len(body) > 20000:
+        raise DomainError("内容不能超过 20000 字", field="body")
+    for upload in attachments:
+        _check_upload(upload)
+    ticket = _locked(ticket, None)
+    if ticket.merged_into_id:
+        raise DomainError(f"该工单已合并到 {ticket.merged_into.number}，请在那里继续处理", field="ticket")
+    now = timezone.now()
+    message = Message.objects.create(ticket=ticket, kind=kind, author=by, body=body, created_at=now)
+    for upload in attachments:
+        Attachment.objects.create(message=message, file=upload, name=upload.name[:200], size=upload.size,
+                                  content_type=(upload.content_type or "").split(";")[0])
+    if kind == MessageKind.REPLY:
+        ticket.last_reply_at = now
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+        if ticket.status == Status.NEW:
+            _event(ticket, by, "status_changed", "status", ticket.get_status_display(), Status.OPEN.label)
+            ticket.status = Status.OPEN
+    elif kind == MessageKind.CUSTOMER:
+        ticket.last_customer_message_at = now
+        if ticket.status == Status.WAITING:
+            _event(ticket, by, "status_changed", "status", ticket.get_status_display(), Status.OPEN.label,
+                   "客户回复")
+            ticket.status = Status.OPEN
+    _event(ticket, by, {"reply": "replied", "note": "noted", "customer": "customer_message"}.get(kind, kind),
+           note=body[:200])
+    _save(ticket)
+    return message
+
+
+@transaction.atomic
+def ticket_link(*, ticket: Ticket, other: Ticket, by: User) -> None:
+    policy.require(policy.can_work_ticket(by, ticket) and policy.can_view_ticket(by, other))
+    if ticket.pk == other.pk:
+        raise DomainError("不能关联工单自身", field="other")
+    if ticket.related.filter(pk=other.pk).exists():
+        raise DomainError("两个工单已经关联", field="other")
+    ticket.related.add(other)
+    _event(ticket, by, "linked", "related", "", other.number)
+    _event(other, by, "linked", "related", "", ticket.number)
+
+
+@transaction.atomic
+def ticket_merge(*, source: Ticket, target: Ticket, by: User) -> Ticket:
+    """Merges a duplicate into target: its thread moves over, it closes and keeps a pointer."""
+    policy.require(policy.can_assign_ticket(by, source) and policy.can_assign_ticket(by, target),
+                   "您没有权限合并这些工单")
+    if source.pk == target.pk:
+        raise DomainError("不能把工单合并到自身", field="target")
+    source = _locked(source, None)
+    target = _locked(target, None)
+    if source.merged_into_id:
+        raise DomainError(f"工单 {source.number} 已合并过", field="source")
+    if target.merged_into_id:
+        raise DomainError(f"目标工单 {target.number} 已被合并，请选择 {target.merged_into.number}", field="target")
+    if source.customer_id != target.customer_id:
+        raise DomainError("只能合并同一客户的工单", field="target")
+    now = timezone.now()
+    for message in source.messages.all():
+        Message.objects.create(ticket=target, kind=message.kind, author=message.author,
+                               body=f"[{source.number}] {message.body}", created_at=message.created_at)
+    source.merged_into = target
+    old_status = source.get_status_display()
+    source.status = Status.CLOSED
+    source.closed_at = now
+    _event(source, by, "merged", "merged_into", "", target.number)
+    _event(source, by, "status_changed", "status", old_status, Status.CLOSED.label, f"合并到 {target.number}")
+    _event(target, by, "merged_from", "", "", source.number)
+    _save(source)
+    _save(target)
+    return target

@@ -1,0 +1,259 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kefu import policy
+from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
+from kefu.core.errors import DomainError
+from kefu.customers.presenters import customer_phones
+from kefu.customers.selectors import customer_get
+from kefu.customers.services import customer_create
+from kefu.phrases.models import Phrase
+
+from . import services
+from .forms import TicketCreateForm
+from .models import ACTIVE_STATUSES, TRANSITIONS, Channel, Priority, Status, TicketType
+from .selectors import INBOX_VIEWS, ticket_get, ticket_history, ticket_list, ticket_thread
+
+PAGE_SIZE = 50
+
+
+@login_required
+def inbox(request):
+    view = request.GET.get("view") or ("mine" if request.user.role == Role.AGENT else "all")
+    view = view if view in INBOX_VIEWS else "all"
+    filters = {key: request.GET.get(key, "") for key in ("status", "type", "channel", "priority", "q")}
+    if "status" not in request.GET:
+        filters["status"] = "active"
+    sort = request.GET.get("sort", "due")
+    qs = ticket_list(request.user, view=view, sort=sort, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(t, customer_phones(t.customer, request.user)) for t in page.object_list]
+    context = {
+        "page": page, "rows": rows, "view": view, "filters": filters, "sort": sort, "now": timezone.now(),
+        "views": [("mine", "我的工单"), ("team", "班组队列"), ("unassigned", "未分配"), ("all", "全部可见")],
+        "statuses": Status.choices, "types": TicketType.choices, "channels": Channel.choices,
+        "priorities": Priority.choices,
+    }
+    template = "tickets/_inbox_rows.html" if request.headers.get("HX-Request") else "tickets/inbox.html"
+    return render(request, template, context)
+
+
+@login_required
+def ticket_detail(request, number: str):
+    ticket = ticket_get(request.user, number)
+    user = request.user
+    phrases = list(Phrase.objects.filter(is_active=True))
+    context = {
+        "ticket": ticket,
+        "thread": ticket_thread(user, ticket),
+        "history": ticket_history(ticket),
+        "phones": customer_phones(ticket.customer, user),
+        "can_work": policy.can_work_ticket(user, ticket),
+        "can_assign": policy.can_assign_ticket(user, ticket),
+        "can_hand_over": user.role in {Role.SUPERVISOR, Role.ADMIN},
+        "next_statuses": [(s, Status(s).label) for s in Status.values if s in _allowed(ticket.status)],
+        "phrases": phrases,
+        "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
+        "staff": User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
+        .select_related("team").order_by("display_name"),
+        "teams": Team.objects.select_related("department"),
+        "departments": Department.objects.filter(kind=DepartmentKind.RESPONSIBLE, is_active=True),
+        "related": ticket.related.all(),
+        "merged_children": ticket.merged_tickets.all(),
+        "types": TicketType.choices, "channels": Channel.choices, "priorities": Priority.choices,
+        "now": timezone.now(),
+    }
+    return render(request, "tickets/detail.html", context)
+
+
+def _allowed(status: str) -> set[str]:
+    return TRANSITIONS[status]
+
+
+def _back(ticket_number: str):
+    return redirect("tickets:detail", number=ticket_number)
+
+
+def _run(request, number: str, action, success: str):
+    """Runs a service for a POST from the order page; domain errors become a message, nothing is written."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return _back(number)
+
+
+@login_required
+@require_POST
+def ticket_message(request, number: str):
+    ticket = ticket_get(request.user, number)
+    kind = request.POST.get("kind", "reply")
+    label = {"reply": "回复已发送", "note": "内部备注已保存", "customer": "客户来信已记录"}.get(kind, "已保存")
+    return _run(request, number, lambda: services.ticket_add_message(
+        ticket=ticket, by=request.user, kind=kind, body=request.POST.get("body", ""),
+        attachments=request.FILES.getlist("attachments")), label)
+
+
+@login_required
+@require_POST
+def ticket_status(request, number: str):
+    ticket = ticket_get(request.user, number)
+    return _run(request, number, lambda: services.ticket_set_status(
+        ticket=ticket, by=request.user, status=request.POST.get("status", ""),
+        version=request.POST.get("version") or None, note=request.POST.get("note", "")), "状态已更新")
+
+
+@login_required
+@require_POST
+def ticket_fields(request, number: str):
+    ticket = ticket_get(request.user, number)
+    changes = {k: request.POST[k] for k in ("subject", "type", "channel", "priority") if k in request.POST}
+    if "tags" in request.POST:
+        changes["tags"] = [t for t in request.POST["tags"].replace("，", ",").split(",")]
+    return _run(request, number, lambda: services.ticket_update(
+        ticket=ticket, by=request.user, version=request.POST.get("version") or None, **changes), "工单已更新")
+
+
+@login_required
+@require_POST
+def ticket_assign(request, number: str):
+    ticket = ticket_get(request.user, number)
+    assignee_id = request.POST.get("assignee")
+    team_id = request.POST.get("team")
+    assignee = get_object_or_404(User, pk=assignee_id) if assignee_id else None
+    team = get_object_or_404(Team, pk=team_id) if team_id else None
+    return _run(request, number, lambda: services.ticket_assign(
+        ticket=ticket, by=request.user, assignee=assignee, team=team,
+        version=request.POST.get("version") or None, note=request.POST.get("note", "")), "已转派")
+
+
+@login_required
+@require_POST
+def ticket_dispatch(request, number: str):
+    ticket = ticket_get(request.user, number)
+    dept_id = request.POST.get("department")
+    department = get_object_or_404(Department, pk=dept_id) if dept_id else None
+    return _run(request, number, lambda: services.ticket_dispatch(
+        ticket=ticket, by=request.user, department=department, note=request.POST.get("note", "")),
+        "已转派至责任部门")
+
+
+@login_required
+@require_POST
+def ticket_hand_over(request, number: str):
+    ticket = ticket_get(request.user, number)
+    to = get_object_or_404(User, pk=request.POST.get("to") or 0)
+    return _run(request, number, lambda: services.ticket_hand_over(
+        ticket=ticket, by=request.user, to=to, reason=request.POST.get("reason", ""),
+        customer_told=request.POST.get("customer_told") == "on"), "首问负责人已移交")
+
+
+@login_required
+@require_POST
+def ticket_merge(request, number: str):
+    source = ticket_get(request.user, number)
+    target_number = request.POST.get("into", "").strip()
+    try:
+        target = ticket_get(request.user, target_number)
+    except Exception:
+        messages.error(request, f"找不到工单 {target_number}")
+        return _back(number)
+    return _run(request, number, lambda: services.ticket_merge(source=source, target=target, by=request.user),
+                f"已合并到 {target_number}")
+
+
+@login_required
+@require_POST
+def ticket_link(request, number: str):
+    ticket = ticket_get(request.user, number)
+    other_number = request.POST.get("other", "").strip()
+    try:
+        other = ticket_get(request.user, other_number)
+    except Exception:
+        messages.error(request, f"找不到工单 {other_number}")
+        return _back(number)
+    return _run(request, number, lambda: services.ticket_link(ticket=ticket, other=other, by=request.user),
+                "已关联")
+
+
+@login_required
+def ticket_create(request):
+    policy.require(policy.can_create_ticket(request.user), "只有客服人员可以创建工单")
+    form = TicketCreateForm(request.POST or None, initial={"customer_id": request.GET.get("customer")})
+    customer = None
+    if request.GET.get("customer"):
+        customer = customer_get(request.user, int(request.GET["customer"]))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data["customer_id"]:
+                    customer = customer_get(request.user, data["customer_id"])
+                else:
+                    customer = customer_create(
+                        by=request.user, name=data["new_customer_name"],
+                        salutation=data["new_customer_salutation"], phones=[data["new_customer_phone"]],
+                    )
+                ticket = services.ticket_create(
+                    by=request.user, customer=customer, subject=data["subject"], body=data["body"],
+                    type=data["type"], channel=data["channel"], priority=data["priority"],
+                    account_manager=data["account_manager"], tags=data["tags"].replace("，", ",").split(","),
+                    intake=form.intake(),
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"工单 {ticket.number} 已创建，您是首问负责人")
+            return redirect("tickets:detail", number=ticket.number)
+    return render(request, "tickets/create.html", {"form": form, "customer": customer})
+
+
+@login_required
+def overview(request):
+    """Supervisor's view of the department's day: load per agent, backlog, overdue, today's intake."""
+    policy.require(policy.can_see_overview(request.user), "只有主管、质检员和管理员可以查看部门概览")
+    now = timezone.now()
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    visible = policy.visible_tickets(request.user)
+    active = visible.filter(status__in=ACTIVE_STATUSES)
+    by_status = dict(visible.values_list("status").annotate(n=Count("id")))
+    agents = (
+        User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
+        .annotate(
+            open_count=Count("assigned_tickets", filter=Q(assigned_tickets__in=active)),
+            overdue_count=Count("assigned_tickets", filter=Q(assigned_tickets__in=active,
+                                                              assigned_tickets__due_at__lt=now)),
+            resolved_today=Count("assigned_tickets", filter=Q(assigned_tickets__in=visible,
+                                                               assigned_tickets__resolved_at__gte=today)),
+        )
+        .select_related("team")
+        .order_by("-open_count", "display_name")
+    )
+    context = {
+        "status_counts": [(label, by_status.get(value, 0), value) for value, label in Status.choices],
+        "active_total": active.count(),
+        "overdue": active.filter(due_at__lt=now).count(),
+        "unassigned": active.filter(assignee__isnull=True).count(),
+        "today_new": visible.filter(created_at__gte=today).count(),
+        "by_channel": list(visible.filter(created_at__gte=today - timedelta(days=30))
+                           .values("channel").annotate(n=Count("id")).order_by("-n")),
+        "by_type": list(active.values("type").annotate(n=Count("id")).order_by("-n")),
+        "agents": agents,
+        "channel_labels": dict(Channel.choices),
+        "type_labels": dict(TicketType.choices),
+        "oldest": ticket_list(request.user, status="active", sort="due")[:10],
+        "now": now,
+        "inbox_url": reverse("tickets:inbox"),
+    }
+    return render(request, "tickets/overview.html", context)

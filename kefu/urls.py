@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.static import serve as media_serve
+
+from kefu.accounts.views import RateLimitedLoginView
+from kefu.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False)),
+    path("login/", RateLimitedLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tickets/", include("kefu.tickets.urls")),
+    path("customers/", include("kefu.customers.urls")),
+    path("phrases/", include("kefu.phrases.urls")),
+    path("", include("kefu.core.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", media_serve, {"document_root": settings.MEDIA_ROOT}))
