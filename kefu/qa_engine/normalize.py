@@ -18,9 +18,10 @@ from functools import lru_cache
 
 import opencc
 
-# OpenCC's "t2s" converts phrase by phrase; it is fast (~2 us a turn) but may in theory
-# change the length, which would break offsets, so a per-character table is the fallback.
-_T2S = opencc.OpenCC("t2s")
+# OpenCC converts phrase by phrase; it is fast (~2 us a turn) but may in theory change the
+# length, which would break offsets, so a per-character conversion is the fallback.
+# "tw2s" is "t2s" plus Taiwan variants; plain "t2s" leaves 看著 unconverted.
+_T2S = opencc.OpenCC("tw2s")
 
 # Separators an evader may slip between characters. Sentence punctuation is "strong":
 # a match that crosses it is only believed when every gap of the match is separated
