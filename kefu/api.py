@@ -71,14 +71,18 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from kefu.accounts.api import router as accounts_router
+    from kefu.complaints.api import router as complaints_router
     from kefu.customers.api import router as customers_router
     from kefu.phrases.api import router as phrases_router
+    from kefu.sla.api import router as sla_router
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/", accounts_router)
     api.add_router("/customers", customers_router)
     api.add_router("/tickets", tickets_router)
     api.add_router("/phrases", phrases_router)
+    api.add_router("/calendar", sla_router)
+    api.add_router("/complaints", complaints_router)
 
 
 _mount()

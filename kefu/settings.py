@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.tickets",
     "kefu.phrases",
+    "kefu.sla",
+    "kefu.complaints",
 ]
 
 MIDDLEWARE = [

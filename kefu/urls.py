@@ -18,6 +18,8 @@ urlpatterns = [
     path("tickets/", include("kefu.tickets.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("phrases/", include("kefu.phrases.urls")),
+    path("calendars/", include("kefu.sla.urls")),
+    path("complaints/", include("kefu.complaints.urls")),
     path("", include("kefu.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

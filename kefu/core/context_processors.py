@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from kefu import policy
 
-from .nav import NAV_ITEMS
+from .extensions import NAV_ITEMS
 
 
 def workspace(request) -> dict:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
+from kefu.core.extensions import render_ticket_panels
 from kefu.customers.presenters import customer_phones
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import customer_create
@@ -71,6 +72,7 @@ def ticket_detail(request, number: str):
         "merged_children": ticket.merged_tickets.all(),
         "types": TicketType.choices, "channels": Channel.choices, "priorities": Priority.choices,
         "now": timezone.now(),
+        "panels": render_ticket_panels(ticket, user, request),
     }
     return render(request, "tickets/detail.html", context)
 

@@ -1,0 +1,60 @@
+"""Extension points for domain apps (SLA, complaints, QA ...), registered from AppConfig.ready().
+
+- sidebar entries (register_nav),
+- panels on the work-order page (register_ticket_panel),
+- demo data steps run by `kefu demo` after the core data (register_demo).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    allowed: Callable  # (user) -> bool
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class TicketPanel:
+    template: str
+    context: Callable  # (ticket, user) -> dict | None; None hides the panel
+    order: int = 50
+    placement: str = "sidebar"  # "top" (above the thread) or "sidebar"
+
+
+NAV_ITEMS: list[NavItem] = []
+TICKET_PANELS: list[TicketPanel] = []
+DEMO_STEPS: list[tuple[int, Callable]] = []
+
+
+def register_nav(label: str, url_name: str, allowed: Callable = lambda user: True, order: int = 50) -> None:
+    if all(item.url_name != url_name for item in NAV_ITEMS):
+        NAV_ITEMS.append(NavItem(label, url_name, allowed, order))
+        NAV_ITEMS.sort(key=lambda item: item.order)
+
+
+def register_ticket_panel(template: str, context: Callable, order: int = 50, placement: str = "sidebar") -> None:
+    if all(panel.template != template for panel in TICKET_PANELS):
+        TICKET_PANELS.append(TicketPanel(template, context, order, placement))
+        TICKET_PANELS.sort(key=lambda panel: panel.order)
+
+
+def register_demo(step: Callable, order: int = 50) -> None:
+    """step(*, people: dict[str, User], customers: list[Customer], rng: random.Random, now: datetime) -> None"""
+    if all(existing is not step for _o, existing in DEMO_STEPS):
+        DEMO_STEPS.append((order, step))
+        DEMO_STEPS.sort(key=lambda pair: pair[0])
+
+
+def render_ticket_panels(ticket, user, request) -> dict[str, list[str]]:
+    rendered: dict[str, list[str]] = {"top": [], "sidebar": []}
+    for panel in TICKET_PANELS:
+        context = panel.context(ticket, user)
+        if context is not None:
+            rendered[panel.placement].append(render_to_string(panel.template, context, request=request))
+    return rendered

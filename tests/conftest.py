@@ -1,0 +1,96 @@
+import os
+import shutil
+
+import pytest
+
+from tests import factories
+
+# Browser tests drive Playwright's sync API, which runs an event loop in this thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("KEFU_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = True
+
+
+@pytest.fixture
+def desk(db) -> factories.Desk:
+    return factories.Desk()
+
+
+@pytest.fixture
+def api_client(client):
+    """A Django test client with helpers that send JSON with a bearer token."""
+    from kefu.accounts.services import token_create
+
+    class Api:
+        def __init__(self) -> None:
+            self.token = None
+
+        def as_user(self, user) -> "Api":
+            self.token = token_create(user=user)
+            return self
+
+        def _headers(self) -> dict:
+            return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+
+        def get(self, path, **params):
+            return client.get(path, params, **self._headers())
+
+        def post(self, path, data=None):
+            return client.post(path, data or {}, content_type="application/json", **self._headers())
+
+        def post_form(self, path, data):
+            return client.post(path, data, **self._headers())
+
+        def patch(self, path, data):
+            return client.patch(path, data, content_type="application/json", **self._headers())
+
+        def delete(self, path):
+            return client.delete(path, **self._headers())
+
+    return Api()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "screenshots")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def login(page, live_server, username: str, password: str = factories.PASSWORD) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
