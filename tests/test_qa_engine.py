@@ -124,3 +124,12 @@ def test_one_off_helpers_and_pack_from_dict() -> None:
                                                              "deduct": 40}]}]}}
     result = Engine(load_pack_data(data)).inspect({"id": "a", "turns": [{"role": "agent", "text": "没空没空"}]})
     assert result.score == 20 and len(result.findings) == 2
+
+
+def test_the_engine_imports_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, kefu.qa_engine; "
+            "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

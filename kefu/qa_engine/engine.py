@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .conversation import CHECKERS
+from .conversation import CHECKERS, View, phrase_pattern
 from .inputs import Conversation, parse_conversation
 from .matcher import Hit, TurnMatcher
 from .model import Finding, Result
@@ -24,15 +24,19 @@ class Engine:
         self._matcher = TurnMatcher(pack.rules)
         self._conversation_rules = [r for r in pack.rules if r.kind not in _PER_TURN]
         self._order = {r.code: i for i, r in enumerate(pack.rules)}
+        self._patterns = {r.code: phrase_pattern(r.params.get("phrases", r.params.get("waiting_phrases", ())))
+                          for r in self._conversation_rules}
 
     def inspect(self, conversation: Mapping[str, Any] | Conversation) -> Result:
         """Inspect one conversation (a mapping in the input format, or a parsed one)."""
         convo = conversation if isinstance(conversation, Conversation) else parse_conversation(conversation)
         findings = self._turn_findings(convo)
         texts = [normalise(t.text).text for t in convo.turns]
+        agents = [i for i, t in enumerate(convo.turns) if t.role == "agent"]
+        view = View(convo, texts, agents, findings, self._patterns)
         for rule in self._conversation_rules:
             if convo.channel in rule.channels:
-                findings.extend(CHECKERS[rule.kind](rule, convo, texts, findings))
+                findings.extend(CHECKERS[rule.kind](rule, view))
         findings.sort(key=lambda f: (f.turn, f.span[0], self._order[f.rule]))
         score, items = self.pack.scorecard.score(findings)
         return Result(convo.id, score, findings, items)

@@ -35,19 +35,29 @@ class Scorecard:
     base: float
     items: tuple[Item, ...]
 
+    def __post_init__(self) -> None:
+        # Most items pass in most conversations: their results are built once and shared,
+        # and only the items bound to a rule that hit are scored again.
+        idle = tuple(_score_item(item, Counter()) for item in self.items)
+        by_rule: dict[str, list[int]] = {}
+        for index, item in enumerate(self.items):
+            for code in item.rules:
+                by_rule.setdefault(code, []).append(index)
+        object.__setattr__(self, "_idle", idle)
+        object.__setattr__(self, "_by_rule", by_rule)
+
     def score(self, findings: Iterable[Finding]) -> tuple[float, list[ItemResult]]:
         """Return the 0-100 score and each item's outcome for one conversation."""
         hits = Counter(f.rule for f in findings)
-        total = self.base
-        fatal = False
-        results = []
-        for item in self.items:
-            result = _score_item(item, hits)
-            fatal = fatal or result.status == "fatal"
-            total += result.points
-            results.append(result)
-        score = 0.0 if fatal else max(0.0, min(self.base, total))
-        return round(score * 100 / self.base, 1) if self.base else 0.0, results
+        results = list(self._idle)  # type: ignore[attr-defined]
+        touched = {i for code in hits for i in self._by_rule.get(code, ())}  # type: ignore[attr-defined]
+        for index in touched:
+            results[index] = _score_item(self.items[index], hits)
+        if any(results[i].status == "fatal" for i in touched):
+            return 0.0, results
+        total = self.base + sum(results[i].points for i in touched)
+        score = max(0.0, min(self.base, total))
+        return round(score * 100 / self.base, 1), results
 
 
 def _score_item(item: Item, hits: Counter[str]) -> ItemResult:
