@@ -118,7 +118,7 @@ class TurnMatcher:
             return True
         if _excluded(text, start, end, self._exclude[rule.code]):
             return True
-        if any(text.endswith(n, 0, start) for n in self._negators[rule.code]):
+        if _negated(text, start, self._negators[rule.code]):
             return True
         if rule.params.get("clause_end") and not _ends_clause(norm, end):
             return True
@@ -142,7 +142,7 @@ class TurnMatcher:
             weight, positive = weights[(start, end)]
             if norm.crosses_boundary(start, end) or _excluded(text, start, end, self._exclude[rule.code]):
                 continue
-            negated = any(text.endswith(n, 0, start) for n in self._negators[rule.code])
+            negated = _negated(text, start, self._negators[rule.code])
             # A negative term counts unless negated (不慢); a positive one only when negated (不满意).
             if negated != positive:
                 continue
@@ -158,16 +158,33 @@ class TurnMatcher:
         return [Hit(rule, hit.span, hit.text, f"{rule.message}: {'、'.join(terms)}")]
 
 
-# Chat particles that may trail a clause (不清楚哦, 没办法呢亲) without continuing it.
+# Chat particles that close a clause (不清楚哦, 没办法呢亲). 的 alone does not: 不清楚的地方.
 _PARTICLES = frozenset("了呢哦噢喔啊呀哈啦吧嘛哟的亲")
 
 
 def _ends_clause(norm: Normalised, end: int) -> bool:
-    """True when only particles follow the hit before punctuation or the turn's end."""
-    text = norm.text
-    while end < len(text) and text[end] in _PARTICLES and end not in norm.gaps:
+    """True when the hit is followed by punctuation, the turn's end, or a closing particle.
+
+    Chat often drops punctuation (这个不知道哦您拍了吗), so a sentence-final particle
+    other than 的 is taken as the end of the clause even when more text follows.
+    """
+    text, start = norm.text, end
+    if end == len(text) or end in norm.gaps:
+        return True
+    while end < len(text) and text[end] in _PARTICLES and (end == start or end not in norm.gaps):
         end += 1
-    return end == len(text) or end in norm.gaps
+    return end == len(text) or end in norm.gaps or any(ch != "的" for ch in text[start:end])
+
+
+def _negated(text: str, start: int, negators: tuple[str, ...]) -> bool:
+    """A negator right before the hit, unless it is an A-not-A question (有没有便宜, 是不是坏了)."""
+    for negator in negators:
+        if text.endswith(negator, 0, start):
+            at = start - len(negator)
+            if at > 0 and at + 1 < len(text) and text[at] in "不没" and text[at - 1] == text[at + 1]:
+                continue
+            return True
+    return False
 
 
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
