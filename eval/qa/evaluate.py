@@ -2,6 +2,10 @@
 
 Usage (from the repository root):
     python eval/qa/evaluate.py [DIALOGUES.jsonl] [--labels eval/qa/ecd_labels.jsonl] [--pack default] [--show]
+    python eval/qa/evaluate.py --sentiment ../shared/datasets/sentiment/waimai_10k.csv
+
+``--sentiment`` measures only the customer_negative detector on a review corpus with
+positive/negative labels: out of domain (reviews, not chat turns) but never used for tuning.
 
 The dialogues stay outside the repository; ``--show`` prints the disagreeing turns to the
 terminal for review (never write them into the repository).
@@ -10,6 +14,7 @@ terminal for review (never write them into the repository).
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections import defaultdict
@@ -78,17 +83,55 @@ def show(dialogues: list[dict], gold: dict[str, set[Key]], found: dict[str, set[
                 print(f"{category} {kind} {key[0]} t{key[1]}: {turns.get(key, '?')}")
 
 
+def split_report(dialogues: list[dict], gold: dict[str, set[Key]], found: dict[str, set[Key]]) -> str:
+    """The same table per ECD split, so a reader can compare train and test."""
+    parts = []
+    for split in sorted({d.get("split", "?") for d in dialogues}):
+        ids = {d["id"] for d in dialogues if d.get("split", "?") == split}
+        keep = {c: {k for k in keys if k[0] in ids} for c, keys in gold.items()}
+        seen = {c: {k for k in keys if k[0] in ids} for c, keys in found.items()}
+        parts.append(f"split {split} ({len(ids)} dialogues)\n" + report(defaultdict(set, keep), defaultdict(set, seen)))
+    return "\n\n".join(parts)
+
+
+def sentiment(engine: Engine, path: Path) -> str:
+    """Precision/recall of customer_negative on a labelled review corpus (label,text CSV)."""
+    tp = fp = fn = tn = 0
+    with path.open(encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            flagged = any(f.category == "customer_negative" for f in engine.check(row["text"], role="customer"))
+            negative = row["label"] == "negative"
+            tp += flagged and negative
+            fp += flagged and not negative
+            fn += negative and not flagged
+            tn += not negative and not flagged
+    precision = tp / (tp + fp) if tp + fp else None
+    recall = tp / (tp + fn) if tp + fn else None
+    return (f"{path.name}: {tp + fp + fn + tn} reviews, {tp + fn} negative; customer_negative flagged {tp + fp}: "
+            f"TP {tp} FP {fp} FN {fn}, precision {_fmt(precision)}, recall {_fmt(recall)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dialogues", nargs="?", type=Path, default=DEFAULT_DIALOGUES)
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--pack", default="default")
     parser.add_argument("--show", action="store_true", help="print disagreements (for review only)")
+    parser.add_argument("--splits", action="store_true", help="also report the train and test splits")
+    parser.add_argument("--sentiment", type=Path, action="append", help="review CSV (label,text) to check")
     args = parser.parse_args(argv)
+    if args.sentiment:
+        engine = Engine(load_pack(args.pack))
+        for path in args.sentiment:
+            print(sentiment(engine, path))
+        return 0
     dialogues = [json.loads(line) for line in args.dialogues.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold, found = read_labels(args.labels), predict(Engine(load_pack(args.pack)), dialogues)
     print(f"{len(dialogues)} dialogues, {sum(len(d['turns']) for d in dialogues)} turns, pack {args.pack}")
     print(report(gold, found))
+    if args.splits:
+        print()
+        print(split_report(dialogues, gold, found))
     if args.show:
         show(dialogues, gold, found)
     return 0

@@ -148,8 +148,11 @@ class TurnMatcher:
                 continue
             if not negated and any(text.endswith(i, 0, start) for i in self._intensifiers[rule.code]):
                 weight *= 1.5
+            term = text[start:end]
+            if term in terms:  # a repeated weak cue (还 ... 还) is still one cue
+                continue
             total += weight
-            terms.append(text[start:end])
+            terms.append(term)
             if best is None or weight > best[0]:
                 best = (weight, start, end)
         if best is None or total < rule.params.get("threshold", 1.0):
