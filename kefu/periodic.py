@@ -4,8 +4,15 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from kefu.core.tasks import purge_read_notifications
+from kefu.sla.alerts import sla_send_alerts
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
 def nightly_housekeeping() -> None:
     purge_read_notifications()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def sla_alerts() -> None:
+    """SLA clocks entering warning or breach notify their people (each alert once)."""
+    sla_send_alerts()

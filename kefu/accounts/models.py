@@ -41,6 +41,9 @@ class Department(models.Model):
 class Team(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="teams", verbose_name=_("部门"))
+    # The working-day calendar of the team's SLA clocks (a 7x24 hotline vs an office team); None = default.
+    calendar = models.ForeignKey("sla.Calendar", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="teams", verbose_name=_("工作日历"))
 
     class Meta:
         ordering = ["department__name", "name"]

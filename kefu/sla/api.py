@@ -1,3 +1,60 @@
-from ninja import Router
+"""/api/v1/calendar: working days and deadlines for integrations (default calendar unless calendar=<id>)."""
 
-router = Router(tags=["sla"])
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from kefu.core.errors import DomainError
+
+from .calendars import work_calendar
+from .models import Calendar
+from .selectors import calendar_or_default
+
+router = Router(tags=["calendar"])
+
+
+class WorkingDayOut(Schema):
+    date: date
+    working_day: bool
+    provisional: bool
+
+
+class DeadlineOut(Schema):
+    start: datetime
+    due: datetime
+    provisional: bool
+
+
+def _calendar(calendar_id: int | None):
+    try:
+        return work_calendar(calendar_or_default(calendar_id))
+    except Calendar.DoesNotExist as exc:
+        raise Http404(f"日历 {calendar_id} 不存在") from exc
+
+
+@router.get("/working-day", response=WorkingDayOut)
+def working_day(request: HttpRequest, date: date, calendar: int | None = None) -> dict:
+    cal = _calendar(calendar)
+    return {"date": date, "working_day": cal.is_working_day(date), "provisional": not cal.is_known(date)}
+
+
+@router.get("/deadline", response=DeadlineOut)
+def deadline(request: HttpRequest, start: datetime, working_days: int | None = None,
+             business_hours: float | None = None, calendar: int | None = None) -> dict:
+    if start.tzinfo is None:
+        raise DomainError("start 必须带时区，例如 2026-09-30T16:00:00+08:00", field="start")
+    if (working_days is None) == (business_hours is None):
+        raise DomainError("请给出 working_days 或 business_hours 其中之一", field="working_days")
+    cal = _calendar(calendar)
+    if working_days is not None:
+        if working_days < 0 or working_days > 3650:
+            raise DomainError("working_days 应在 0 到 3650 之间", field="working_days")
+        result = cal.add_working_days(start, working_days)
+    else:
+        if not 0 <= business_hours <= 100_000:
+            raise DomainError("business_hours 应在 0 到 100000 之间", field="business_hours")
+        result = cal.add_business_hours(start, business_hours)
+    return {"start": start, "due": result.due, "provisional": result.provisional}

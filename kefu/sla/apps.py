@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class SlaConfig(AppConfig):
     name = "kefu.sla"
     label = "sla"
+    verbose_name = "工作日历与 SLA"
+
+    def ready(self) -> None:
+        from kefu.core.extensions import register_demo, register_nav, register_ticket_panel
+        from kefu.tickets.signals import ticket_changed
+
+        from . import hooks
+
+        ticket_changed.connect(hooks.on_ticket_changed, dispatch_uid="sla_recompute_clocks")
+        register_nav("工作日历与SLA", "sla:calendar_list", allowed=hooks.can_see_calendars, order=80)
+        register_ticket_panel("sla/_ticket_clocks.html", hooks.clocks_panel, order=10, placement="sidebar")
+        register_demo(hooks.demo_recompute, order=90)

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sla"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calendar_list_view, name="calendar_list"),
+    path("policies/", views.policy_list_view, name="policy_list"),
+    path("<int:pk>/", views.calendar_detail_view, name="calendar_detail"),
+    path("<int:pk>/exceptions/", views.exception_save_view, name="exception_save"),
+    path("<int:pk>/exceptions/<int:exception_pk>/delete/", views.exception_delete_view, name="exception_delete"),
+    path("<int:pk>/import/", views.exceptions_import_view, name="exceptions_import"),
+    path("<int:pk>/year/", views.calendar_year_view, name="calendar_year"),
+]

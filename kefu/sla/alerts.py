@@ -1,0 +1,67 @@
+"""SLA alerts: a clock entering warning (预警) or breach (超时) notifies the people on the order, once.
+
+Warning: the assignee, the first responder and the handlers of the responsible department the
+order was dispatched to. Breach: the same people and the supervisors of the receiving department.
+Each alert has a dedupe_key naming the clock, its run (start instant) and the state, so the
+notification table refuses a second copy even if two workers run the task at once; the clock's
+``alerted`` field only keeps the task from re-examining clocks that were already dealt with.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kefu.accounts.models import Role, User
+from kefu.core.notify import notify
+
+from .clock import ClockState
+from .models import SlaClock
+from .services import state_of
+
+_RANK = {"": 0, ClockState.WARNING: 1, ClockState.BREACHED: 2}
+
+
+def due_for_alert(now: datetime):
+    """Counting clocks that passed their warning instant or due time beyond what was already sent."""
+    entered_warning = Q(warn_at__lte=now, alerted="")
+    entered_breach = Q(due_at__lte=now) & ~Q(alerted=ClockState.BREACHED)
+    return (SlaClock.objects.filter(stopped_at__isnull=True, paused_now=False)
+            .filter(entered_warning | entered_breach)
+            .select_related("ticket__assignee", "ticket__first_responder"))
+
+
+def sla_send_alerts(*, now: datetime | None = None) -> int:
+    """Sends the alerts due at ``now``; returns the number of notifications created."""
+    now = now or timezone.now()
+    sent = 0
+    for clock in due_for_alert(now):
+        state = state_of(clock, now)
+        if state not in (ClockState.WARNING, ClockState.BREACHED) or _RANK[state] <= _RANK[clock.alerted]:
+            continue
+        sent += notify(users=_recipients(clock, state), text=_text(clock, state), url=_url(clock),
+                       dedupe_key=f"sla:{clock.pk}:{clock.started_at.timestamp():.0f}:{state}")
+        SlaClock.objects.filter(pk=clock.pk).update(alerted=state)
+    return sent
+
+
+def _recipients(clock: SlaClock, state: ClockState) -> list[User]:
+    ticket = clock.ticket
+    people = [ticket.assignee, ticket.first_responder]
+    if ticket.dispatched_to_id:
+        people += User.objects.filter(department_id=ticket.dispatched_to_id, role=Role.HANDLER, is_active=True)
+    if state == ClockState.BREACHED:
+        people += User.objects.filter(department_id=ticket.department_id, role=Role.SUPERVISOR, is_active=True)
+    return [p for p in people if p is not None]
+
+
+def _text(clock: SlaClock, state: ClockState) -> str:
+    due = timezone.localtime(clock.due_at).strftime("%m-%d %H:%M")
+    what = "已超时" if state == ClockState.BREACHED else "即将超时"
+    return f"工单 {clock.ticket.number}「{clock.label}」{what}（到期 {due}）：{clock.ticket.subject}"
+
+
+def _url(clock: SlaClock) -> str:
+    return f"/tickets/{clock.ticket.number}/"

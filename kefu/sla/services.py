@@ -1,0 +1,191 @@
+"""Writes on SLA clocks: the shared clock contract (clock_start / clock_stop) and recomputation.
+
+Every deadline of the product comes from here: policy clocks (first response, next response,
+resolution) are re-derived from a work order's timestamps whenever it changes; other kinds
+(complaint_reply, complaint_implement ...) are started and stopped by their own flows. Both are
+recomputed when a calendar changes. Ticket.due_at is the earliest due time of the order's clocks
+that are counting now; it is written with update(), so it sends no signal and writes no audit row
+(it is derived data, reproducible from the clocks at any time).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.core.errors import DomainError
+from kefu.tickets.models import Ticket, TicketEvent
+
+from .calendars import work_calendar
+from .clock import ClockState, ClockTimes, Target, clock_state, compute_clock
+from .derive import ClockSpec, PolicyBook, pauses_by_ticket, policy_specs
+from .models import Calendar, SlaClock
+
+POLICY_KINDS = ("first_response", "next_response", "resolution")
+_FIELDS = ["label", "derived", "target_amount", "target_unit", "warning_share", "started_at", "stopped_at",
+           "due_at", "warn_at", "paused_seconds", "paused_now", "provisional", "alerted"]
+
+
+class _Context:
+    """What a batch of recomputations shares: the time, the calendars and the policies."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.calendars = {cal.pk: cal for cal in Calendar.objects.all()}
+        self.default = next((c for c in self.calendars.values() if c.is_default), None) or next(
+            iter(self.calendars.values()), None)
+        if self.default is None:
+            raise DomainError("尚未配置工作日历（请先执行 migrate）", field="calendar")
+        self.policies = PolicyBook.load()
+
+    def calendar_of(self, ticket: Ticket):
+        team = ticket.team if ticket.team_id else None
+        return work_calendar(self.calendars.get(getattr(team, "calendar_id", None)) or self.default)
+
+
+def clock_start(*, ticket: Ticket, kind: str, start: datetime, target: Target, label: str = "") -> SlaClock:
+    """Starts (or restarts) clock ``kind`` on ``ticket`` from ``start`` with ``target``."""
+    if kind in POLICY_KINDS:
+        raise DomainError(f"{kind} 由 SLA 策略自动计时，不能手动启动", field="kind")
+    if not isinstance(target, Target):
+        raise DomainError("target 必须是 Target(amount, unit)", field="target")
+    ctx = _Context(timezone.now())
+    spec = ClockSpec(kind, label or kind, start, target, None, (), 0.8, derived=False)
+    with transaction.atomic():
+        clock = SlaClock.objects.filter(ticket=ticket, kind=kind).first() or SlaClock(ticket=ticket, kind=kind)
+        clock.alerted = ""  # a new run of the clock may alert again
+        _apply(clock, spec, _times(ctx, ticket, spec))
+        clock.save()
+        _set_due(ticket, [clock] + list(ticket.sla_clocks.exclude(pk=clock.pk)), ctx.now)
+    return clock
+
+
+def clock_stop(*, ticket: Ticket, kind: str, at: datetime) -> None:
+    """Stops clock ``kind``: met when ``at`` is on or before its due time, breached otherwise."""
+    with transaction.atomic():
+        clock = SlaClock.objects.select_for_update().filter(ticket=ticket, kind=kind).first()
+        if clock is None:
+            raise DomainError(f"工单 {ticket.number} 没有 {kind} 计时", field="kind")
+        if clock.stopped_at is None:
+            clock.stopped_at = at
+            clock.paused_now = False
+            clock.save(update_fields=["stopped_at", "paused_now"])
+        _set_due(ticket, list(ticket.sla_clocks.all()), timezone.now())
+
+
+def clocks_recompute(*, ticket: Ticket, now: datetime | None = None) -> list[SlaClock]:
+    """Re-derives every clock of one work order and its due_at."""
+    ticket = Ticket.objects.select_related("team").get(pk=ticket.pk)
+    recompute_tickets([ticket], _Context(now or timezone.now()))
+    return list(ticket.sla_clocks.all())
+
+
+def clocks_recompute_open(*, now: datetime | None = None, calendar_id: int | None = None,
+                          chunk: int = 2000) -> int:
+    """Recomputes the clocks of every open work order (of teams using ``calendar_id`` if given)."""
+    ctx = _Context(now or timezone.now())
+    tickets = Ticket.objects.filter(status__in=["new", "open", "waiting"]).select_related("team").order_by("pk")
+    if calendar_id is not None and ctx.default.pk != calendar_id:
+        tickets = tickets.filter(team__calendar_id=calendar_id)
+    elif calendar_id is not None:  # the default calendar also serves teams without one
+        tickets = tickets.exclude(team__calendar_id__in=[c for c in ctx.calendars if c != calendar_id])
+    count, last_pk = 0, 0
+    while batch := list(tickets.filter(pk__gt=last_pk)[:chunk]):
+        recompute_tickets(batch, ctx)
+        count += len(batch)
+        last_pk = batch[-1].pk
+    return count
+
+
+def recompute_tickets(tickets: list[Ticket], ctx: _Context) -> None:
+    """Batch recomputation: three queries to read, bulk writes only for what changed."""
+    ids = [t.pk for t in tickets]
+    events = TicketEvent.objects.filter(ticket_id__in=ids, field="status").order_by("created_at", "id")
+    pauses = pauses_by_ticket(events.values_list("ticket_id", "created_at", "new_value"))
+    existing: dict[int, dict[str, SlaClock]] = defaultdict(dict)
+    for clock in SlaClock.objects.filter(ticket_id__in=ids):
+        existing[clock.ticket_id][clock.kind] = clock
+    new, changed, stale, dues = [], [], [], []
+    for ticket in tickets:
+        clocks = existing[ticket.pk]
+        specs = policy_specs(ticket, ctx.policies.find(ticket.type, ticket.priority), pauses.get(ticket.pk, []))
+        specs += [_manual_spec(c) for c in clocks.values() if not c.derived]
+        for spec in specs:
+            clock = clocks.pop(spec.kind, None)
+            target = clock or SlaClock(ticket=ticket, kind=spec.kind)
+            before = _snapshot(target) if clock else None
+            _apply(target, spec, _times(ctx, ticket, spec))
+            if clock is None:
+                new.append(target)
+            elif _snapshot(target) != before:
+                changed.append(target)
+            dues.append((ticket, target))
+        stale += [c.pk for c in clocks.values()]  # a policy no longer sets this target
+    _write(tickets, new, changed, stale, dues, ctx.now)
+
+
+def _write(tickets: list[Ticket], new: list, changed: list, stale: list, dues: list, now: datetime) -> None:
+    with transaction.atomic():
+        SlaClock.objects.filter(pk__in=stale).delete()
+        SlaClock.objects.bulk_create(new, batch_size=500)
+        SlaClock.objects.bulk_update(changed, _FIELDS, batch_size=500)
+        by_ticket: dict[int, list[SlaClock]] = defaultdict(list)
+        for ticket, clock in dues:
+            by_ticket[ticket.pk].append(clock)
+        moved = []
+        for ticket in tickets:
+            due = earliest_due(by_ticket.get(ticket.pk, []), now)
+            if due != ticket.due_at:
+                ticket.due_at = due
+                moved.append(ticket)
+        Ticket.objects.bulk_update(moved, ["due_at"], batch_size=500)
+
+
+def earliest_due(clocks: Iterable[SlaClock], now: datetime) -> datetime | None:
+    """Earliest due time among clocks that are counting (not stopped, not paused)."""
+    return min((c.due_at for c in clocks if c.stopped_at is None and not c.paused_now), default=None)
+
+
+def _set_due(ticket: Ticket, clocks: list[SlaClock], now: datetime) -> None:
+    due = earliest_due(clocks, now)
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=due)
+    ticket.due_at = due
+
+
+def _manual_spec(clock: SlaClock) -> ClockSpec:
+    return ClockSpec(clock.kind, clock.label, clock.started_at, Target(clock.target_amount, clock.target_unit),
+                     clock.stopped_at, (), clock.warning_share, derived=False)
+
+
+def _times(ctx: _Context, ticket: Ticket, spec: ClockSpec) -> ClockTimes:
+    return compute_clock(ctx.calendar_of(ticket), start=spec.start, target=spec.target, now=ctx.now,
+                         pauses=spec.pauses, stopped_at=spec.stopped_at, warning_share=spec.warning_share)
+
+
+def _apply(clock: SlaClock, spec: ClockSpec, times: ClockTimes) -> None:
+    if clock.pk and clock.started_at != spec.start:
+        clock.alerted = ""  # restarted (e.g. a new customer message): alerts of the old run are done
+    clock.label, clock.derived = spec.label, spec.derived
+    clock.target_amount, clock.target_unit = spec.target.amount, spec.target.unit
+    clock.warning_share, clock.started_at, clock.stopped_at = spec.warning_share, spec.start, spec.stopped_at
+    clock.due_at, clock.warn_at, clock.provisional = times.due, times.warn_at, times.provisional
+    clock.paused_seconds, clock.paused_now = times.paused.total_seconds(), times.paused_now
+
+
+def _snapshot(clock: SlaClock) -> tuple:
+    return tuple(getattr(clock, name) for name in _FIELDS)
+
+
+def state_of(clock: SlaClock, now: datetime) -> ClockState:
+    """The state of a stored clock at ``now``, computed from its figures (see kefu.sla.clock)."""
+    times = ClockTimes(clock.due_at, clock.warn_at, timedelta(seconds=clock.paused_seconds), clock.paused_now,
+                       clock.provisional)
+    return clock_state(times, now=now, stopped_at=clock.stopped_at)
+
+
+__all__ = ["POLICY_KINDS", "Target", "clock_start", "clock_stop", "clocks_recompute", "clocks_recompute_open",
+           "earliest_due", "recompute_tickets", "state_of"]

@@ -1,0 +1,143 @@
+"""Calendar and SLA pages: administrators edit, supervisors read. Thin: services do the work."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kefu import policy
+from kefu.core.errors import DomainError
+from kefu.tickets.models import Priority, TicketType
+
+from . import calendar_services as cs
+from .calendars import periods_to_text
+from .hooks import can_see_calendars
+from .models import Calendar, CalendarException, ExceptionKind, SlaPolicy
+from .selectors import calendar_list, missing_year_warnings, month_grid
+
+WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+
+
+def _guard(request: HttpRequest) -> None:
+    policy.require(can_see_calendars(request.user), "只有管理员和主管可以查看工作日历")
+
+
+@login_required
+def calendar_list_view(request: HttpRequest) -> HttpResponse:
+    _guard(request)
+    today = timezone.localdate()
+    return render(request, "sla/calendar_list.html", {
+        "calendars": calendar_list(), "warnings": missing_year_warnings(today),
+        "can_edit": cs.can_edit_calendars(request.user), "policies": SlaPolicy.objects.all(),
+    })
+
+
+@login_required
+def calendar_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _guard(request)
+    calendar = get_object_or_404(Calendar, pk=pk)
+    today = timezone.localdate()
+    year, month = _month(request.GET.get("month", ""), today)
+    prev_month = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
+    next_month = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
+    weekly = [(WEEKDAYS[int(d)], periods_to_text(p)) for d, p in sorted(calendar.weekly.items())]
+    return render(request, "sla/calendar_detail.html", {
+        "calendar": calendar, "weeks": month_grid(calendar, year, month, today), "weekdays": WEEKDAYS,
+        "month": date(year, month, 1), "prev_month": prev_month, "next_month": next_month, "weekly": weekly,
+        "month_exceptions": calendar.exceptions.filter(day__year=year, day__month=month),
+        "warnings": [w for w in missing_year_warnings(today) if w[0].pk == calendar.pk],
+        "can_edit": cs.can_edit_calendars(request.user), "kinds": ExceptionKind.choices,
+        "years": [today.year, today.year + 1],
+    })
+
+
+def _month(text: str, today: date) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        date(year, month, 1)
+        return year, month
+    except ValueError:
+        return today.year, today.month
+
+
+def _back(calendar: Calendar, request: HttpRequest) -> HttpResponse:
+    month = request.POST.get("month", "")
+    url = f"/calendars/{calendar.pk}/" + (f"?month={month}" if month else "")
+    return redirect(url)
+
+
+def _run(request: HttpRequest, success: str, action) -> None:
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success.format(result=result))
+
+
+@login_required
+@require_POST
+def exception_save_view(request: HttpRequest, pk: int) -> HttpResponse:
+    calendar = get_object_or_404(Calendar, pk=pk)
+    post = request.POST
+
+    def save() -> object:
+        try:
+            day = date.fromisoformat(post.get("day", ""))
+        except ValueError as exc:
+            raise DomainError("日期无效，应为 YYYY-MM-DD", field="day") from exc
+        return cs.exception_save(by=request.user, calendar=calendar, day=day, kind=post.get("kind", ""),
+                                 name=post.get("name", ""), hours=post.get("hours", ""))
+    _run(request, "已保存：{result}", save)
+    return _back(calendar, request)
+
+
+@login_required
+@require_POST
+def exception_delete_view(request: HttpRequest, pk: int, exception_pk: int) -> HttpResponse:
+    row = get_object_or_404(CalendarException, pk=exception_pk, calendar_id=pk)
+    _run(request, "已删除", lambda: cs.exception_delete(by=request.user, exception=row))
+    return _back(row.calendar, request)
+
+
+@login_required
+@require_POST
+def exceptions_import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    calendar = get_object_or_404(Calendar, pk=pk)
+    year = request.POST.get("complete_year", "").strip()
+    _run(request, "已导入 {result} 个日期", lambda: cs.exceptions_import(
+        by=request.user, calendar=calendar, text=request.POST.get("lines", ""),
+        complete_year=int(year) if year.isdigit() else None))
+    return _back(calendar, request)
+
+
+@login_required
+@require_POST
+def calendar_year_view(request: HttpRequest, pk: int) -> HttpResponse:
+    calendar = get_object_or_404(Calendar, pk=pk)
+    year_text = request.POST.get("year", "")
+    if not year_text.isdigit():
+        messages.error(request, "年份无效")
+        return _back(calendar, request)
+    year = int(year_text)
+    if request.POST.get("action") == "official":
+        _run(request, f"已载入 {year} 年官方安排（{{result}} 天）",
+             lambda: cs.calendar_load_official_year(by=request.user, calendar=calendar, year=year))
+    else:
+        _run(request, f"已标记 {year} 年数据完整", lambda: cs.calendar_mark_year(
+            by=request.user, calendar=calendar, year=year))
+    return _back(calendar, request)
+
+
+@login_required
+def policy_list_view(request: HttpRequest) -> HttpResponse:
+    _guard(request)
+    return render(request, "sla/policies.html", {
+        "policies": SlaPolicy.objects.all(), "types": TicketType.choices, "priorities": Priority.choices,
+    })
