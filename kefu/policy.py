@@ -94,3 +94,32 @@ def can_see_overview(user: User) -> bool:
 def require(allowed: bool, message: str = "您没有权限执行此操作") -> None:
     if not allowed:
         raise Forbidden(message)
+
+
+# ---- complaints (投诉处理) -------------------------------------------------------------------
+# Actor kinds of the complaint flow (kefu.complaints.models.Actor), with the refusal each one gets.
+COMPLAINT_ACTOR_REFUSALS = {
+    "service": "只有客服人员（客服专员、客服主管）可以执行此步骤",
+    "handler": "只有被派发的责任部门的处理人可以执行此步骤",
+    "supervisor": "只有客服主管可以执行此步骤（审批、退回、总结评价）",
+}
+
+
+def can_act_on_complaint(user: User, ticket: Ticket, actor: str) -> bool:
+    """Whether user may take a complaint step meant for `actor`; admin may take every step."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    if actor == "service":
+        return user.role in {Role.AGENT, Role.SUPERVISOR} and can_view_ticket(user, ticket)
+    if actor == "handler":
+        return (user.role == Role.HANDLER and user.department_id is not None
+                and user.department_id == ticket.dispatched_to_id)
+    if actor == "supervisor":
+        return user.role == Role.SUPERVISOR and can_view_ticket(user, ticket)
+    return False
+
+
+def can_see_complaint_analysis(user: User) -> bool:
+    return user.is_authenticated and user.role in {Role.SUPERVISOR, Role.ADMIN, Role.QA}
