@@ -1,0 +1,78 @@
+"""SLA alerts: warning and breach notify the right people, each once, under a frozen clock."""
+
+from datetime import datetime
+from unittest.mock import patch
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kefu.core.models import Notification
+from kefu.sla.alerts import sla_send_alerts
+from kefu.sla.models import SlaClock
+from kefu.tickets import services as ts
+from tests import factories
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SH)
+
+
+@pytest.fixture
+def dispatched(desk, django_capture_on_commit_callbacks):
+    """A consultation received Monday 09:00 (first response due 10:00, warning 09:48), sent to after-sales."""
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9)), \
+            django_capture_on_commit_callbacks(execute=True):
+        ticket = factories.ticket(desk.agent, created_at=at(2026, 3, 2, 9))
+        ts.ticket_dispatch(ticket=ticket, by=desk.agent, department=desk.aftersales)
+    return ticket
+
+
+def told(user) -> list[str]:
+    return list(Notification.objects.filter(user=user, dedupe_key__startswith="sla:").values_list("text", flat=True))
+
+
+def test_nothing_before_the_warning_share(dispatched, desk):
+    assert sla_send_alerts(now=at(2026, 3, 2, 9, 47)) == 0
+
+
+def test_warning_fires_once_for_assignee_first_responder_and_handlers(dispatched, desk):
+    first = SlaClock.objects.get(ticket=dispatched, kind="first_response")
+    assert first.warn_at == at(2026, 3, 2, 9, 48)
+    assert sla_send_alerts(now=at(2026, 3, 2, 9, 50)) == 2  # agent (assignee = first responder) + handler
+    assert sla_send_alerts(now=at(2026, 3, 2, 9, 55)) == 0  # not twice
+    assert len(told(desk.agent)) == 1 and "即将超时" in told(desk.agent)[0]
+    assert len(told(desk.handler)) == 1
+    assert told(desk.supervisor) == []
+
+
+def test_breach_fires_once_and_also_tells_the_supervisor(dispatched, desk):
+    sla_send_alerts(now=at(2026, 3, 2, 9, 50))
+    assert sla_send_alerts(now=at(2026, 3, 2, 10, 5)) == 3  # agent, handler, supervisor
+    assert sla_send_alerts(now=at(2026, 3, 2, 10, 10)) == 0
+    assert sla_send_alerts(now=at(2026, 3, 3, 10, 10)) == 0
+    assert len(told(desk.supervisor)) == 1 and "已超时" in told(desk.supervisor)[0]
+    assert len(told(desk.agent)) == 2  # one warning, one breach
+    assert told(desk.other_supervisor) == []
+
+
+def test_a_clock_that_skips_warning_sends_only_the_breach(dispatched, desk):
+    assert sla_send_alerts(now=at(2026, 3, 2, 11)) == 3
+    assert sla_send_alerts(now=at(2026, 3, 2, 11, 5)) == 0
+    assert [t for t in told(desk.agent) if "即将超时" in t] == []
+
+
+def test_a_stopped_clock_does_not_alert(dispatched, desk, django_capture_on_commit_callbacks):
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9, 30)), \
+            django_capture_on_commit_callbacks(execute=True):
+        ts.ticket_add_message(ticket=dispatched, by=desk.agent, kind="reply", body="您好")
+    assert sla_send_alerts(now=at(2026, 3, 2, 10, 30)) == 0
+
+
+def test_the_periodic_task_runs_the_alerts(dispatched, desk):
+    from kefu.periodic import sla_alerts
+
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9, 50)):
+        sla_alerts.call_local()
+    assert len(told(desk.agent)) == 1

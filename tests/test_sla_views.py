@@ -1,0 +1,93 @@
+"""Calendar pages: who may see and edit, the month view, import errors, query counts, the clock panel."""
+
+from datetime import datetime
+from unittest.mock import patch
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kefu.sla.models import Calendar, CalendarException
+from tests import factories
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def default_cal(db) -> Calendar:
+    return Calendar.objects.get(is_default=True)
+
+
+def test_agent_cannot_open_calendars(client, desk, default_cal):
+    client.force_login(desk.agent)
+    assert client.get("/calendars/").status_code == 403
+    assert client.get(f"/calendars/{default_cal.pk}/").status_code == 403
+
+
+def test_supervisor_reads_but_cannot_edit(client, desk, default_cal):
+    client.force_login(desk.supervisor)
+    page = client.get(f"/calendars/{default_cal.pk}/?month=2026-10")
+    assert page.status_code == 200
+    assert "批量导入" not in page.content.decode()
+    response = client.post(f"/calendars/{default_cal.pk}/exceptions/", {"day": "2027-01-01", "kind": "holiday"})
+    assert response.status_code == 302
+    assert not default_cal.exceptions.filter(day="2027-01-01").exists()
+
+
+def test_month_view_marks_holidays_and_make_up_days(client, desk, default_cal):
+    client.force_login(desk.admin)
+    html = client.get(f"/calendars/{default_cal.pk}/?month=2026-10").content.decode()
+    assert 'class="holiday" data-day="2026-10-01" data-working="0"' in html
+    assert 'class="workday" data-day="2026-10-10" data-working="1"' in html
+    assert 'class="closed" data-day="2026-10-11" data-working="0"' in html
+    assert "国庆节" in html
+
+
+def test_admin_adds_and_deletes_an_exception(client, desk, default_cal, django_capture_on_commit_callbacks):
+    client.force_login(desk.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/calendars/{default_cal.pk}/exceptions/",
+                    {"day": "2027-02-07", "kind": "workday", "name": "春节调休", "hours": "09:00-17:00"})
+    row = CalendarException.objects.get(calendar=default_cal, day="2027-02-07")
+    assert row.periods == [["09:00", "17:00"]]
+    version = Calendar.objects.get(pk=default_cal.pk).version
+    assert version > default_cal.version
+    client.post(f"/calendars/{default_cal.pk}/exceptions/{row.pk}/delete/")
+    assert not CalendarException.objects.filter(pk=row.pk).exists()
+
+
+def test_import_error_names_the_line(client, desk, default_cal):
+    client.force_login(desk.admin)
+    response = client.post(f"/calendars/{default_cal.pk}/import/",
+                           {"lines": "2027-01-01 holiday 元旦\n2027-01-02 sometimes"}, follow=True)
+    assert "第 2 行" in response.content.decode()
+    assert not default_cal.exceptions.filter(day="2027-01-01").exists()
+
+
+def test_missing_year_warning_on_calendar_pages(client, desk, default_cal):
+    client.force_login(desk.supervisor)
+    with patch("django.utils.timezone.now", return_value=datetime(2026, 11, 22, 10, tzinfo=SH)):
+        html = client.get("/calendars/").content.decode()
+    assert 'data-missing-years="2027"' in html
+
+
+def test_calendar_list_query_count(client, desk, django_assert_max_num_queries):
+    for i in range(5):
+        Calendar.objects.create(name=f"日历{i}", weekly={"0": [["09:00", "18:00"]]}, known_years=[2026])
+    client.force_login(desk.admin)
+    with django_assert_max_num_queries(8):
+        assert client.get("/calendars/").status_code == 200
+
+
+def test_ticket_page_shows_the_clocks(client, desk, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = factories.ticket(desk.agent, type="complaint")
+    client.force_login(desk.agent)
+    html = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert "SLA 计时" in html
+    assert 'data-kind="first_response"' in html and 'data-kind="resolution"' in html
+
+
+def test_policy_page(client, desk):
+    client.force_login(desk.supervisor)
+    html = client.get("/calendars/policies/").content.decode()
+    assert "工作日" in html and "投诉" in html
