@@ -77,9 +77,9 @@ def _staff() -> dict[str, User]:
 def _customers(rng: random.Random, by: User) -> list[Customer]:
     customers = []
     for i in range(50):
-        name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)]
+        name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7 + i // len(SURNAMES)) % len(GIVEN)]  # 50 distinct
         phone = f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
-        existing = Customer.objects.filter(name=name, region=REGIONS[i % len(REGIONS)]).first()
+        existing = Customer.objects.filter(name=name, region=REGIONS[i % len(REGIONS)], created_by=by).first()
         if existing:
             customers.append(existing)
             continue

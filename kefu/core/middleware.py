@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 
 from .errors import DomainError, Forbidden
 
@@ -18,3 +20,23 @@ class DomainErrorMiddleware:
             return render(request, "core/error.html", {"message": exception.message, "status": status},
                           status=status)
         return None
+
+
+class DefaultLanguageMiddleware:
+    """Simplified Chinese unless the user picked another language (cookie), whatever the browser asks for.
+
+    Kefu is Chinese-first: an English-language browser on the department's PC should still get the Chinese
+    workspace until someone switches. Replaces Django's LocaleMiddleware, which follows Accept-Language.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

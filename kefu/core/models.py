@@ -21,3 +21,6 @@ class Notification(models.Model):
                 fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kefu import policy
 from kefu.core.pagination import paginate
@@ -82,7 +82,7 @@ def list_customers(request, q: str = "", page: int = 1, page_size: int = 50):
 def create_customer(request, payload: CustomerIn):
     policy.require(policy.can_edit_customer(request.user))
     customer = customer_create(by=request.user, **payload.dict())
-    return 201, customer_dict(customer, request.user)
+    return Status(201, customer_dict(customer, request.user))
 
 
 @router.get("/{customer_id}", response=CustomerOut)

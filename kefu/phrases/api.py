@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from .models import Phrase
 from .services import phrase_delete, phrase_save
@@ -34,7 +34,7 @@ def list_phrases(request, situation: str = ""):
 
 @router.post("", response={201: PhraseOut})
 def create_phrase(request, payload: PhraseIn):
-    return 201, phrase_save(by=request.user, **payload.dict())
+    return Status(201, phrase_save(by=request.user, **payload.dict()))
 
 
 @router.put("/{phrase_id}", response=PhraseOut)
@@ -45,4 +45,4 @@ def update_phrase(request, phrase_id: int, payload: PhraseIn):
 @router.delete("/{phrase_id}", response={204: None})
 def delete_phrase(request, phrase_id: int):
     phrase_delete(by=request.user, phrase=get_object_or_404(Phrase, pk=phrase_id))
-    return 204, None
+    return Status(204, None)

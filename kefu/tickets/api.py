@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kefu.accounts.models import Department, Team, User
@@ -147,7 +147,7 @@ def create_ticket(request, payload: TicketIn):
     data = payload.dict()
     customer = customer_get(request.user, data.pop("customer_id"))
     ticket = services.ticket_create(by=request.user, customer=customer, **data)
-    return 201, ticket_dict(ticket_get(request.user, ticket.number), request.user)
+    return Status(201, ticket_dict(ticket_get(request.user, ticket.number), request.user))
 
 
 @router.get("/{number}", response=TicketOut)
@@ -177,7 +177,7 @@ def add_message(request, number: str, kind: str = Form(...), body: str = Form(..
     ticket = ticket_get(request.user, number)
     message = services.ticket_add_message(ticket=ticket, by=request.user, kind=kind, body=body,
                                           attachments=files or [])
-    return 201, message_dict(message)
+    return Status(201, message_dict(message))
 
 
 @router.post("/{number}/transition", response=TicketOut, summary="Change status (reopen = back to open)")
@@ -219,7 +219,7 @@ def link(request, number: str, payload: LinkIn):
     ticket = ticket_get(request.user, number)
     other = ticket_get(request.user, payload.other)
     services.ticket_link(ticket=ticket, other=other, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{number}/events", response=list[EventOut], summary="Audit history, newest first")

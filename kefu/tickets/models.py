@@ -127,6 +127,9 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def is_public(self) -> bool:
         return self.kind != MessageKind.NOTE
@@ -142,6 +145,9 @@ class Attachment(models.Model):
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class TicketEvent(models.Model):
@@ -159,6 +165,9 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.field}".strip()
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

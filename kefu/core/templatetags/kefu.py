@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from kefu.customers.intake import INTAKE_FIELDS
 
@@ -32,7 +33,7 @@ def due_badge(ticket, now=None, warning_share: float = 0.2):
     """Countdown to the due time: red when breached, amber in the last share of the time."""
     due = getattr(ticket, "due_at", None)
     if due is None:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     now = now or timezone.now()
     left = (due - now).total_seconds()
     if not ticket.is_active:

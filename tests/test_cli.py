@@ -1,0 +1,47 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from kefu.accounts.models import User
+from kefu.customers.models import Customer
+from kefu.tickets.models import Channel, Status, Ticket
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_demo_builds_a_department_and_is_idempotent(capsys):
+    call_command("demo")
+    output = capsys.readouterr().out
+    assert "admin" in output and "kefu-demo-2026" in output
+    counts = (User.objects.count(), Customer.objects.count(), Ticket.objects.count())
+    assert counts[0] >= 8 and counts[1] == 50 and counts[2] >= 200
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+    assert set(Ticket.objects.values_list("channel", flat=True)) == set(Channel.values)
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {"admin", "supervisor", "agent", "qa", "handler"}
+    call_command("demo")
+    assert (User.objects.count(), Customer.objects.count(), Ticket.objects.count()) == counts
+
+
+def test_kefu_console_script_lists_kefu_commands(tmp_path):
+    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "kefu.cli", "help"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    for name in ("demo", "serve", "worker", "token", "migrate"):
+        assert name in out.stdout
+
+
+def test_token_create_for_unknown_user_fails_cleanly(tmp_path):
+    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
+    out = subprocess.run([sys.executable, "-m", "kefu.cli", "token", "create", "nobody"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0
+    assert out.stdout == ""
+    assert "nobody" in out.stderr
