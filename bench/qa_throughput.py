@@ -77,7 +77,8 @@ def full(engine: Engine) -> Callable[[list[bytes]], None]:
 def full_and_serialise(engine: Engine) -> Callable[[list[bytes]], None]:
     def run(lines: list[bytes]) -> None:
         for raw in lines:
-            json.dumps(engine.inspect(parse_conversation(json.loads(raw))).to_json(), ensure_ascii=False)
+            # What `kefu qa inspect` writes by default: findings plus the failed scorecard items.
+            json.dumps(engine.inspect(parse_conversation(json.loads(raw))).to_json("failed"), ensure_ascii=False)
     return run
 
 

@@ -133,3 +133,27 @@ def test_the_engine_imports_no_django() -> None:
     code = ("import sys, kefu.qa_engine; "
             "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_bonus_items_add_points_and_manual_items_wait_for_a_person() -> None:
+    data = {"name": "b", "version": "1", "rules": [
+        {"code": "X1", "kind": "phrase", "category": "forbidden_phrase", "title": "t", "why": "w",
+         "severity": "major", "roles": ["agent"], "phrases": ["没空"], "examples": {"hit": ["没空"]}},
+        {"code": "X2", "kind": "phrase", "category": "missing_closing", "title": "t", "why": "w",
+         "severity": "info", "roles": ["agent"], "phrases": ["祝您愉快"], "examples": {"hit": ["祝您愉快"]}}],
+        "scorecard": {"sections": [{"name": "s", "items": [
+            {"code": "I1", "title": "禁语", "rules": ["X1"], "deduct": 10},
+            {"code": "I2", "title": "祝福", "rules": ["X2"], "add": 5},
+            {"code": "I3", "title": "吐字清晰", "manual": True}]}]}}
+    engine = Engine(load_pack_data(data))
+    result = engine.inspect({"id": "a", "turns": [{"role": "agent", "text": "没空，祝您愉快"}]})
+    assert result.score == 95
+    assert [i.status for i in result.items] == ["fail", "pass", "manual"]
+    assert engine.inspect({"id": "b", "turns": [{"role": "agent", "text": "祝您愉快"}]}).score == 100
+
+
+@pytest.mark.parametrize("text", ["这个不😀知😀道哦", "这个 不 知 道 哦", "這個不知道哦", "这个不\u200d知\u200d道哦", "这个不-知-道哦"])
+def test_evasions_are_still_caught_with_the_original_span(engine: Engine, text: str) -> None:
+    [finding] = [f for f in engine.check(text) if f.rule == "FP01"]
+    assert finding.text == text[finding.span[0]:finding.span[1]]
+    assert finding.text[0] == "不" and finding.text[-1] == "道"

@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("input", help="JSON lines, one conversation a line ('-' for standard input)")
     inspect.add_argument("--out", help="write results here instead of standard output")
     inspect.add_argument("--skip-bad", action="store_true", help="exit 0 even when some lines were bad")
+    inspect.add_argument("--items", choices=("all", "failed", "none"), default="failed",
+                         help="scorecard items to write per conversation (default: failed ones)")
     inspect.set_defaults(handler=_inspect)
     check = commands.add_parser("check", help="check one utterance (the reply box's live check)")
     check.add_argument("text")
@@ -75,7 +77,7 @@ def _inspect(args: argparse.Namespace, pack: Pack) -> int:
                     continue
                 result = engine.inspect(item)
                 stats.add(result.score, (f.rule for f in result.findings))
-                out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                out.write(json.dumps(result.to_json(args.items), ensure_ascii=False) + "\n")
                 if progress and number % 2000 == 0:
                     progress.show(stream.tell())
             if progress:

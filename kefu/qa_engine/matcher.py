@@ -40,18 +40,18 @@ class TurnMatcher:
 
     def __init__(self, rules: Iterable[Rule], cache_size: int = 65536) -> None:
         self._rules = tuple(r for r in rules if r.kind in ("phrase", "regex", "lexicon"))
-        self._automaton = self._build()
-        self._exclude = {r.code: tuple(_compact(x) for x in r.params.get("exclude", ())) for r in self._rules
-                         if r.kind != "regex"}
+        self._keys = self._collect_keys()
+        # Exclusion contexts indexed by the key they contain, so a hit tests only its own few.
+        self._exclude = {r.code: _index_contexts(r, self._keys) for r in self._rules if r.kind != "regex"}
         self._negators = {r.code: tuple(_compact(x) for x in r.params.get("negated_by", r.params.get("negators", ())))
                           for r in self._rules}
         self._intensifiers = {r.code: tuple(_compact(x) for x in r.params.get("intensifiers", ()))
                               for r in self._rules}
-        self._active: dict[tuple[str, str], tuple[bool, ...]] = {}
+        self._automata: dict[tuple[str, str], ahocorasick.Automaton | None] = {}
         self._regex: dict[tuple[str, str], tuple[Rule, ...]] = {}
         self.match = lru_cache(maxsize=cache_size)(self._match)
 
-    def _build(self) -> ahocorasick.Automaton | None:
+    def _collect_keys(self) -> dict[str, list[tuple[int, int, float]]]:
         keys: dict[str, list[tuple[int, int, float]]] = {}
         for index, rule in enumerate(self._rules):
             for phrase in rule.params.get("phrases", ()):
@@ -60,33 +60,33 @@ class TurnMatcher:
                 keys.setdefault(_compact(term), []).append((_NEGATIVE, index, weight))
             for term, weight in rule.params.get("positive", ()):
                 keys.setdefault(_compact(term), []).append((_POSITIVE, index, weight))
-        if not keys:
-            return None
-        automaton = ahocorasick.Automaton()
-        for key, entries in keys.items():
-            automaton.add_word(key, (len(key), tuple(entries)))
-        automaton.make_automaton()
-        return automaton
+        return keys
 
-    def _is_active(self, role: str, channel: str) -> tuple[bool, ...]:
-        key = (role, channel)
-        if key not in self._active:
-            self._active[key] = tuple(role in r.roles and channel in r.channels for r in self._rules)
-            self._regex[key] = tuple(r for r, on in zip(self._rules, self._active[key], strict=True)
-                                     if on and r.kind == "regex")
-        return self._active[key]
+    def _automaton(self, role: str, channel: str) -> ahocorasick.Automaton | None:
+        """One automaton per role and channel, holding only the rules that apply there."""
+        slot = (role, channel)
+        if slot not in self._automata:
+            active = [role in r.roles and channel in r.channels for r in self._rules]
+            self._regex[slot] = tuple(r for r, on in zip(self._rules, active, strict=True) if on and r.kind == "regex")
+            automaton = ahocorasick.Automaton()
+            for key, entries in self._keys.items():
+                mine = tuple(e for e in entries if active[e[1]])
+                if mine:
+                    automaton.add_word(key, (len(key), mine))
+            if len(automaton):
+                automaton.make_automaton()
+            self._automata[slot] = automaton if len(automaton) else None
+        return self._automata[slot]
 
     def _match(self, original: str, role: str, channel: str) -> tuple[Hit, ...]:
         norm = normalise(original)
-        active = self._is_active(role, channel)
+        automaton = self._automaton(role, channel)
         phrase_hits: dict[int, list[tuple[int, int]]] = {}
         lexicon_hits: dict[int, list[tuple[int, int, float, bool]]] = {}
-        if self._automaton is not None and norm.text:
-            for end, (length, entries) in self._automaton.iter(norm.text):
+        if automaton is not None and norm.text:
+            for end, (length, entries) in automaton.iter(norm.text):
                 start = end + 1 - length
                 for tag, index, weight in entries:
-                    if not active[index]:
-                        continue
                     if tag == _PHRASE:
                         phrase_hits.setdefault(index, []).append((start, end + 1))
                     else:
@@ -116,7 +116,7 @@ class TurnMatcher:
         # 你问我我问谁 is written by the standard itself across a comma.
         if end - start <= _SHORT and norm.crosses_boundary(start, end):
             return True
-        if _excluded(text, start, end, self._exclude[rule.code]):
+        if _excluded(text, start, end, self._exclude[rule.code].get(text[start:end], ())):
             return True
         if _negated(text, start, self._negators[rule.code]):
             return True
@@ -140,7 +140,8 @@ class TurnMatcher:
         weights = {(s, e): (w, pos) for s, e, w, pos in found}
         for start, end in sorted(kept_spans):
             weight, positive = weights[(start, end)]
-            if norm.crosses_boundary(start, end) or _excluded(text, start, end, self._exclude[rule.code]):
+            contexts = self._exclude[rule.code].get(text[start:end], ())
+            if norm.crosses_boundary(start, end) or _excluded(text, start, end, contexts):
                 continue
             negated = _negated(text, start, self._negators[rule.code])
             # A negative term counts unless negated (不慢); a positive one only when negated (不满意).
@@ -192,6 +193,11 @@ def _negated(text: str, start: int, negators: tuple[str, ...]) -> bool:
 
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(set(spans), key=lambda s: (s[0] - s[1], s[0]))
+
+
+def _index_contexts(rule: Rule, keys: dict[str, list[tuple[int, int, float]]]) -> dict[str, tuple[str, ...]]:
+    contexts = [_compact(x) for x in rule.params.get("exclude", ())]
+    return {key: tuple(c for c in contexts if key in c) for key in keys if any(key in c for c in contexts)}
 
 
 def _excluded(text: str, start: int, end: int, contexts: tuple[str, ...]) -> bool:

@@ -87,13 +87,14 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     items: list[ItemResult] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "score": self.score,
-            "findings": [f.to_json() for f in self.findings],
-            "items": [i.to_json() for i in self.items],
-        }
+    def to_json(self, items: str = "all") -> dict[str, Any]:
+        """The stable contract plus scorecard items: "all", "failed" (fail/fatal only) or "none"."""
+        data: dict[str, Any] = {"id": self.id, "score": self.score, "findings": [f.to_json() for f in self.findings]}
+        if items == "all":
+            data["items"] = [i.to_json() for i in self.items]
+        elif items == "failed":
+            data["items"] = [i.to_json() for i in self.items if i.status in ("fail", "fatal")]
+        return data
 
 
 class PackError(ValueError):
