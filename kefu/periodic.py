@@ -5,6 +5,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from kefu.core.tasks import purge_read_notifications
 from kefu.sla.alerts import sla_send_alerts
+from kefu.sla.services import clocks_recompute_paused
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
@@ -14,5 +15,7 @@ def nightly_housekeeping() -> None:
 
 @db_periodic_task(crontab(minute="*/5"))
 def sla_alerts() -> None:
-    """SLA clocks entering warning or breach notify their people (each alert once)."""
+    """SLA clocks entering warning or breach notify their people (each alert once); paused clocks'
+    provisional due times move on meanwhile."""
+    clocks_recompute_paused()
     sla_send_alerts()

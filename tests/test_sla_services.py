@@ -70,7 +70,7 @@ def test_waiting_on_customer_pauses_the_resolution_clock(desk, committed):
     resolution = clock(ticket, "resolution")
     assert resolution.paused_now and state_of(resolution, at(2026, 3, 2, 10)) == "paused"
     ticket.refresh_from_db()
-    assert ticket.due_at is None or ticket.due_at == clock(ticket, "first_response").due_at
+    assert ticket.due_at == clock(ticket, "first_response").due_at  # still counting, so it wins
     # the customer answers three business hours later (10:00-12:00, 13:30-14:30): due moves 3h later
     with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 14, 30)):
         committed(ts.ticket_add_message, ticket=ticket, by=desk.agent, kind="customer", body="补充信息")
@@ -141,3 +141,18 @@ def test_contract_clock_start_and_stop(desk, committed):
     assert clock(ticket, "complaint_implement").stopped_at == at(2026, 10, 14, 9)
     with pytest.raises(DomainError):
         clock_start(ticket=ticket, kind="resolution", start=at(2026, 9, 30, 16), target=Target(1, "working_days"))
+
+
+def test_an_order_waiting_on_the_customer_keeps_a_moving_due_time(desk, committed):
+    from kefu.sla.services import clocks_recompute_paused
+
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9)):
+        ticket = committed(factories.ticket, desk.agent, created_at=at(2026, 3, 2, 9))
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9, 30)):
+        committed(ts.ticket_add_message, ticket=ticket, by=desk.agent, kind="reply", body="请提供订单号")
+        committed(ts.ticket_set_status, ticket=ticket, by=desk.agent, status="waiting")
+    ticket.refresh_from_db()
+    assert ticket.due_at == at(2026, 3, 4, 18)  # only the paused resolution clock is left
+    clocks_recompute_paused(now=at(2026, 3, 2, 11, 30))  # two business hours later
+    ticket.refresh_from_db()
+    assert ticket.due_at == at(2026, 3, 5, 11)  # Wed 18:00 + 2 business hours

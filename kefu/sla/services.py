@@ -107,6 +107,15 @@ def clocks_recompute_open(*, now: datetime | None = None, calendar_id: int | Non
     return count
 
 
+def clocks_recompute_paused(*, now: datetime | None = None) -> int:
+    """Moves the due times of paused clocks up to ``now`` (run by the periodic alert task)."""
+    ctx = _Context(now or timezone.now())
+    ids = SlaClock.objects.filter(stopped_at__isnull=True, paused_now=True).values("ticket_id")
+    tickets = list(Ticket.objects.filter(pk__in=ids).select_related("team").only(*_TICKET_FIELDS))
+    recompute_tickets(tickets, ctx)
+    return len(tickets)
+
+
 def recompute_tickets(tickets: list[Ticket], ctx: _Context) -> None:
     """Batch recomputation: three queries to read, bulk writes only for what changed."""
     ids = [t.pk for t in tickets]
@@ -168,8 +177,15 @@ def update_rows(model: type[models.Model], objects: list, fields: list[str]) -> 
 
 
 def earliest_due(clocks: Iterable[SlaClock], now: datetime) -> datetime | None:
-    """Earliest due time among clocks that are counting (not stopped, not paused)."""
-    return min((c.due_at for c in clocks if c.stopped_at is None and not c.paused_now), default=None)
+    """Earliest due time among clocks that are counting; failing that, among paused ones.
+
+    A paused clock's due is "if the customer answered now", so it moves while paused; it is used
+    only when nothing else counts, so that an order waiting on the customer still sorts by a
+    deadline in the inbox (a NULL would sort first on SQLite). The alert task refreshes them.
+    """
+    open_clocks = [c for c in clocks if c.stopped_at is None]
+    counting = [c.due_at for c in open_clocks if not c.paused_now]
+    return min(counting or [c.due_at for c in open_clocks], default=None)
 
 
 def _set_due(ticket: Ticket, clocks: list[SlaClock], now: datetime) -> None:
@@ -210,4 +226,5 @@ def state_of(clock: SlaClock, now: datetime) -> ClockState:
 
 
 __all__ = ["POLICY_KINDS", "Target", "clock_start", "clock_stop", "clocks_recompute", "clocks_recompute_open",
+           "clocks_recompute_paused",
            "earliest_due", "recompute_tickets", "state_of"]
