@@ -31,7 +31,7 @@ def run(*args: str, **kwargs) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (runs before the venv exists, on any python3)
         sys.exit(f"Kefu needs Python 3.11 or newer (this is {sys.version.split()[0]}).")
     if not PYTHON.exists():
         say("creating the virtual environment .venv ...")

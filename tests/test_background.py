@@ -28,6 +28,7 @@ def test_task_runs_in_a_separate_consumer_process_over_redis(tmp_path):
     _redis_or_skip()
     from huey import RedisHuey
     from huey.contrib.djhuey import HUEY
+    from huey.exceptions import ResultTimeout
 
     from kefu.core.tasks import worker_echo
 
@@ -35,18 +36,22 @@ def test_task_runs_in_a_separate_consumer_process_over_redis(tmp_path):
     env = {**os.environ, "REDIS_URL": REDIS_URL, "HUEY_NAME": queue, "HUEY_IMMEDIATE": "false",
            "DJANGO_SETTINGS_MODULE": "kefu.settings", "KEFU_VAR_DIR": str(tmp_path)}
     root = Path(__file__).resolve().parent.parent
-    consumer = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker", "-w", "1"], cwd=root, env=env,
+    consumer = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker", "-w", "2"], cwd=root, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     HUEY.immediate = False
     HUEY.storage = RedisHuey(queue, url=REDIS_URL).storage
+    answer = None
     try:
         result = worker_echo("你好")
         answer = result.get(blocking=True, timeout=60)
+    except ResultTimeout:
+        pass
     finally:
         consumer.terminate()
         output = consumer.communicate(timeout=30)[0].decode(errors="replace")
         HUEY.storage.flush_all()
         HUEY.immediate = True
+    assert answer is not None, f"the consumer did not answer within 60 s; its output:\n{output}"
     assert answer["echo"] == "你好"
     assert answer["pid"] == consumer.pid != os.getpid(), output
 
