@@ -13,7 +13,7 @@ from .models import Calendar, CalendarException
 
 def calendar_list() -> QuerySet[Calendar]:
     return Calendar.objects.annotate(exception_count=Count("exceptions", distinct=True),
-                                     team_count=Count("teams", distinct=True))
+                                     team_count=Count("teams", distinct=True)).order_by("-is_default", "name")
 
 
 def calendar_or_default(calendar_id: int | None) -> Calendar:

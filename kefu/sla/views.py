@@ -53,8 +53,19 @@ def calendar_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "month_exceptions": calendar.exceptions.filter(day__year=year, day__month=month),
         "warnings": [w for w in missing_year_warnings(today) if w[0].pk == calendar.pk],
         "can_edit": cs.can_edit_calendars(request.user), "kinds": ExceptionKind.choices,
-        "years": [today.year, today.year + 1],
+        "years": [today.year, today.year + 1], "known_ranges": year_ranges(calendar.known_years),
     })
+
+
+def year_ranges(years: list[int]) -> str:
+    """[2004, 2005, ..., 2026, 2028] -> "2004–2026, 2028" (admins look for the gap)."""
+    spans: list[list[int]] = []
+    for year in sorted(years):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in spans)
 
 
 def _month(text: str, today: date) -> tuple[int, int]:
