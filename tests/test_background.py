@@ -33,7 +33,7 @@ def test_task_runs_in_a_separate_consumer_process_over_redis(tmp_path):
     from kefu.core.tasks import worker_echo
 
     queue = f"kefu-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "REDIS_URL": REDIS_URL, "HUEY_NAME": queue, "HUEY_IMMEDIATE": "false",
+    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "REDIS_URL": REDIS_URL, "HUEY_NAME": queue, "HUEY_IMMEDIATE": "false",
            "DJANGO_SETTINGS_MODULE": "kefu.settings", "KEFU_VAR_DIR": str(tmp_path)}
     root = Path(__file__).resolve().parent.parent
     consumer = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker", "-w", "2"], cwd=root, env=env,

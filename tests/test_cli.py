@@ -13,6 +13,12 @@ from kefu.tickets.models import Channel, Status, Ticket
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _isolated_env(tmp_path) -> dict:
+    """A subprocess with its own SQLite database in tmp_path, whatever database the suite runs on."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return {**env, "KEFU_VAR_DIR": str(tmp_path)}
+
+
 @pytest.mark.django_db
 def test_demo_builds_a_department_and_is_idempotent(capsys):
     call_command("demo")
@@ -29,7 +35,7 @@ def test_demo_builds_a_department_and_is_idempotent(capsys):
 
 
 def test_kefu_console_script_lists_kefu_commands(tmp_path):
-    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path)}
+    env = _isolated_env(tmp_path)
     out = subprocess.run([sys.executable, "-m", "kefu.cli", "help"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
@@ -38,7 +44,7 @@ def test_kefu_console_script_lists_kefu_commands(tmp_path):
 
 
 def test_token_create_for_unknown_user_fails_cleanly(tmp_path):
-    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path)}
+    env = _isolated_env(tmp_path)
     subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
     out = subprocess.run([sys.executable, "-m", "kefu.cli", "token", "create", "nobody"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)

@@ -1,5 +1,6 @@
 """Writes on work orders. Each service is one transaction, checks its own guard and writes audit events."""
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -97,7 +98,7 @@ def ticket_create(
     answers = clean_intake(intake)
     now = created_at or timezone.now()
     ticket = Ticket(
-        number=f"TMP-{timezone.now().timestamp()}-{by.pk}",
+        number=f"TMP{uuid.uuid4().hex[:20]}",  # replaced by the GD number once the id is known
         subject=subject,
         type=_choice(type, TicketType, "type"),
         channel=_choice(channel, Channel, "channel"),
