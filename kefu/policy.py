@@ -105,19 +105,23 @@ COMPLAINT_ACTOR_REFUSALS = {
 }
 
 
-def can_act_on_complaint(user: User, ticket: Ticket, actor: str) -> bool:
-    """Whether user may take a complaint step meant for `actor`; admin may take every step."""
+def can_act_on_complaint(user: User, ticket: Ticket, actor: str, *, visible: bool | None = None) -> bool:
+    """Whether user may take a complaint step meant for `actor`; admin may take every step.
+
+    visible=True says the caller already read the ticket through visible_tickets(user) (saves a query
+    per row on lists).
+    """
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == Role.ADMIN or user.is_superuser:
         return True
     if actor == "service":
-        return user.role in {Role.AGENT, Role.SUPERVISOR} and can_view_ticket(user, ticket)
+        return user.role in {Role.AGENT, Role.SUPERVISOR} and (visible or can_view_ticket(user, ticket))
     if actor == "handler":
         return (user.role == Role.HANDLER and user.department_id is not None
                 and user.department_id == ticket.dispatched_to_id)
     if actor == "supervisor":
-        return user.role == Role.SUPERVISOR and can_view_ticket(user, ticket)
+        return user.role == Role.SUPERVISOR and (visible or can_view_ticket(user, ticket))
     return False
 
 

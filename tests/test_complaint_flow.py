@@ -10,6 +10,7 @@ from kefu.complaints import services as cs
 from kefu.complaints.models import MAIN_PATH, TRANSITIONS, ComplaintState, ComplaintStep
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.models import Notification
+from kefu.sla.models import SlaClock
 from kefu.tickets.models import Status, TicketEvent
 from tests import factories
 from tests.test_complaint_support import STEPS, aware, received, record_data, walk_to
@@ -185,6 +186,11 @@ def test_reply_deadline_is_24_hours_and_implementation_five_working_days(desk):
         c = cs.complaint_approve(complaint=c, by=desk.supervisor)
     # day 0 is the Monday; the fifth working day after it is the next Monday, at close of business
     assert c.implement_due_at.date().isoformat() == "2026-03-09"
+    clocks = {clock.kind: clock for clock in SlaClock.objects.filter(ticket=c.ticket)}
+    assert clocks["complaint_reply"].stopped_at == c.first_reply_at
+    assert clocks["complaint_implement"].due_at == c.implement_due_at and clocks["complaint_implement"].stopped_at is None
+    c.ticket.refresh_from_db()
+    assert c.ticket.due_at == c.implement_due_at  # the earliest running clock feeds the work order
 
 
 class TestReceiptLink:

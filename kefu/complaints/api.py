@@ -1,3 +1,188 @@
-from ninja import Router
+"""Complaint API (/api/v1/complaints): file complaints, read their state, take every step of the flow.
+
+Each step is POST /{number}/actions/{action} with the same fields as the page's form, parsed by the
+same form and run by the same service, so roles, states and messages are identical to the pages.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from kefu import policy
+from kefu.core.errors import DomainError
+from kefu.core.pagination import paginate
+from kefu.customers.masking import mask_phone
+from kefu.customers.selectors import customer_get
+from kefu.tickets.selectors import ticket_get
+
+from . import receipts
+from . import services as cs
+from .forms import ACTION_FORMS, RecordForm, run_action
+from .models import ACTIONS, Complaint
+from .selectors import QUEUES, available_actions, complaint_get, complaint_list, complaint_steps
 
 router = Router(tags=["complaints"])
+
+
+class StepOut(Schema):
+    action: str
+    label: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    round: int
+    note: str
+    created_at: datetime
+
+
+class ComplaintOut(Schema):
+    number: str
+    subject: str
+    state: str
+    state_label: str
+    round: int
+    customer: dict
+    first_responder: dict
+    record: dict
+    handling: dict
+    deadlines: dict
+    actions: list[str] = Field(..., description="steps the caller may take now")
+    steps: list[StepOut] = []
+
+
+class ComplaintPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ComplaintOut]
+
+
+class ComplaintIn(Schema):
+    customer_id: int | None = Field(None, description="existing customer; or give `ticket` instead")
+    ticket: str | None = Field(None, description="number of an existing work order of type complaint")
+    subject: str = ""
+    channel: str = "phone"
+    record: dict = Field(default_factory=dict, description="record-form fields; when given the complaint is "
+                         "recorded at once (see the `record` action)")
+    source: str = "direct"
+    account_manager: str = ""
+
+
+class ReceiptLinkOut(Schema):
+    url: str
+
+
+def _record(c: Complaint, full: bool) -> dict:
+    return {
+        "contact_name": c.contact_name, "contact_phone": c.contact_phone if full else mask_phone(c.contact_phone),
+        "source": c.source, "account_manager": c.account_manager, "channel": c.ticket.channel,
+        "object_kind": c.object_kind, "object_detail": c.object_detail, "description": c.description,
+        "happened_at": c.happened_at, "place": c.place, "demand": c.demand, "emotion": c.emotion,
+        "key_quotes": c.key_quotes, "category": c.category.name if c.category_id else None, "severity": c.severity,
+    }
+
+
+def _handling(c: Complaint) -> dict:
+    return {
+        "invalid_reason": c.invalid_reason, "explained_how": c.explained_how, "explained_at": c.explained_at,
+        "dispatched_to": c.dispatched_to.name if c.dispatched_to_id else None, "cause": c.cause,
+        "responsible_party": c.responsible_party, "responsible_person": c.responsible_person,
+        "solution": c.solution, "approved_at": c.approved_at, "approval_comment": c.approval_comment,
+        "notified_how": c.notified_how, "notified_at": c.notified_at, "customer_response": c.customer_response,
+        "implementation": c.implementation, "implemented_at": c.implemented_at, "result_report": c.result_report,
+        "receipt_satisfied": c.receipt_satisfied, "receipt_comment": c.receipt_comment, "receipt_via": c.receipt_via,
+        "archived_at": c.archived_at, "root_cause": c.root_cause, "improvement": c.improvement,
+        "improvement_owner": c.improvement_owner,
+    }
+
+
+def complaint_dict(c: Complaint, user, *, steps: bool = False) -> dict:
+    data = {
+        "number": c.ticket.number, "subject": c.ticket.subject, "state": c.state,
+        "state_label": c.get_state_display(), "round": c.round,
+        "customer": {"id": c.ticket.customer_id, "name": c.ticket.customer.name},
+        "first_responder": {"id": c.ticket.first_responder_id, "name": c.ticket.first_responder.name},
+        "record": _record(c, policy.can_view_personal_data(user)), "handling": _handling(c),
+        "deadlines": {"reply_due_at": c.reply_due_at, "first_reply_at": c.first_reply_at,
+                      "implement_due_at": c.implement_due_at},
+        "actions": [a.name for a in available_actions(user, c)],
+    }
+    if steps:
+        data["steps"] = [{"action": s.action, "label": s.label, "from_state": s.from_state, "to_state": s.to_state,
+                          "actor": s.actor.name if s.actor else None, "round": s.round, "note": s.note,
+                          "created_at": s.created_at} for s in complaint_steps(c)]
+    return data
+
+
+@router.get("", response=ComplaintPage, summary="List complaints visible to the caller (queues and filters)")
+def list_complaints(request: HttpRequest, queue: str = "all", state: str = "", department: str = "",
+                    category: str = "", overdue: bool = False, q: str = "", page: int = 1, page_size: int = 50):
+    if queue not in QUEUES:
+        raise DomainError(f"queue 取值无效，可选：{', '.join(QUEUES)}", field="queue")
+    qs = complaint_list(request.user, queue=queue, state=state, department=department, category=category,
+                        overdue=overdue, q=q, now=timezone.now())
+    rows, meta = paginate(qs, page, page_size)
+    return {**meta, "results": [complaint_dict(c, request.user) for c in rows]}
+
+
+def _form_errors(form) -> DomainError:
+    field, messages = next(iter(form.errors.items()))
+    return DomainError(f"{field}: {' '.join(messages)}", field=field)
+
+
+@router.post("", response={201: ComplaintOut}, summary="File a complaint (受理), optionally with its record form")
+def create_complaint(request: HttpRequest, payload: ComplaintIn):
+    with transaction.atomic():
+        if payload.ticket:
+            complaint = cs.complaint_receive(by=request.user, ticket=ticket_get(request.user, payload.ticket),
+                                             source=payload.source, account_manager=payload.account_manager)
+        else:
+            if payload.customer_id is None:
+                raise DomainError("请提供 customer_id 或 ticket", field="customer_id")
+            complaint = cs.complaint_receive(
+                by=request.user, customer=customer_get(request.user, payload.customer_id), subject=payload.subject,
+                description=str(payload.record.get("description", "")), channel=payload.channel,
+                source=payload.source, account_manager=payload.account_manager)
+        if payload.record:
+            form = RecordForm({"source": payload.source, "account_manager": payload.account_manager,
+                               "severity": "minor", **payload.record})
+            if not form.is_valid():
+                raise _form_errors(form)
+            complaint = cs.complaint_record(complaint=complaint, by=request.user, **form.cleaned_data)
+    return 201, complaint_dict(complaint_get(request.user, complaint.ticket.number), request.user, steps=True)
+
+
+@router.get("/{number}", response=ComplaintOut, summary="One complaint with its step log and the caller's actions")
+def get_complaint(request: HttpRequest, number: str):
+    return complaint_dict(complaint_get(request.user, number), request.user, steps=True)
+
+
+def _form_data(payload: dict) -> dict:
+    # JSON booleans and numbers become the strings an HTML form would send.
+    return {key: ("true" if value is True else "false" if value is False else value)
+            for key, value in payload.items()}
+
+
+@router.post("/{number}/actions/{action}", response=ComplaintOut,
+             summary="Take one step of the flow: " + ", ".join(ACTIONS))
+def take_action(request: HttpRequest, number: str, action: str, payload: dict):
+    if action not in ACTION_FORMS:
+        raise DomainError(f"未知的步骤：{action}（可选：{', '.join(ACTIONS)}）", field="action")
+    complaint = complaint_get(request.user, number)
+    form, result = run_action(action, complaint=complaint, by=request.user, data=_form_data(payload))
+    if result is None:
+        raise _form_errors(form)
+    return complaint_dict(complaint_get(request.user, number), request.user, steps=True)
+
+
+@router.get("/{number}/receipt-link", response=ReceiptLinkOut,
+            summary="The customer's single-use receipt link (only while the result waits for a receipt)")
+def receipt_link(request: HttpRequest, number: str):
+    complaint = complaint_get(request.user, number)
+    policy.require(policy.can_act_on_complaint(request.user, complaint.ticket, "service"),
+                   policy.COMPLAINT_ACTOR_REFUSALS["service"])
+    token = receipts.receipt_token(complaint)
+    return {"url": request.build_absolute_uri(f"/complaints/receipt/{token}/")}

@@ -177,7 +177,7 @@ def _clean_record(data: dict, now: datetime) -> dict:
     if not isinstance(category, ComplaintCategory) or not category.is_active:
         raise DomainError("请选择投诉分类", field="category")
     return {
-        "contact_name": _text(data.get("contact_name"), "contact_name", "联系人", limit=60),
+        "contact_name": _text(data.get("contact_name"), "contact_name", "联系人", required=False, limit=60),
         "contact_phone": _text(data.get("contact_phone"), "contact_phone", "联系电话", limit=40),
         "source": source,
         "account_manager": _text(data.get("account_manager"), "account_manager", "招商经理姓名",

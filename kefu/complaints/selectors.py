@@ -1,0 +1,132 @@
+"""Reads of complaints, always scoped by the work-order policy (a complaint is visible with its ticket)."""
+
+from datetime import datetime
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.http import Http404
+
+from kefu import policy
+from kefu.accounts.models import Role, User
+
+from .models import ACTIONS, HANDLER_STATES, Action, Complaint, ComplaintState
+
+S = ComplaintState
+CLOSED_STATES = [S.INVALID, S.ARCHIVED, S.SUMMARISED]
+SERVICE_STATES = [S.RECEIVED, S.RECORDED, S.APPROVED, S.REPORTED, S.RECEIPTED]
+QUEUES = {
+    "mine": "我负责的",
+    "service": "待客服处理",
+    "handler": "责任部门待办",
+    "approval": "待审批",
+    "summary": "待总结",
+    "all": "全部",
+}
+
+
+def overdue_q(now: datetime) -> Q:
+    """A reply not yet given past its due time, or an implementation not done past its due time."""
+    reply_late = Q(first_reply_at__isnull=True, reply_due_at__lt=now) & ~Q(state__in=CLOSED_STATES)
+    implement_late = Q(state__in=[S.APPROVED, S.NOTIFIED], implement_due_at__lt=now)
+    return reply_late | implement_late
+
+
+def visible_complaints(user: User) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(ticket__in=policy.visible_tickets(user).values("pk"))
+
+
+def _queue(qs: QuerySet[Complaint], user: User, queue: str) -> QuerySet[Complaint]:
+    if queue == "mine":
+        return qs.filter(Q(ticket__first_responder=user) | Q(ticket__assignee=user)).exclude(state__in=CLOSED_STATES)
+    if queue == "service":
+        return qs.filter(state__in=SERVICE_STATES)
+    if queue == "handler":
+        handler_q = Q(state__in=HANDLER_STATES)
+        if user.role == Role.HANDLER:
+            handler_q &= Q(dispatched_to_id=user.department_id)
+        return qs.filter(handler_q)
+    if queue == "approval":
+        return qs.filter(state=S.PROPOSED)
+    if queue == "summary":
+        return qs.filter(state=S.ARCHIVED)
+    return qs
+
+
+def default_queue(user: User) -> str:
+    return {Role.HANDLER: "handler", Role.SUPERVISOR: "approval", Role.AGENT: "mine"}.get(user.role, "all")
+
+
+def complaint_list(user: User, *, queue: str = "all", state: str = "", department: str = "", category: str = "",
+                   overdue: bool = False, q: str = "", now: datetime) -> QuerySet[Complaint]:
+    qs = _queue(visible_complaints(user), user, queue).select_related(
+        "ticket", "ticket__customer", "ticket__first_responder", "category", "dispatched_to")
+    if state in S.values:
+        qs = qs.filter(state=state)
+    if department.isdigit():
+        qs = qs.filter(dispatched_to_id=int(department))
+    if category.isdigit():
+        qs = qs.filter(category_id=int(category))
+    if overdue:
+        qs = qs.filter(overdue_q(now))
+    if q:
+        qs = qs.filter(Q(ticket__number__icontains=q) | Q(ticket__subject__icontains=q)
+                       | Q(ticket__customer__name__icontains=q))
+    late = Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
+    return qs.annotate(is_late=late).order_by("-received_at")
+
+
+def complaint_get(user: User, number: str) -> Complaint:
+    """The complaint of work order `number` if the user may see that work order; 404 otherwise."""
+    complaint = (
+        visible_complaints(user)
+        .select_related("ticket", "ticket__customer", "ticket__first_responder", "ticket__department",
+                        "category", "dispatched_to", "responsible_department", "approved_by")
+        .filter(ticket__number=number)
+        .first()
+    )
+    if complaint is None:
+        raise Http404("投诉不存在或无权查看")
+    return complaint
+
+
+def complaint_steps(complaint: Complaint):
+    return complaint.steps.select_related("actor").order_by("created_at", "id")
+
+
+def available_actions(user: User, complaint: Complaint) -> list[Action]:
+    """The actions this user may take now: right state and right role (the page shows only these forms).
+
+    Only for complaints read through visible_complaints(user), so visibility is already settled.
+    """
+    return [a for a in ACTIONS.values() if complaint.state in a.sources
+            and policy.can_act_on_complaint(user, complaint.ticket, a.actor, visible=True)]
+
+
+def is_overdue(complaint: Complaint, now: datetime) -> bool:
+    return Complaint.objects.filter(pk=complaint.pk).filter(overdue_q(now)).exists()
+
+
+def _span(seconds: float) -> str:
+    hours = int(abs(seconds) // 3600)
+    days, hours = divmod(hours, 24)
+    return f"{days}天{hours}小时" if days else f"{hours}小时{int(abs(seconds) % 3600 // 60)}分"
+
+
+def deadline_rows(complaint: Complaint, now: datetime) -> list[dict]:
+    """The two deadlines as the page shows them: due time, when met, and a css state for the badge."""
+    rows = []
+    closed = complaint.state in CLOSED_STATES
+    for label, due, done in [("24小时答复客户", complaint.reply_due_at, complaint.first_reply_at),
+                             ("方案实施", complaint.implement_due_at, complaint.implemented_at)]:
+        if due is None:
+            continue
+        if done is not None:
+            css, text = ("ok", "按时完成") if done <= due else ("breached", f"超时 {_span((done - due).total_seconds())} 完成")
+        elif closed:
+            css, text = "", "未执行"
+        elif due < now:
+            css, text = "breached", f"已超时 {_span((now - due).total_seconds())}"
+        else:
+            css, text = ("warning" if (due - now).total_seconds() < 4 * 3600 else "ok",
+                         f"剩 {_span((due - now).total_seconds())}")
+        rows.append({"label": label, "due": due, "done": done, "css": css, "text": text})
+    return rows

@@ -1,0 +1,227 @@
+"""Complaint pages: queues, the complaint workspace, registration, print/XLSX, analysis, the receipt link."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kefu import policy
+from kefu.accounts.models import Department, DepartmentKind
+from kefu.core.errors import DomainError
+from kefu.customers.selectors import customer_get
+from kefu.customers.services import customer_create
+from kefu.tickets.selectors import ticket_get
+
+from . import exports, receipts
+from . import services as cs
+from .analysis import complaint_analysis
+from .forms import ACTION_FORMS, ComplaintCreateForm, ReceiptForm, run_action
+from .models import ACTIONS, MAIN_PATH, ComplaintCategory, ComplaintState
+from .selectors import (
+    QUEUES,
+    available_actions,
+    complaint_get,
+    complaint_list,
+    complaint_steps,
+    deadline_rows,
+    default_queue,
+    is_overdue,
+    visible_complaints,
+)
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request) -> dict:
+    return {key: request.GET.get(key, "") for key in ("queue", "state", "department", "category", "overdue", "q")}
+
+
+def _full(request) -> bool:
+    return policy.can_view_personal_data(request.user)
+
+
+def _filtered(request, filters: dict):
+    queue = filters["queue"] if filters["queue"] in QUEUES else default_queue(request.user)
+    filters["queue"] = queue
+    return complaint_list(request.user, queue=queue, state=filters["state"], department=filters["department"],
+                          category=filters["category"], overdue=filters["overdue"] == "1", q=filters["q"],
+                          now=timezone.now())
+
+
+@login_required
+def complaint_index(request):
+    filters = _filters(request)
+    page = Paginator(_filtered(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "complaints/list.html", {
+        "page": page, "filters": filters, "queues": QUEUES.items(), "states": ComplaintState.choices,
+        "departments": Department.objects.filter(kind=DepartmentKind.RESPONSIBLE),
+        "categories": ComplaintCategory.objects.all(), "now": timezone.now(),
+        "can_create": policy.can_create_ticket(request.user),
+    })
+
+
+@login_required
+def complaint_export(request):
+    """XLSX of the filtered list (many complaints), same filters as the list page."""
+    rows = _filtered(request, _filters(request))[:5000]
+    return _xlsx(exports.list_workbook(rows), f"投诉清单-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _xlsx(workbook, filename: str) -> HttpResponse:
+    response = HttpResponse(exports.as_bytes(workbook), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def complaint_create(request):
+    """登记投诉: a new 投诉 work order plus its record, or (?ticket=NUMBER) the record of an existing one."""
+    policy.require(policy.can_create_ticket(request.user), policy.COMPLAINT_ACTOR_REFUSALS["service"])
+    ticket = ticket_get(request.user, request.GET["ticket"]) if request.GET.get("ticket") else None
+    initial = {"subject": ticket.subject, "customer_id": ticket.customer_id, "channel": ticket.channel} if ticket \
+        else {"source": "direct", "severity": "minor"}
+    form = ComplaintCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = _register(request, form, ticket)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"投诉 {complaint.ticket.number} 已登记，您是首问负责人")
+            return redirect("complaints:detail", number=complaint.ticket.number)
+    return render(request, "complaints/create.html", {"form": form, "ticket": ticket})
+
+
+def _register(request, form: ComplaintCreateForm, ticket):
+    data = form.cleaned_data
+    with transaction.atomic():
+        if ticket is None:
+            customer = customer_get(request.user, data["customer_id"]) if data["customer_id"] else customer_create(
+                by=request.user, name=data["new_customer_name"], phones=[data["new_customer_phone"]])
+            complaint = cs.complaint_receive(
+                by=request.user, customer=customer, subject=data["subject"], description=data["description"],
+                channel=data["channel"], source=data["source"], account_manager=data["account_manager"])
+        else:
+            complaint = cs.complaint_receive(by=request.user, ticket=ticket, source=data["source"],
+                                             account_manager=data["account_manager"])
+        return cs.complaint_record(complaint=complaint, by=request.user, **form.record())
+
+
+@login_required
+def complaint_detail(request, number: str):
+    complaint = complaint_get(request.user, number)
+    now = timezone.now()
+    actions = available_actions(request.user, complaint)
+    forms = {a.name: ACTION_FORMS[a.name][0](initial=_initial(complaint, a.name)) for a in actions}
+    return render(request, "complaints/detail.html", {
+        "complaint": complaint, "ticket": complaint.ticket, "steps": complaint_steps(complaint),
+        "path": _path(complaint), "actions": [(a, forms[a.name]) for a in actions],
+        "sections": _filled(exports.record_sections(complaint, full=_full(request))), "now": now,
+        "overdue": is_overdue(complaint, now),
+        "receipt_url": _receipt_url(request, complaint), "deadlines": deadline_rows(complaint, now),
+    })
+
+
+def _filled(sections: list) -> list:
+    """The record section always; later sections only once their step has written something."""
+    return sections[:1] + [(title, rows) for title, rows in sections[1:] if any(value for _l, value in rows)]
+
+
+def _initial(complaint, action: str) -> dict:
+    if action == "record":
+        return {f: getattr(complaint, f) for f in cs.RECORD_FIELDS}
+    if action == "dispatch" and complaint.ticket.dispatched_to_id:
+        return {"department": complaint.ticket.dispatched_to_id}
+    return {}
+
+
+def _path(complaint) -> list[tuple[str, str]]:
+    """The step bar: each state of the main path as done / current / todo (invalid is its own ending)."""
+    if complaint.state == ComplaintState.INVALID:
+        return [(ComplaintState(s).label, "done") for s in MAIN_PATH[:2]] + [(ComplaintState.INVALID.label, "current")]
+    reached = MAIN_PATH.index(complaint.state)
+    return [(ComplaintState(s).label, "done" if i < reached else "current" if i == reached else "")
+            for i, s in enumerate(MAIN_PATH)]
+
+
+def _receipt_url(request, complaint) -> str:
+    if complaint.state != ComplaintState.REPORTED or not complaint.receipt_nonce:
+        return ""
+    if not policy.can_act_on_complaint(request.user, complaint.ticket, "service"):
+        return ""
+    return request.build_absolute_uri(reverse("complaints:receipt", args=[receipts.receipt_token(complaint)]))
+
+
+@login_required
+@require_POST
+def complaint_act(request, number: str, action: str):
+    if action not in ACTIONS:
+        raise Http404("未知的投诉步骤")
+    complaint = complaint_get(request.user, number)
+    try:
+        form, result = run_action(action, complaint=complaint, by=request.user, data=request.POST)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result is None:
+            messages.error(request, "；".join(f"{form.fields[k].label}：{' '.join(v)}" if k in form.fields
+                                             else " ".join(v) for k, v in form.errors.items()))
+        else:
+            messages.success(request, f"已完成「{ACTIONS[action].label}」")
+    return redirect("complaints:detail", number=number)
+
+
+@login_required
+def complaint_print(request, number: str):
+    complaint = complaint_get(request.user, number)
+    return render(request, "complaints/print.html", {
+        "complaint": complaint, "sections": exports.record_sections(complaint, full=_full(request)),
+        "steps": complaint_steps(complaint),
+        "printed_at": timezone.now()})
+
+
+@login_required
+def complaint_xlsx(request, number: str):
+    complaint = complaint_get(request.user, number)
+    workbook = exports.record_workbook(complaint, complaint_steps(complaint), full=_full(request))
+    return _xlsx(workbook, f"投诉处理记录表-{number}.xlsx")
+
+
+@login_required
+def analysis(request):
+    policy.require(policy.can_see_complaint_analysis(request.user), "只有主管、质检员和管理员可以查看投诉分析")
+    result = complaint_analysis(visible_complaints(request.user))
+    charts = {
+        "category": result.by_category, "object": result.by_object, "department": result.by_department,
+        "party": result.by_party, "month": result.by_month,
+        "steps": [(label, hours) for label, hours, _n in result.step_hours],
+    }
+    tables = [("投诉分类", result.by_category), ("投诉对象", result.by_object), ("处理部门", result.by_department),
+              ("根本原因", result.by_root_cause), ("月份", result.by_month), ("重复投诉客户", result.repeat_customers)]
+    return render(request, "complaints/analysis.html", {"a": result, "charts": charts, "tables": tables})
+
+
+def receipt(request, token: str):
+    """The customer's receipt page: no login, no sidebar, mobile-first, in Chinese."""
+    try:
+        complaint = receipts.receipt_open(token)
+    except receipts.ReceiptLinkError as exc:
+        return render(request, "complaints/receipt.html", {"error": exc.message}, status=410)
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipts.complaint_receipt_by_link(token=token, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return render(request, "complaints/receipt.html", {"done": True,
+                                                               "satisfied": form.cleaned_data["satisfied"]})
+    return render(request, "complaints/receipt.html", {"complaint": complaint, "form": form})
