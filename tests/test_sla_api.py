@@ -72,3 +72,15 @@ def test_bad_deadline_input_names_the_field(api, params, status, field):
 
 def test_anonymous_is_refused(client, db):
     assert client.get("/api/v1/calendar/working-day", {"date": "2026-10-10"}).status_code == 401
+
+
+def test_ticket_clocks_for_someone_who_sees_the_order(api_client, desk, django_capture_on_commit_callbacks):
+    from tests import factories
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = factories.ticket(desk.agent, type="complaint")
+    body = api_client.as_user(desk.agent).get(f"/api/v1/calendar/tickets/{ticket.number}/clocks").json()
+    assert {c["kind"] for c in body} == {"first_response", "resolution"}
+    assert {c["state"] for c in body} <= {"running", "warning", "breached"}
+    hidden = api_client.as_user(desk.other_supervisor).get(f"/api/v1/calendar/tickets/{ticket.number}/clocks")
+    assert hidden.status_code == 404

@@ -91,3 +91,35 @@ def test_policy_page(client, desk):
     client.force_login(desk.supervisor)
     html = client.get("/calendars/policies/").content.decode()
     assert "工作日" in html and "投诉" in html
+
+
+def test_admin_changes_a_policy_and_open_orders_follow(client, desk, django_capture_on_commit_callbacks):
+    from kefu.sla.models import SlaClock, SlaPolicy
+
+    start = datetime(2026, 3, 2, 9, tzinfo=SH)
+    with patch("django.utils.timezone.now", return_value=start), django_capture_on_commit_callbacks(execute=True):
+        ticket = factories.ticket(desk.agent, created_at=start)  # consultation: resolution 2 working days
+    row = SlaPolicy.objects.get(ticket_type="consultation", priority="")
+    client.force_login(desk.admin)
+    form = {"first_response": "1", "first_response_unit": "business_hours", "next_response": "",
+            "next_response_unit": "business_hours", "resolution": "3", "resolution_unit": "working_days",
+            "warning_share": "0.75"}
+    with patch("django.utils.timezone.now", return_value=start), django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/calendars/policies/{row.pk}/", form)
+    resolution = SlaClock.objects.get(ticket=ticket, kind="resolution")
+    assert resolution.due_at == datetime(2026, 3, 5, 18, tzinfo=SH)
+    assert resolution.warning_share == 0.75
+
+
+def test_bad_policy_value_is_refused_with_the_field(client, desk):
+    from kefu.sla.models import SlaPolicy
+
+    row = SlaPolicy.objects.get(ticket_type="consultation", priority="")
+    client.force_login(desk.admin)
+    html = client.post(f"/calendars/policies/{row.pk}/", {"resolution": "1.5", "resolution_unit": "working_days",
+                                                           "warning_share": "0.8"}, follow=True).content.decode()
+    assert "解决：目标须为不小于 0 的数（工作日须为整数）" in html
+    assert SlaPolicy.objects.get(pk=row.pk).resolution == 2
+    client.force_login(desk.supervisor)
+    client.post(f"/calendars/policies/{row.pk}/", {"resolution": "9", "warning_share": "0.8"})
+    assert SlaPolicy.objects.get(pk=row.pk).resolution == 2

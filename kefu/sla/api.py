@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 
+from kefu import policy
 from kefu.core.errors import DomainError
+from kefu.tickets.models import Ticket
 
 from .calendars import work_calendar
 from .models import Calendar
 from .selectors import calendar_or_default
+from .services import state_of
 
 router = Router(tags=["calendar"])
 
@@ -25,6 +29,19 @@ class WorkingDayOut(Schema):
 class DeadlineOut(Schema):
     start: datetime
     due: datetime
+    provisional: bool
+
+
+class ClockOut(Schema):
+    kind: str
+    label: str
+    target_amount: float
+    target_unit: str
+    started_at: datetime
+    due_at: datetime
+    stopped_at: datetime | None
+    state: str
+    paused_seconds: float
     provisional: bool
 
 
@@ -58,3 +75,16 @@ def deadline(request: HttpRequest, start: datetime, working_days: int | None = N
             raise DomainError("business_hours 应在 0 到 100000 之间", field="business_hours")
         result = cal.add_business_hours(start, business_hours)
     return {"start": start, "due": result.due, "provisional": result.provisional}
+
+
+@router.get("/tickets/{number}/clocks", response=list[ClockOut])
+def ticket_clocks(request: HttpRequest, number: str) -> list[dict]:
+    """The SLA clocks of one work order the caller can see, with their state now."""
+    ticket = Ticket.objects.filter(number=number).first()
+    if ticket is None or not policy.can_view_ticket(request.user, ticket):
+        raise Http404(f"工单 {number} 不存在")
+    now = timezone.now()
+    return [{"kind": c.kind, "label": c.label, "target_amount": c.target_amount, "target_unit": c.target_unit,
+             "started_at": c.started_at, "due_at": c.due_at, "stopped_at": c.stopped_at,
+             "state": str(state_of(c, now)), "paused_seconds": c.paused_seconds, "provisional": c.provisional}
+            for c in ticket.sla_clocks.all()]

@@ -6,6 +6,7 @@ app_name = "sla"
 urlpatterns = [
     path("", views.calendar_list_view, name="calendar_list"),
     path("policies/", views.policy_list_view, name="policy_list"),
+    path("policies/<int:pk>/", views.policy_save_view, name="policy_save"),
     path("<int:pk>/", views.calendar_detail_view, name="calendar_detail"),
     path("<int:pk>/exceptions/", views.exception_save_view, name="exception_save"),
     path("<int:pk>/exceptions/<int:exception_pk>/delete/", views.exception_delete_view, name="exception_delete"),

@@ -18,7 +18,7 @@ from kefu.tickets.models import Priority, TicketType
 from . import calendar_services as cs
 from .calendars import periods_to_text
 from .hooks import can_see_calendars
-from .models import Calendar, CalendarException, ExceptionKind, SlaPolicy
+from .models import Calendar, CalendarException, ExceptionKind, SlaPolicy, Unit
 from .selectors import calendar_list, missing_year_warnings, month_grid
 
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
@@ -151,4 +151,19 @@ def policy_list_view(request: HttpRequest) -> HttpResponse:
     _guard(request)
     return render(request, "sla/policies.html", {
         "policies": SlaPolicy.objects.all(), "types": TicketType.choices, "priorities": Priority.choices,
+        "units": Unit.choices, "can_edit": cs.can_edit_calendars(request.user),
     })
+
+
+@login_required
+@require_POST
+def policy_save_view(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(SlaPolicy, pk=pk)
+    post = request.POST
+    fields: dict[str, object] = {"warning_share": post.get("warning_share", "")}
+    for kind in ("first_response", "next_response", "resolution"):
+        fields[kind] = post.get(kind, "").strip() or None
+        fields[f"{kind}_unit"] = post.get(f"{kind}_unit", "")
+    _run(request, "SLA 策略已保存，未完结工单的到期时间正在重新计算",
+         lambda: cs.policy_save(by=request.user, policy_row=row, **fields))
+    return redirect("sla:policy_list")
