@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Router, Schema
 
 from kefu import policy
 from kefu.core.errors import DomainError
@@ -168,7 +168,7 @@ def _form_data(payload: dict) -> dict:
 
 @router.post("/{number}/actions/{action}", response=ComplaintOut,
              summary="Take one step of the flow: " + ", ".join(ACTIONS))
-def take_action(request: HttpRequest, number: str, action: str, payload: dict):
+def take_action(request: HttpRequest, number: str, action: str, payload: dict = Body(...)):
     if action not in ACTION_FORMS:
         raise DomainError(f"未知的步骤：{action}（可选：{', '.join(ACTIONS)}）", field="action")
     complaint = complaint_get(request.user, number)
