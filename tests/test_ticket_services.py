@@ -194,3 +194,18 @@ def test_dispatch_notifies_department_handlers(desk):
     services.ticket_dispatch(ticket=ticket, by=desk.agent, department=desk.aftersales)
     assert Notification.objects.filter(user=desk.handler, text__contains=ticket.number).exists()
     assert not Notification.objects.filter(user=desk.other_handler).exists()
+
+
+def test_attachment_download_checks_the_ticket_permission(desk, settings, tmp_path, client):
+    settings.MEDIA_ROOT = tmp_path
+    ticket = factories.ticket(desk.agent)
+    upload = SimpleUploadedFile("照片.png", b"\x89PNG-data", content_type="image/png")
+    message = services.ticket_add_message(ticket=ticket, by=desk.agent, kind="reply", body="照片",
+                                          attachments=[upload])
+    url = f"/tickets/{ticket.number}/attachments/{message.attachments.get().pk}/"
+    client.force_login(desk.other_agent)
+    assert client.get(url).status_code == 404
+    client.force_login(desk.agent)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\x89PNG-data"

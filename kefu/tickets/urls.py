@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import downloads, views
 
 app_name = "tickets"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:number>/hand-over/", views.ticket_hand_over, name="hand_over"),
     path("<str:number>/merge/", views.ticket_merge, name="merge"),
     path("<str:number>/link/", views.ticket_link, name="link"),
+    path("<str:number>/attachments/<int:attachment_id>/", downloads.attachment_download, name="attachment"),
 ]
