@@ -140,6 +140,11 @@ def _initial(complaint, action: str) -> dict:
         return {f: getattr(complaint, f) for f in cs.RECORD_FIELDS}
     if action == "dispatch" and complaint.ticket.dispatched_to_id:
         return {"department": complaint.ticket.dispatched_to_id}
+    if action == "propose":  # a sent-back or second-round solution starts from the previous one
+        return {"solution": complaint.solution}
+    if action == "summarise":
+        return {"root_cause": complaint.root_cause, "improvement": complaint.improvement,
+                "owner": complaint.improvement_owner}
     return {}
 
 
