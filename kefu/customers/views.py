@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kefu import policy
 from kefu.core.errors import DomainError
@@ -44,10 +45,10 @@ def customer_detail(request, pk: int):
 
 @login_required
 def customer_edit(request, pk: int | None = None):
-    policy.require(policy.can_edit_customer(request.user), "您没有权限编辑客户档案")
+    policy.require(policy.can_edit_customer(request.user), _("您没有权限编辑客户档案"))
     customer = customer_get(request.user, pk) if pk else None
     if customer is not None and not policy.can_view_personal_data(request.user):
-        raise DomainError("编辑客户档案需要查看个人信息的权限")
+        raise DomainError(_("编辑客户档案需要查看个人信息的权限"))
     initial = CustomerForm.initial_for(customer) if customer else None
     form = CustomerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -59,6 +60,6 @@ def customer_edit(request, pk: int | None = None):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "客户档案已保存")
+            messages.success(request, _("客户档案已保存"))
             return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/edit.html", {"form": form, "customer": customer})

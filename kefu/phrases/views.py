@@ -3,6 +3,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
@@ -34,7 +35,7 @@ def phrase_save_view(request, pk: int | None = None):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "规范用语已保存")
+        messages.success(request, _("规范用语已保存"))
     return redirect("phrases:list")
 
 
@@ -42,5 +43,5 @@ def phrase_save_view(request, pk: int | None = None):
 @require_POST
 def phrase_delete_view(request, pk: int):
     phrase_delete(by=request.user, phrase=get_object_or_404(Phrase, pk=pk))
-    messages.success(request, "规范用语已删除")
+    messages.success(request, _("规范用语已删除"))
     return redirect("phrases:list")

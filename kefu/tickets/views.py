@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
@@ -40,7 +41,8 @@ def inbox(request):
     rows = [(t, customer_phones(t.customer, request.user)) for t in page.object_list]
     context = {
         "page": page, "rows": rows, "view": view, "filters": filters, "sort": sort, "now": timezone.now(),
-        "views": [("mine", "我的工单"), ("team", "班组队列"), ("unassigned", "未分配"), ("all", "全部可见")],
+        "views": [("mine", _("我的工单")), ("team", _("班组队列")), ("unassigned", _("未分配")),
+                  ("all", _("全部可见"))],
         "statuses": Status.choices, "types": TicketType.choices, "channels": Channel.choices,
         "priorities": Priority.choices,
     }
@@ -101,7 +103,7 @@ def _run(request, number: str, action, success: str):
 def ticket_message(request, number: str):
     ticket = ticket_get(request.user, number)
     kind = request.POST.get("kind", "reply")
-    label = {"reply": "回复已发送", "note": "内部备注已保存", "customer": "客户来信已记录"}.get(kind, "已保存")
+    label = {"reply": _("回复已发送"), "note": _("内部备注已保存"), "customer": _("客户来信已记录")}.get(kind, _("已保存"))
     return _run(request, number, lambda: services.ticket_add_message(
         ticket=ticket, by=request.user, kind=kind, body=request.POST.get("body", ""),
         attachments=request.FILES.getlist("attachments")), label)
@@ -113,7 +115,7 @@ def ticket_status(request, number: str):
     ticket = ticket_get(request.user, number)
     return _run(request, number, lambda: services.ticket_set_status(
         ticket=ticket, by=request.user, status=request.POST.get("status", ""),
-        version=request.POST.get("version") or None, note=request.POST.get("note", "")), "状态已更新")
+        version=request.POST.get("version") or None, note=request.POST.get("note", "")), _("状态已更新"))
 
 
 @login_required
@@ -124,7 +126,7 @@ def ticket_fields(request, number: str):
     if "tags" in request.POST:
         changes["tags"] = [t for t in request.POST["tags"].replace("，", ",").split(",")]
     return _run(request, number, lambda: services.ticket_update(
-        ticket=ticket, by=request.user, version=request.POST.get("version") or None, **changes), "工单已更新")
+        ticket=ticket, by=request.user, version=request.POST.get("version") or None, **changes), _("工单已更新"))
 
 
 @login_required
@@ -137,7 +139,7 @@ def ticket_assign(request, number: str):
     team = get_object_or_404(Team, pk=team_id) if team_id else None
     return _run(request, number, lambda: services.ticket_assign(
         ticket=ticket, by=request.user, assignee=assignee, team=team,
-        version=request.POST.get("version") or None, note=request.POST.get("note", "")), "已转派")
+        version=request.POST.get("version") or None, note=request.POST.get("note", "")), _("已转派"))
 
 
 @login_required
@@ -148,7 +150,7 @@ def ticket_dispatch(request, number: str):
     department = get_object_or_404(Department, pk=dept_id) if dept_id else None
     return _run(request, number, lambda: services.ticket_dispatch(
         ticket=ticket, by=request.user, department=department, note=request.POST.get("note", "")),
-        "已转派至责任部门")
+        _("已转派至责任部门"))
 
 
 @login_required
@@ -158,7 +160,7 @@ def ticket_hand_over(request, number: str):
     to = get_object_or_404(User, pk=request.POST.get("to") or 0)
     return _run(request, number, lambda: services.ticket_hand_over(
         ticket=ticket, by=request.user, to=to, reason=request.POST.get("reason", ""),
-        customer_told=request.POST.get("customer_told") == "on"), "首问负责人已移交")
+        customer_told=request.POST.get("customer_told") == "on"), _("首问负责人已移交"))
 
 
 @login_required
@@ -169,10 +171,10 @@ def ticket_merge(request, number: str):
     try:
         target = ticket_get(request.user, target_number)
     except Exception:
-        messages.error(request, f"找不到工单 {target_number}")
+        messages.error(request, _("找不到工单 %(number)s") % {"number": target_number})
         return _back(number)
     return _run(request, number, lambda: services.ticket_merge(source=source, target=target, by=request.user),
-                f"已合并到 {target_number}")
+                _("已合并到 %(number)s") % {"number": target_number})
 
 
 @login_required
@@ -183,15 +185,15 @@ def ticket_link(request, number: str):
     try:
         other = ticket_get(request.user, other_number)
     except Exception:
-        messages.error(request, f"找不到工单 {other_number}")
+        messages.error(request, _("找不到工单 %(number)s") % {"number": other_number})
         return _back(number)
     return _run(request, number, lambda: services.ticket_link(ticket=ticket, other=other, by=request.user),
-                "已关联")
+                _("已关联"))
 
 
 @login_required
 def ticket_create(request):
-    policy.require(policy.can_create_ticket(request.user), "只有客服人员可以创建工单")
+    policy.require(policy.can_create_ticket(request.user), _("只有客服人员可以创建工单"))
     form = TicketCreateForm(request.POST or None, initial={"customer_id": request.GET.get("customer")})
     customer = None
     if request.GET.get("customer"):
@@ -216,7 +218,7 @@ def ticket_create(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"工单 {ticket.number} 已创建，您是首问负责人")
+            messages.success(request, _("工单 %(number)s 已创建，您是首问负责人") % {"number": ticket.number})
             return redirect("tickets:detail", number=ticket.number)
     return render(request, "tickets/create.html", {"form": form, "customer": customer})
 
@@ -224,7 +226,7 @@ def ticket_create(request):
 @login_required
 def overview(request):
     """Supervisor's view of the department's day: load per agent, backlog, overdue, today's intake."""
-    policy.require(policy.can_see_overview(request.user), "只有主管、质检员和管理员可以查看部门概览")
+    policy.require(policy.can_see_overview(request.user), _("只有主管、质检员和管理员可以查看部门概览"))
     now = timezone.now()
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     visible = policy.visible_tickets(request.user)

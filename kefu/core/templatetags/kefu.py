@@ -2,6 +2,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu.customers.intake import INTAKE_FIELDS
 
@@ -22,10 +24,10 @@ def _remaining(delta_seconds: float) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days}天{hours}小时"
+        return _("%(days)s天%(hours)s小时") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours}小时{mins}分"
-    return f"{mins}分钟"
+        return _("%(hours)s小时%(mins)s分") % {"hours": hours, "mins": mins}
+    return _("%(mins)s分钟") % {"mins": mins}
 
 
 @register.simple_tag
@@ -40,36 +42,59 @@ def due_badge(ticket, now=None, warning_share: float = 0.2):
         return format_html('<span class="muted">{}</span>', timezone.localtime(due).strftime("%m-%d %H:%M"))
     total = max((due - ticket.created_at).total_seconds(), 1)
     if left < 0:
-        css, text = "due breached", f"已超时 {_remaining(left)}"
+        css, text = "due breached", _("已超时 %(left)s") % {"left": _remaining(left)}
     elif left / total < warning_share:
-        css, text = "due warning", f"剩 {_remaining(left)}"
+        css, text = "due warning", _("剩 %(left)s") % {"left": _remaining(left)}
     else:
-        css, text = "due ok", f"剩 {_remaining(left)}"
+        css, text = "due ok", _("剩 %(left)s") % {"left": _remaining(left)}
     return format_html('<span class="{}" title="{}" data-due="{}">{}</span>', css,
                        timezone.localtime(due).strftime("%Y-%m-%d %H:%M"), due.isoformat(), text)
 
 
+# Lazy so the labels follow the language active when a page renders, not at import. Actions carry the
+# "history" context because the same Chinese word is also a button (关联: "Linked" here, "Link" there).
 ACTION_LABELS = {
-    "created": "创建", "field_changed": "修改", "status_changed": "状态变更", "reopened": "重新打开",
-    "assigned": "指派", "transferred": "转班组", "dispatched": "转责任部门", "first_responder_changed": "移交首问负责人",
-    "replied": "回复客户", "noted": "内部备注", "customer_message": "客户来信", "linked": "关联", "merged": "被合并",
-    "merged_from": "合并入",
+    "created": pgettext_lazy("history", "创建"),
+    "field_changed": pgettext_lazy("history", "修改"),
+    "status_changed": pgettext_lazy("history", "状态变更"),
+    "reopened": pgettext_lazy("history", "重新打开"),
+    "assigned": pgettext_lazy("history", "指派"),
+    "transferred": pgettext_lazy("history", "转班组"),
+    "dispatched": pgettext_lazy("history", "转责任部门"),
+    "first_responder_changed": pgettext_lazy("history", "移交首问负责人"),
+    "replied": pgettext_lazy("history", "回复客户"),
+    "noted": pgettext_lazy("history", "内部备注"),
+    "customer_message": pgettext_lazy("history", "客户来信"),
+    "linked": pgettext_lazy("history", "关联"),
+    "merged": pgettext_lazy("history", "被合并"),
+    "merged_from": pgettext_lazy("history", "合并入"),
 }
 FIELD_LABELS = {
-    "status": "状态", "assignee": "处理人", "team": "班组", "dispatched_to": "责任部门", "subject": "主题",
-    "type": "类型", "channel": "渠道", "priority": "优先级", "tags": "标签", "intake": "十问",
-    "first_responder": "首问负责人", "related": "关联工单", "merged_into": "合并到", "account_manager": "招商经理",
+    "status": gettext_lazy("状态"),
+    "assignee": gettext_lazy("处理人"),
+    "team": gettext_lazy("班组"),
+    "dispatched_to": gettext_lazy("责任部门"),
+    "subject": gettext_lazy("主题"),
+    "type": gettext_lazy("类型"),
+    "channel": gettext_lazy("渠道"),
+    "priority": gettext_lazy("优先级"),
+    "tags": gettext_lazy("标签"),
+    "intake": gettext_lazy("十问"),
+    "first_responder": gettext_lazy("首问负责人"),
+    "related": gettext_lazy("关联工单"),
+    "merged_into": gettext_lazy("合并到"),
+    "account_manager": gettext_lazy("招商经理"),
 }
 
 
 @register.filter
 def action_label(value: str) -> str:
-    return ACTION_LABELS.get(value, value)
+    return str(ACTION_LABELS.get(value, value))
 
 
 @register.filter
 def field_label(value: str) -> str:
-    return FIELD_LABELS.get(value, value)
+    return str(FIELD_LABELS.get(value, value))
 
 
 @register.filter
