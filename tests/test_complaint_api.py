@@ -14,7 +14,7 @@ BASE = "/api/v1/complaints"
 def _record(**overrides) -> dict:
     data = {"contact_phone": "13800002222", "object_kind": "service", "object_detail": "配送服务",
             "description": "约好上午送货，下午还没到", "demand": "今天必须送到", "emotion": "anxious",
-            "key_quotes": "我请了一天假在家等", "category": ComplaintCategory.objects.get(code="delivery").pk}
+            "key_quotes": "我请了一天假在家等", "category": ComplaintCategory.objects.get_or_create(code="delivery", defaults={"name": "配送"})[0].pk}
     data.update(overrides)
     return data
 

@@ -10,6 +10,7 @@ from kefu.complaints import services as cs
 from kefu.complaints.models import MAIN_PATH, TRANSITIONS, ComplaintState, ComplaintStep
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.models import Notification
+from kefu.sla.alerts import sla_send_alerts
 from kefu.sla.models import SlaClock
 from kefu.tickets.models import Status, TicketEvent
 from tests import factories
@@ -225,3 +226,18 @@ class TestReceiptLink:
         with pytest.raises(receipts.ReceiptLinkError):
             receipts.receipt_open(old)
         assert receipts.receipt_open(receipts.receipt_token(c)).pk == c.pk
+
+
+def test_overdue_implementation_alerts_the_handler_the_first_responder_and_the_supervisor(desk):
+    monday = aware("2026-03-02 10:00")
+    with mock.patch("django.utils.timezone.now", return_value=monday):
+        c = walk_to(desk, S.APPROVED)
+    sent = sla_send_alerts(now=monday + timedelta(days=10))
+    assert sent >= 3
+    for user in [desk.handler, desk.agent, desk.supervisor]:
+        assert Notification.objects.filter(user=user, text__contains="投诉方案实施").filter(
+            text__contains="已超时").exists(), user
+    assert not Notification.objects.filter(user=desk.other_handler).exists()
+    assert sla_send_alerts(now=monday + timedelta(days=11)) == 0  # each alert once
+    c = cs.complaint_notify_customer(complaint=c, by=desk.agent, method="phone", customer_response="好")
+    assert c.state == S.NOTIFIED

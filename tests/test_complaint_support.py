@@ -15,7 +15,7 @@ def record_data(**overrides) -> dict:
         "contact_name": "王先生", "contact_phone": "13800001111", "source": "direct", "account_manager": "",
         "object_kind": "product", "object_detail": "仿古砖 600x600", "description": "送到的瓷砖有三箱表面划痕",
         "happened_at": None, "place": "杭州市西湖区", "demand": "换货并赔偿误工", "emotion": "angry",
-        "key_quotes": "你们再不处理我就去12315投诉", "category": ComplaintCategory.objects.get(code="quality"),
+        "key_quotes": "你们再不处理我就去12315投诉", "category": ComplaintCategory.objects.get_or_create(code="quality", defaults={"name": "质量"})[0],
         "severity": "major",
     }
     data.update(overrides)
