@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Field, Router, Schema
+from ninja import Body, Field, Router, Schema, Status
 
 from kefu import policy
 from kefu.core.errors import DomainError
@@ -152,7 +152,8 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn):
             if not form.is_valid():
                 raise _form_errors(form)
             complaint = cs.complaint_record(complaint=complaint, by=request.user, **form.cleaned_data)
-    return 201, complaint_dict(complaint_get(request.user, complaint.ticket.number), request.user, steps=True)
+    created = complaint_get(request.user, complaint.ticket.number)
+    return Status(201, complaint_dict(created, request.user, steps=True))
 
 
 @router.get("/{number}", response=ComplaintOut, summary="One complaint with its step log and the caller's actions")
