@@ -4,10 +4,11 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from kefu.complaints import receipts
 from kefu.complaints import services as cs
-from kefu.complaints.models import MAIN_PATH, TRANSITIONS, ComplaintState, ComplaintStep
+from kefu.complaints.models import MAIN_PATH, TRANSITIONS, ComplaintConfig, ComplaintState, ComplaintStep
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.models import Notification
 from kefu.sla.alerts import sla_send_alerts
@@ -241,3 +242,14 @@ def test_overdue_implementation_alerts_the_handler_the_first_responder_and_the_s
     assert sla_send_alerts(now=monday + timedelta(days=11)) == 0  # each alert once
     c = cs.complaint_notify_customer(complaint=c, by=desk.agent, method="phone", customer_response="好")
     assert c.state == S.NOTIFIED
+
+
+def test_reply_limit_in_business_hours_is_configurable(desk):
+    ComplaintConfig.objects.update_or_create(pk=1, defaults={"reply_amount": 8, "reply_unit": "business_hours"})
+    monday = aware("2026-03-02 10:00")
+    with mock.patch("django.utils.timezone.now", return_value=monday):
+        c = received(desk)
+    clock = SlaClock.objects.get(ticket=c.ticket, kind="complaint_reply")
+    assert (clock.target_unit, clock.target_amount) == ("business_hours", 8)
+    # 8 business hours from Monday 10:00 end on Tuesday morning, not Monday 18:00
+    assert c.reply_due_at == clock.due_at and timezone.localtime(c.reply_due_at).date().isoformat() == "2026-03-03"

@@ -185,3 +185,14 @@ def test_ticket_page_shows_the_complaint_panel(client, desk):
     assert f"/complaints/new/?ticket={plain.number}" in client.get(f"/tickets/{plain.number}/").content.decode()
     response = client.get(f"/complaints/new/?ticket={plain.number}")
     assert response.status_code == 200 and response.context["ticket"] == plain
+
+
+def test_list_page_queries_do_not_grow_with_rows(client, desk, django_assert_max_num_queries):
+    for state in [S.RECEIVED, S.RECORDED, S.DISPATCHED, S.PROPOSED, S.REPORTED, S.ARCHIVED]:
+        walk_to(desk, state)
+    client.force_login(desk.supervisor)
+    with django_assert_max_num_queries(12):
+        response = client.get("/complaints/?queue=all")
+    assert len(response.context["page"].object_list) == 6
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/complaints/{response.context['page'].object_list[0].ticket.number}/").status_code == 200
