@@ -12,6 +12,7 @@ from datetime import datetime as dt
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Now
 
 from kefu import policy
 from kefu.accounts.models import Role, User
@@ -35,8 +36,9 @@ def can_edit_calendars(user: User) -> bool:
 
 
 def _changed(calendar: Calendar) -> None:
-    Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1)
-    calendar.refresh_from_db(fields=["version"])
+    # updated_at from the database clock too: a rolled-back edit can leave the same version number behind.
+    Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1, updated_at=Now())
+    calendar.refresh_from_db(fields=["version", "updated_at"])
     calendar_pk = calendar.pk
     transaction.on_commit(lambda: recompute_calendar_deadlines(calendar_pk))
 

@@ -7,10 +7,11 @@ from datetime import date, time
 
 from kefu.workcal import DEFAULT_WEEKLY, DayException, Period, WorkCalendar
 
-from .models import Calendar, CalendarException
+from .models import Calendar, CalendarException, SlaPolicy
+from .seed import seed_defaults
 
 _NEVER_MISSING = range(1, 9999)  # a calendar that ignores holidays has nothing to wait for
-_cache: dict[int, tuple[int, WorkCalendar]] = {}
+_cache: dict[int, tuple[tuple, WorkCalendar]] = {}
 _PERIOD = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
 
@@ -69,18 +70,20 @@ def build_work_calendar(calendar: Calendar, exceptions: list[CalendarException])
 
 def work_calendar(calendar: Calendar) -> WorkCalendar:
     """The WorkCalendar of ``calendar``; one query the first time each version is seen."""
+    key = (calendar.version, calendar.updated_at)
     cached = _cache.get(calendar.pk)
-    if cached is not None and cached[0] == calendar.version:
+    if cached is not None and cached[0] == key:
         return cached[1]
     built = build_work_calendar(calendar, list(calendar.exceptions.all()))
-    _cache[calendar.pk] = (calendar.version, built)
+    _cache[calendar.pk] = (key, built)
     return built
 
 
 def default_calendar() -> Calendar:
     calendar = Calendar.objects.filter(is_default=True).first() or Calendar.objects.first()
-    if calendar is None:
-        raise Calendar.DoesNotExist("no working-day calendar is configured (run migrate)")
+    if calendar is None:  # emptied tables (a flushed database): recreate the defaults
+        seed_defaults(Calendar, CalendarException, SlaPolicy)
+        calendar = Calendar.objects.get(is_default=True)
     return calendar
 
 

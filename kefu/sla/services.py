@@ -23,7 +23,8 @@ from kefu.tickets.models import Ticket, TicketEvent
 from .calendars import work_calendar
 from .clock import ClockState, ClockTimes, Target, clock_state, compute_clock
 from .derive import ClockSpec, PolicyBook, pauses_by_ticket, policy_specs
-from .models import Calendar, SlaClock
+from .models import Calendar, CalendarException, SlaClock, SlaPolicy
+from .seed import seed_defaults
 
 POLICY_KINDS = ("first_response", "next_response", "resolution")
 _FIELDS = ["label", "derived", "target_amount", "target_unit", "warning_share", "started_at", "stopped_at",
@@ -41,10 +42,11 @@ class _Context:
     def __init__(self, now: datetime) -> None:
         self.now = now
         self.calendars = {cal.pk: cal for cal in Calendar.objects.all()}
+        if not self.calendars:  # emptied tables (a flushed database): recreate the defaults
+            seed_defaults(Calendar, CalendarException, SlaPolicy)
+            self.calendars = {cal.pk: cal for cal in Calendar.objects.all()}
         self.default = next((c for c in self.calendars.values() if c.is_default), None) or next(
-            iter(self.calendars.values()), None)
-        if self.default is None:
-            raise DomainError("尚未配置工作日历（请先执行 migrate）", field="calendar")
+            iter(self.calendars.values()))
         self.policies = PolicyBook.load()
 
     def calendar_of(self, ticket: Ticket):
