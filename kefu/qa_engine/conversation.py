@@ -59,8 +59,10 @@ def check_position(rule: Rule, view: View) -> list[Finding]:
     limit = rule.params.get("within_seconds")
     if limit is not None and view.convo.timed:
         window = [i for i in window if _in_time(view.convo, i, limit, first)]
-    if any(view.says(rule, i) for i in window):
-        return []
+    search, texts = view.patterns[rule.code].search, view.texts
+    for index in window:
+        if search(texts[index]) is not None:
+            return []
     return [_missing(rule, agents[0] if first else agents[-1])]
 
 

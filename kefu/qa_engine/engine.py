@@ -29,9 +29,9 @@ class Engine:
 
     def inspect(self, conversation: Mapping[str, Any] | Conversation) -> Result:
         """Inspect one conversation (a mapping in the input format, or a parsed one)."""
-        convo = conversation if isinstance(conversation, Conversation) else parse_conversation(conversation)
-        findings = self._turn_findings(convo)
-        texts = [normalise(t.text).text for t in convo.turns]
+        convo = conversation if type(conversation) is Conversation else parse_conversation(conversation)
+        findings: list[Finding] = []
+        texts = self._turn_findings(convo, findings)
         agents = [i for i, t in enumerate(convo.turns) if t.role == "agent"]
         view = View(convo, texts, agents, findings, self._patterns)
         for rule in self._conversation_rules:
@@ -41,21 +41,26 @@ class Engine:
         score, items = self.pack.scorecard.score(findings)
         return Result(convo.id, score, findings, items)
 
-    def _turn_findings(self, convo: Conversation) -> list[Finding]:
-        findings: list[Finding] = []
+    def _turn_findings(self, convo: Conversation, findings: list[Finding]) -> list[str]:
+        """Append every turn's findings; return the turns' compact texts."""
+        texts: list[str] = []
         match, channel = self._matcher.match, convo.channel
         for index, turn in enumerate(convo.turns):
-            if turn.role == "system" or not turn.text:
+            if turn.role == "system":
+                texts.append(normalise(turn.text).text)
                 continue
-            for hit in match(turn.text, turn.role, channel):
-                findings.append(_finding(hit, index))
-        return findings
+            text, hits = match(turn.text, turn.role, channel)
+            texts.append(text)
+            for hit in hits:
+                rule = hit.rule
+                findings.append(Finding(rule.code, rule.category, index, hit.span, hit.text, rule.severity, hit.message))
+        return texts
 
     def check(self, text: str, role: str = "agent", channel: str = "chat") -> list[Finding]:
         """The reply box's live check: per-utterance rules only, findings on turn 0."""
         if not isinstance(text, str):
             raise TypeError("text must be a string")
-        return [_finding(hit, 0) for hit in self._matcher.match(text, role, channel)]
+        return [_finding(hit, 0) for hit in self._matcher.match(text, role, channel)[1]]
 
 
 def _finding(hit: Hit, turn: int) -> Finding:

@@ -46,7 +46,7 @@ class Conversation:
 
 def parse_conversation(data: Any) -> Conversation:
     """Validate one conversation mapping; raises :class:`InputError` naming the field."""
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # the type test first: ABC checks are slow
         raise InputError("conversation must be a JSON object")
     ident = data.get("id")
     if isinstance(ident, bool) or not isinstance(ident, str | int) or ident == "":
@@ -70,13 +70,13 @@ def parse_conversation(data: Any) -> Conversation:
 
 def _parse_turn(raw: Any, index: int) -> Turn:
     where = f"turns[{index}]"
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise InputError(f"{where} must be an object")
     role = raw.get("role")
     if role not in ROLES:
         raise InputError(f"{where}.role: {role!r} is not one of {', '.join(ROLES)}")
     text = raw.get("text")
-    if not isinstance(text, str):
+    if type(text) is not str:
         raise InputError(f"{where}.text is required and must be text")
     if len(raw) == 2 or ("start" not in raw and "ts" not in raw and "end" not in raw):
         return Turn(role, text)

@@ -78,7 +78,8 @@ class TurnMatcher:
             self._automata[slot] = automaton if len(automaton) else None
         return self._automata[slot]
 
-    def _match(self, original: str, role: str, channel: str) -> tuple[Hit, ...]:
+    def _match(self, original: str, role: str, channel: str) -> tuple[str, tuple[Hit, ...]]:
+        """The turn's compact text (conversation rules reuse it) and its hits."""
         norm = normalise(original)
         automaton = self._automaton(role, channel)
         phrase_hits: dict[int, list[tuple[int, int]]] = {}
@@ -98,7 +99,7 @@ class TurnMatcher:
             hits.extend(self._lexicon_hit(self._rules[index], norm, found))
         for rule in self._regex[(role, channel)]:
             hits.extend(_regex_hits(rule, norm))
-        return tuple(hits)
+        return norm.text, tuple(hits)
 
     def _phrase_hits(self, rule: Rule, norm: Normalised, spans: list[tuple[int, int]]) -> list[Hit]:
         kept: list[tuple[int, int]] = []

@@ -7,7 +7,7 @@ the workspace rely on; change it only by adding keys.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # The contract's categories; a rule must declare one of these.
 CATEGORIES: tuple[str, ...] = (
@@ -32,9 +32,11 @@ CHANNELS: tuple[str, ...] = ("chat", "voice")
 SEVERITIES: tuple[str, ...] = ("info", "minor", "major", "critical")
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One piece of evidence: a rule that hit a span of one turn's original text."""
+class Finding(NamedTuple):
+    """One piece of evidence: a rule that hit a span of one turn's original text.
+
+    A NamedTuple rather than a dataclass: one is built per hit, on the hot path.
+    """
 
     rule: str
     category: str
@@ -56,8 +58,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ItemResult:
+class ItemResult(NamedTuple):
     """A scorecard item's outcome; ``status`` is "pass", "fail", "fatal" or "manual"."""
 
     section: str
