@@ -66,6 +66,10 @@ def test_main_path_walks_every_state_with_each_roles_allowed_and_refused_actions
     c.ticket.refresh_from_db()
     assert c.ticket.status == Status.CLOSED and c.ticket.dispatched_to == desk.aftersales
     assert c.approved_by == desk.supervisor and c.receipt_satisfied is True
+    # what the customer was told is in the work order's thread, so its own first-response clock agrees
+    replies = list(c.ticket.messages.filter(kind="reply").values_list("body", flat=True))
+    assert replies == ["【电话】解决方案：三日内上门换货并补偿运费\n客户反应：客户同意方案"]
+    assert c.ticket.first_response_at is not None
 
 
 def test_first_responder_hears_of_every_step_they_did_not_take(desk):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from kefu.accounts.models import User
 from kefu.customers.models import Customer
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.models import Message, MessageKind, Ticket, TicketEvent
 
 from . import deadlines
 from . import services as cs
@@ -125,8 +125,9 @@ def _spread(complaint: Complaint, start: datetime, now: datetime, rng: random.Ra
             setattr(complaint, STEP_FIELDS[step.action], at)
         if step.action in {"reply", "reject", "notify_customer"} and complaint.first_reply_at is None:
             complaint.first_reply_at = at
-    Ticket.objects.filter(pk=complaint.ticket_id).update(created_at=start)
-    TicketEvent.objects.filter(ticket_id=complaint.ticket_id).update(created_at=start)
+    _move_history(complaint.ticket_id, times)
+    _move_thread(complaint, start, [at for step, at in zip(steps, times, strict=True)
+                                    if step.action in {"reply", "reject", "notify_customer"}])
     complaint.ticket.refresh_from_db()
     deadlines.start_reply_clock(complaint, start)
     if complaint.first_reply_at:
@@ -136,6 +137,29 @@ def _spread(complaint: Complaint, start: datetime, now: datetime, rng: random.Ra
         if complaint.implemented_at:
             deadlines.stop_clock(complaint, deadlines.IMPLEMENT, complaint.implemented_at)
     complaint.save()
+
+
+def _move_history(ticket_id: int, times: list[datetime]) -> None:
+    """Each complaint_* event takes its step's time; other events (status, dispatch) the step they belong to."""
+    events = list(TicketEvent.objects.filter(ticket_id=ticket_id).order_by("-id").values_list("pk", "action"))
+    step_times = iter(reversed(times))
+    current = times[-1]
+    for pk, action in events:  # newest first: a plain event was written just before its complaint event
+        if action.startswith("complaint_"):
+            current = next(step_times, times[0])
+        TicketEvent.objects.filter(pk=pk).update(created_at=current)
+
+
+def _move_thread(complaint: Complaint, start: datetime, reply_times: list[datetime]) -> None:
+    """The customer's first message at receipt, each recorded reply at its step; the order's reply stamps follow."""
+    messages = complaint.ticket.messages.order_by("id")
+    Message.objects.filter(pk__in=messages.filter(kind=MessageKind.CUSTOMER).values("pk")).update(created_at=start)
+    replies = list(messages.filter(kind=MessageKind.REPLY).values_list("pk", flat=True))
+    for pk, at in zip(replies, reply_times, strict=False):
+        Message.objects.filter(pk=pk).update(created_at=at)
+    Ticket.objects.filter(pk=complaint.ticket_id).update(
+        created_at=start, last_customer_message_at=start, first_response_at=reply_times[0] if reply_times else None,
+        last_reply_at=reply_times[-1] if reply_times else None)
 
 
 def _second_round(complaint: Complaint, people: dict) -> Complaint:

@@ -17,7 +17,7 @@ from kefu.core.errors import DomainError
 from kefu.core.notify import notify
 from kefu.customers.models import Customer
 from kefu.tickets import services as ticket_services
-from kefu.tickets.models import Channel, Status, Ticket, TicketEvent, TicketType
+from kefu.tickets.models import Channel, MessageKind, Status, Ticket, TicketEvent, TicketType
 from kefu.tickets.signals import ticket_changed
 
 from . import deadlines
@@ -219,6 +219,13 @@ def _mark_replied(complaint: Complaint, at: datetime) -> None:
         deadlines.stop_clock(complaint, deadlines.REPLY, at)
 
 
+def _reply_in_thread(complaint: Complaint, by: User, method: str, text: str) -> None:
+    """What the customer was told goes into the work order's thread as a reply, so the order's own
+    first-response clock and history agree with the complaint (a phone call is a reply too)."""
+    ticket_services.ticket_add_message(ticket=complaint.ticket, by=by, kind=MessageKind.REPLY,
+                                       body=f"【{ContactMethod(method).label}】{text}")
+
+
 @transaction.atomic
 def complaint_reject(*, complaint: Complaint, by: User, reason: str, explained_how: str,
                      explained_at: datetime | None = None) -> Complaint:
@@ -229,6 +236,7 @@ def complaint_reject(*, complaint: Complaint, by: User, reason: str, explained_h
     complaint.explained_how = _choice(explained_how, ContactMethod, "explained_how", "向客户解释的方式")
     complaint.explained_at = _when(explained_at, "explained_at", "解释时间", now)
     _mark_replied(complaint, complaint.explained_at)
+    _reply_in_thread(complaint, by, complaint.explained_how, f"投诉不成立：{complaint.invalid_reason}")
     _set_ticket_status(complaint.ticket, by, Status.CLOSED, "投诉不成立")
     return _finish(complaint, by, "reject", ComplaintState.INVALID, complaint.invalid_reason)
 
@@ -257,6 +265,7 @@ def complaint_reply(*, complaint: Complaint, by: User, method: str, note: str,
     method = _choice(method, ContactMethod, "method", "答复方式")
     note = _text(note, "note", "答复内容")
     _mark_replied(complaint, _when(replied_at, "replied_at", "答复时间", timezone.now()))
+    _reply_in_thread(complaint, by, method, note)
     return _finish(complaint, by, "reply", complaint.state, f"{ContactMethod(method).label}：{note}")
 
 
@@ -328,6 +337,8 @@ def complaint_notify_customer(*, complaint: Complaint, by: User, method: str, cu
     complaint.notified_at = _when(notified_at, "notified_at", "告知时间", timezone.now())
     complaint.customer_response = _text(customer_response, "customer_response", "客户的反应")
     _mark_replied(complaint, complaint.notified_at)
+    _reply_in_thread(complaint, by, complaint.notified_how,
+                     f"解决方案：{complaint.solution}\n客户反应：{complaint.customer_response}")
     notify(users=_handlers(complaint), text=f"投诉 {complaint.ticket.number}：客户已知悉方案，请实施",
            url=complaint_url(complaint))
     return _finish(complaint, by, "notify_customer", ComplaintState.NOTIFIED, complaint.customer_response)
