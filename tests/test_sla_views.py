@@ -123,3 +123,39 @@ def test_bad_policy_value_is_refused_with_the_field(client, desk):
     client.force_login(desk.supervisor)
     client.post(f"/calendars/policies/{row.pk}/", {"resolution": "9", "warning_share": "0.8"})
     assert SlaPolicy.objects.get(pk=row.pk).resolution == 2
+
+
+def test_admin_creates_a_saturday_calendar_and_gives_it_to_a_team(client, desk, django_capture_on_commit_callbacks):
+    from kefu.sla.models import SlaClock
+
+    start = datetime(2026, 3, 6, 17, tzinfo=SH)  # Friday 17:00
+    with patch("django.utils.timezone.now", return_value=start), django_capture_on_commit_callbacks(execute=True):
+        ticket = factories.ticket(desk.agent, type="complaint", created_at=start)  # team_a; first response 2 h
+    # standard calendar: 17:00-18:00 Friday, then 09:00-10:00 Monday
+    assert SlaClock.objects.get(ticket=ticket, kind="first_response").due_at == datetime(2026, 3, 9, 10, tzinfo=SH)
+    client.force_login(desk.admin)
+    form = {"name": "门店（周六营业）", "observes_holidays": "on", "weekly_5": "09:00-17:00",
+            **{f"weekly_{d}": "09:00-18:00" for d in range(5)}}
+    client.post("/calendars/new/", form)
+    shop = Calendar.objects.get(name="门店（周六营业）")
+    assert shop.weekly["5"] == [["09:00", "17:00"]] and shop.weekly["6"] == []
+    assert shop.exceptions.filter(day="2026-10-10", kind="workday").exists()  # holidays copied
+    assert 2026 in shop.known_years
+    with patch("django.utils.timezone.now", return_value=start), django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/calendars/teams/{desk.team_a.pk}/", {"calendar": shop.pk})
+    # the shop opens on Saturday: 17:00-18:00 Friday, then 09:00-10:00 Saturday
+    assert SlaClock.objects.get(ticket=ticket, kind="first_response").due_at == datetime(2026, 3, 7, 10, tzinfo=SH)
+
+
+def test_bad_weekly_hours_name_the_weekday_and_nothing_is_saved(client, desk):
+    client.force_login(desk.admin)
+    html = client.post("/calendars/new/", {"name": "坏日历", "weekly_0": "9点到6点"}, follow=True).content.decode()
+    assert "weekly[0]" in html
+    assert not Calendar.objects.filter(name="坏日历").exists()
+
+
+def test_admin_switches_the_default_calendar(client, desk):
+    always = Calendar.objects.get(observes_holidays=False)
+    client.force_login(desk.admin)
+    client.post(f"/calendars/{always.pk}/default/")
+    assert list(Calendar.objects.filter(is_default=True)) == [always]

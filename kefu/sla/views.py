@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kefu import policy
+from kefu.accounts.models import Team
 from kefu.core.errors import DomainError
 from kefu.tickets.models import Priority, TicketType
 
@@ -32,10 +33,51 @@ def _guard(request: HttpRequest) -> None:
 def calendar_list_view(request: HttpRequest) -> HttpResponse:
     _guard(request)
     today = timezone.localdate()
+    calendars = list(calendar_list())
     return render(request, "sla/calendar_list.html", {
-        "calendars": calendar_list(), "warnings": missing_year_warnings(today),
-        "can_edit": cs.can_edit_calendars(request.user), "policies": SlaPolicy.objects.all(),
+        "calendars": calendars, "warnings": missing_year_warnings(today),
+        "can_edit": cs.can_edit_calendars(request.user),
+        "new_weekly": [(day, label, "09:00-12:00,13:30-18:00" if day < 5 else "") for day, label in enumerate(WEEKDAYS)],
+        "teams": Team.objects.select_related("department", "calendar"),
     })
+
+
+def _weekly_form(request: HttpRequest) -> dict:
+    return {"name": request.POST.get("name", ""),
+            "weekly_hours": {day: request.POST.get(f"weekly_{day}", "") for day in range(7)},
+            "cutoff": request.POST.get("start_day_cutoff", ""),
+            "observes_holidays": request.POST.get("observes_holidays") == "on"}
+
+
+@login_required
+@require_POST
+def calendar_save_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    calendar = get_object_or_404(Calendar, pk=pk) if pk else None
+    saved: list[Calendar] = []
+    _run(request, "日历已保存", lambda: saved.append(
+        cs.calendar_save(by=request.user, calendar=calendar, **_weekly_form(request))))
+    target = saved[0] if saved else calendar
+    return redirect("sla:calendar_detail", target.pk) if target else redirect("sla:calendar_list")
+
+
+@login_required
+@require_POST
+def calendar_default_view(request: HttpRequest, pk: int) -> HttpResponse:
+    calendar = get_object_or_404(Calendar, pk=pk)
+    _run(request, f"「{calendar.name}」已设为默认日历", lambda: cs.calendar_set_default(
+        by=request.user, calendar=calendar))
+    return redirect("sla:calendar_list")
+
+
+@login_required
+@require_POST
+def team_calendar_view(request: HttpRequest, team_pk: int) -> HttpResponse:
+    team = get_object_or_404(Team, pk=team_pk)
+    chosen = request.POST.get("calendar", "")
+    calendar = get_object_or_404(Calendar, pk=int(chosen)) if chosen.isdigit() else None
+    _run(request, f"班组「{team.name}」的日历已更新", lambda: cs.team_set_calendar(
+        by=request.user, team=team, calendar=calendar))
+    return redirect("sla:calendar_list")
 
 
 @login_required
@@ -46,7 +88,7 @@ def calendar_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     year, month = _month(request.GET.get("month", ""), today)
     prev_month = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
     next_month = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
-    weekly = [(WEEKDAYS[int(d)], periods_to_text(p)) for d, p in sorted(calendar.weekly.items())]
+    weekly = [(int(d), WEEKDAYS[int(d)], periods_to_text(p)) for d, p in sorted(calendar.weekly.items())]
     return render(request, "sla/calendar_detail.html", {
         "calendar": calendar, "weeks": month_grid(calendar, year, month, today), "weekdays": WEEKDAYS,
         "month": date(year, month, 1), "prev_month": prev_month, "next_month": next_month, "weekly": weekly,
