@@ -53,13 +53,15 @@ SECOND_ROUND = len(SCENARIOS) - 1
 # Steps of these happen early in their life, so the implementation deadline has passed since approval.
 EARLY = {"投诉地板起翘多次维修未果": 0.1}
 DEPARTMENT_PARTY = {"zhaosh": "ours", "sunwl": "logistics"}
+OBJECT_OF_CATEGORY = {"attitude": "staff", "delivery": "service", "installation": "service", "other": "service"}
 
 
 def _kwargs(action: str, people: dict, handler: User, subject: str, category: ComplaintCategory,
             emotion: str) -> tuple[User, dict]:
     agent, supervisor = people["lina"], people["wangzg"]
     table = {
-        "record": (agent, dict(contact_name="", contact_phone="13800138000", object_kind="product", object_detail=subject[2:12],
+        "record": (agent, dict(contact_name="", contact_phone="13800138000",
+                               object_kind=OBJECT_OF_CATEGORY.get(category.code, "product"), object_detail=subject[2:12],
                                description=subject[2:], place="客户家中", demand="尽快解决并给个说法",
                                emotion=emotion, key_quotes="你们到底什么时候给我解决？", category=category,
                                severity="major")),

@@ -1,0 +1,48 @@
+"""The demo step: complaints in every state of the flow, some overdue, one in its second round; idempotent."""
+
+import random
+
+import pytest
+from django.utils import timezone
+
+from kefu.accounts.models import DepartmentKind, Role
+from kefu.complaints.demo import demo_complaints
+from kefu.complaints.models import Complaint, ComplaintCategory, ComplaintState
+from kefu.complaints.selectors import overdue_q
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _people() -> dict:
+    service = factories.department("客服部演示", DepartmentKind.SERVICE)
+    team = factories.team(service, "一组")
+    after_sales = factories.department("售后部演示", DepartmentKind.RESPONSIBLE)
+    logistics = factories.department("物流部演示", DepartmentKind.RESPONSIBLE)
+    return {
+        "lina": factories.user(Role.AGENT, dept=service, team=team, username="lina"),
+        "wangzg": factories.user(Role.SUPERVISOR, dept=service, username="wangzg"),
+        "zhaosh": factories.user(Role.HANDLER, dept=after_sales, username="zhaosh"),
+        "sunwl": factories.user(Role.HANDLER, dept=logistics, username="sunwl"),
+    }
+
+
+def test_demo_has_every_state_some_overdue_and_runs_once():
+    for code, name in [("quality", "质量"), ("delivery", "配送"), ("attitude", "服务态度"), ("price", "价格"),
+                       ("installation", "安装"), ("after_sales", "售后"), ("other", "其他")]:
+        ComplaintCategory.objects.get_or_create(code=code, defaults={"name": name})
+    people = _people()
+    customers = [factories.customer(people["lina"]) for _ in range(8)]
+    now = timezone.now()
+    demo_complaints(people=people, customers=customers, rng=random.Random(1), now=now)
+    states = set(Complaint.objects.values_list("state", flat=True))
+    assert states == set(ComplaintState.values)
+    overdue = Complaint.objects.filter(overdue_q(now))
+    assert overdue.filter(first_reply_at__isnull=True).count() >= 2
+    assert overdue.filter(state=ComplaintState.NOTIFIED).exists()  # implementation past its 5 working days
+    assert Complaint.objects.filter(round=2).exists()
+    assert all(c.received_at <= c.steps.order_by("-created_at").first().created_at <= now
+               for c in Complaint.objects.all())
+    count = Complaint.objects.count()
+    demo_complaints(people=people, customers=customers, rng=random.Random(1), now=now)
+    assert Complaint.objects.count() == count
