@@ -196,3 +196,17 @@ def test_list_page_queries_do_not_grow_with_rows(client, desk, django_assert_max
     assert len(response.context["page"].object_list) == 6
     with django_assert_max_num_queries(25):
         assert client.get(f"/complaints/{response.context['page'].object_list[0].ticket.number}/").status_code == 200
+
+
+def test_record_an_existing_complaint_work_order_from_its_page(client, desk):
+    plain = factories.ticket(desk.agent, type="complaint", subject="投诉未登记")
+    client.force_login(desk.agent)
+    form = client.get(f"/complaints/new/?ticket={plain.number}").context["form"]
+    data = {name: form[name].value() or "" for name in ("customer_id", "subject", "channel", "source", "severity")}
+    data.update({"contact_phone": "13800001111", "object_kind": "service", "object_detail": "热线",
+                 "description": "打了五次没人接", "demand": "回电", "emotion": "anxious", "key_quotes": "一直占线",
+                 "category": ComplaintCategory.objects.get_or_create(code="other", defaults={"name": "其他"})[0].pk})
+    response = client.post(f"/complaints/new/?ticket={plain.number}", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert response.url == f"/complaints/{plain.number}/"
+    assert plain.complaint.state == S.RECORDED and plain.complaint.received_at == plain.created_at

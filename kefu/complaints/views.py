@@ -86,8 +86,12 @@ def complaint_create(request):
     """登记投诉: a new 投诉 work order plus its record, or (?ticket=NUMBER) the record of an existing one."""
     policy.require(policy.can_create_ticket(request.user), policy.COMPLAINT_ACTOR_REFUSALS["service"])
     ticket = ticket_get(request.user, request.GET["ticket"]) if request.GET.get("ticket") else None
-    initial = {"subject": ticket.subject, "customer_id": ticket.customer_id, "channel": ticket.channel} if ticket \
-        else {"source": "direct", "severity": "minor"}
+    initial = {"source": "direct", "severity": "minor"}
+    if ticket is not None:
+        initial.update(subject=ticket.subject, customer_id=ticket.customer_id, channel=ticket.channel,
+                       description="\n".join(m.body for m in ticket.messages.filter(kind="customer")[:3]))
+        if ticket.account_manager:
+            initial.update(source="account_manager", account_manager=ticket.account_manager)
     form = ComplaintCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
