@@ -90,8 +90,10 @@ def test_queues_for_handler_and_supervisor(client, desk, django_assert_max_num_q
         rows = list(client.get("/complaints/").context["page"].object_list)
     assert [c.pk for c in rows] == [dispatched.pk]  # handler's default queue: dispatched to their department
     client.force_login(desk.supervisor)
-    rows = list(client.get("/complaints/").context["page"].object_list)
-    assert [c.pk for c in rows] == [proposed.pk]  # supervisor's default queue: approvals
+    response = client.get("/complaints/")
+    assert [c.pk for c in response.context["page"].object_list] == [proposed.pk]  # default queue: approvals
+    counts = {key: n for key, _label, n in response.context["queues"]}
+    assert counts == {"mine": 0, "service": 1, "handler": 1, "approval": 1, "summary": 0, "all": 3}
     rows = client.get("/complaints/?queue=all&state=dispatched").context["page"].object_list
     assert [c.pk for c in rows] == [dispatched.pk]
 

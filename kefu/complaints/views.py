@@ -33,6 +33,7 @@ from .selectors import (
     deadline_rows,
     default_queue,
     is_overdue,
+    queue_counts,
     visible_complaints,
 )
 
@@ -60,8 +61,10 @@ def _filtered(request, filters: dict):
 def complaint_index(request):
     filters = _filters(request)
     page = Paginator(_filtered(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queue_counts(request.user)
     return render(request, "complaints/list.html", {
-        "page": page, "filters": filters, "queues": QUEUES.items(), "states": ComplaintState.choices,
+        "page": page, "filters": filters, "states": ComplaintState.choices,
+        "queues": [(key, label, counts[key]) for key, label in QUEUES.items()],
         "departments": Department.objects.filter(kind=DepartmentKind.RESPONSIBLE),
         "categories": ComplaintCategory.objects.all(), "now": timezone.now(),
         "can_create": policy.can_create_ticket(request.user),
