@@ -159,3 +159,15 @@ def test_admin_switches_the_default_calendar(client, desk):
     client.force_login(desk.admin)
     client.post(f"/calendars/{always.pk}/default/")
     assert list(Calendar.objects.filter(is_default=True)) == [always]
+
+
+def test_new_policy_starts_from_the_targets_that_applied(client, desk):
+    from kefu.sla.models import SlaPolicy
+
+    client.force_login(desk.admin)
+    client.post("/calendars/policies/new/", {"ticket_type": "consultation", "priority": "high"})
+    row = SlaPolicy.objects.get(ticket_type="consultation", priority="high")
+    assert (row.first_response, row.resolution, row.resolution_unit) == (1, 2, "working_days")
+    html = client.post("/calendars/policies/new/", {"ticket_type": "consultation", "priority": "high"},
+                       follow=True).content.decode()
+    assert "已有策略" in html

@@ -20,14 +20,12 @@ from kefu.core.errors import DomainError
 from kefu.workcal.seed import exceptions_from_chinese_calendar
 
 from .calendars import build_work_calendar, periods_from_text
-from .clock import Target
-from .models import Calendar, CalendarException, ExceptionKind, SlaPolicy
+from .models import Calendar, CalendarException, ExceptionKind
 from .tasks import recompute_calendar_deadlines
 
 _KIND_WORDS = {"holiday": ExceptionKind.HOLIDAY, "放假": ExceptionKind.HOLIDAY, "休": ExceptionKind.HOLIDAY,
                "workday": ExceptionKind.WORKDAY, "上班": ExceptionKind.WORKDAY, "调休上班": ExceptionKind.WORKDAY,
                "班": ExceptionKind.WORKDAY}
-_TARGET_NAMES = {"first_response": "首次响应", "next_response": "后续响应", "resolution": "解决"}
 _HOURS = re.compile(r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}([,，]\d{1,2}:\d{2}-\d{1,2}:\d{2})*$")
 
 
@@ -172,34 +170,6 @@ def _check_buildable(calendar: Calendar) -> None:
         build_work_calendar(calendar, list(calendar.exceptions.all()))
     except (TypeError, ValueError) as exc:
         raise DomainError(f"日历无效：{exc}", field="calendar") from exc
-
-
-@transaction.atomic
-def policy_save(*, by: User, policy_row: SlaPolicy, **targets: object) -> SlaPolicy:
-    """Sets the targets of one policy (amount None = no such clock) and recomputes open orders after."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改 SLA 策略")
-    for kind in ("first_response", "next_response", "resolution"):
-        amount, unit = targets.get(kind), targets.get(f"{kind}_unit", getattr(policy_row, f"{kind}_unit"))
-        if amount is not None:
-            try:
-                Target(float(amount), str(unit))
-            except (TypeError, ValueError) as exc:
-                raise DomainError(f"{_TARGET_NAMES[kind]}：目标须为不小于 0 的数（工作日须为整数），单位须为"
-                                  f"工作小时、自然小时或工作日；收到 {amount} {unit}", field=kind) from exc
-            amount = float(amount)
-        setattr(policy_row, kind, amount)
-        setattr(policy_row, f"{kind}_unit", unit)
-    share = targets.get("warning_share", policy_row.warning_share)
-    try:
-        share = float(share)
-    except (TypeError, ValueError):
-        share = -1.0
-    if not 0 < share < 1:
-        raise DomainError("预警比例应在 0 到 1 之间，例如 0.8", field="warning_share")
-    policy_row.warning_share = share
-    policy_row.save()
-    transaction.on_commit(lambda: recompute_calendar_deadlines(None))
-    return policy_row
 
 
 @transaction.atomic

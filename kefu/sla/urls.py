@@ -6,6 +6,7 @@ app_name = "sla"
 urlpatterns = [
     path("", views.calendar_list_view, name="calendar_list"),
     path("policies/", views.policy_list_view, name="policy_list"),
+    path("policies/new/", views.policy_create_view, name="policy_create"),
     path("policies/<int:pk>/", views.policy_save_view, name="policy_save"),
     path("new/", views.calendar_save_view, name="calendar_create"),
     path("teams/<int:team_pk>/", views.team_calendar_view, name="team_calendar"),

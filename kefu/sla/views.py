@@ -17,6 +17,7 @@ from kefu.core.errors import DomainError
 from kefu.tickets.models import Priority, TicketType
 
 from . import calendar_services as cs
+from . import policy_services as ps
 from .calendars import periods_to_text
 from .hooks import can_see_calendars
 from .models import Calendar, CalendarException, ExceptionKind, SlaPolicy, Unit
@@ -207,5 +208,13 @@ def policy_save_view(request: HttpRequest, pk: int) -> HttpResponse:
         fields[kind] = post.get(kind, "").strip() or None
         fields[f"{kind}_unit"] = post.get(f"{kind}_unit", "")
     _run(request, "SLA 策略已保存，未完结工单的到期时间正在重新计算",
-         lambda: cs.policy_save(by=request.user, policy_row=row, **fields))
+         lambda: ps.policy_save(by=request.user, policy_row=row, **fields))
+    return redirect("sla:policy_list")
+
+
+@login_required
+@require_POST
+def policy_create_view(request: HttpRequest) -> HttpResponse:
+    _run(request, "已新增策略（沿用原先适用的目标），请修改后保存", lambda: ps.policy_create(
+        by=request.user, ticket_type=request.POST.get("ticket_type", ""), priority=request.POST.get("priority", "")))
     return redirect("sla:policy_list")
