@@ -6,9 +6,9 @@ import pytest
 
 from kefu.complaints.models import Complaint, ComplaintState
 from tests.conftest import login
+from tests.test_complaint_support import ensure_seed_data
 
-# serialized_rollback: the flush of earlier transactional tests removed the seeded categories and calendars
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 class Desk:
@@ -71,6 +71,7 @@ def _register(page, people: Desk) -> str:
 
 
 def test_main_path_across_agent_handler_supervisor_and_customer(browser, live_server, desk, screenshot_dir):
+    ensure_seed_data()
     people = Desk(browser, live_server, screenshot_dir)
     try:
         agent = people.as_user(desk.agent.username)

@@ -13,14 +13,15 @@ from kefu.complaints import services as cs
 from kefu.complaints.models import ComplaintState
 from kefu.core.errors import DomainError
 from tests import factories
-from tests.test_complaint_support import walk_to
+from tests.test_complaint_support import ensure_seed_data, walk_to
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_supervisors_approving_at_once_record_one_approval(desk):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks (set DATABASE_URL=postgres://...)")
+    ensure_seed_data()
     complaint = walk_to(desk, ComplaintState.PROPOSED)
     supervisors = [desk.supervisor, factories.user("supervisor", dept=desk.service)]
     barrier = threading.Barrier(2)

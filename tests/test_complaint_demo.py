@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from kefu.accounts.models import DepartmentKind, Role
 from kefu.complaints.demo import demo_complaints
-from kefu.complaints.models import Complaint, ComplaintCategory, ComplaintState
+from kefu.complaints.models import Complaint, ComplaintState
 from kefu.complaints.selectors import overdue_q
 from tests import factories
+from tests.test_complaint_support import ensure_seed_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,7 @@ def _people() -> dict:
 
 
 def test_demo_has_every_state_some_overdue_and_runs_once():
-    for code, name in [("quality", "质量"), ("delivery", "配送"), ("attitude", "服务态度"), ("price", "价格"),
-                       ("installation", "安装"), ("after_sales", "售后"), ("other", "其他")]:
-        ComplaintCategory.objects.get_or_create(code=code, defaults={"name": name})
+    ensure_seed_data()
     people = _people()
     customers = [factories.customer(people["lina"]) for _ in range(8)]
     now = timezone.now()

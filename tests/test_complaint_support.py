@@ -7,7 +7,20 @@ from django.utils import timezone
 from kefu.complaints import services as cs
 from kefu.complaints.models import Complaint, ComplaintCategory, ComplaintState
 from kefu.customers.models import Customer
+from kefu.sla.models import Calendar, CalendarException, SlaPolicy
+from kefu.sla.seed import seed_defaults
 from tests import factories
+
+DEFAULT_CATEGORIES = [("quality", "质量"), ("delivery", "配送"), ("attitude", "服务态度"), ("price", "价格"),
+                      ("installation", "安装"), ("after_sales", "售后"), ("other", "其他")]
+
+
+def ensure_seed_data() -> None:
+    """Transactional tests flush the rows data migrations seeded (categories, calendars); put them back."""
+    for code, name in DEFAULT_CATEGORIES:
+        ComplaintCategory.objects.get_or_create(code=code, defaults={"name": name})
+    if not Calendar.objects.exists():
+        seed_defaults(Calendar, CalendarException, SlaPolicy)
 
 
 def record_data(**overrides) -> dict:
