@@ -109,6 +109,11 @@ def test_chat_response_times_use_timezone_aware_ts(engine: Engine) -> None:
     assert slow.turn == 1 and "120" in slow.message
 
 
+def test_check_refuses_an_unknown_role(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="role"):
+        engine.check("你好", role="bot")
+
+
 def test_bad_conversation_names_the_field(engine: Engine) -> None:
     with pytest.raises(InputError, match=r"turns\[1\]\.role"):
         engine.inspect({"id": "b", "turns": [{"role": "agent", "text": "好"}, {"role": "bot", "text": "x"}]})

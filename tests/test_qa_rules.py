@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kefu.qa_engine import Engine, Rule, load_pack
+from kefu.qa_engine import CATEGORIES, Engine, Rule, load_pack
 from kefu.qa_engine.pack import PACK_DIR
 
 PACKS = sorted(p.stem for p in PACK_DIR.glob("*.yaml"))
@@ -46,7 +46,5 @@ def test_every_rule_has_examples_that_must_hit() -> None:
 
 
 def test_default_pack_covers_every_category() -> None:
-    from kefu.qa_engine import CATEGORIES
-
     categories = {rule.category for rule in ENGINES["default"].pack.rules}
     assert categories == set(CATEGORIES)

@@ -20,7 +20,7 @@ from typing import BinaryIO, TextIO
 from .engine import Engine
 from .inputs import InputError, read_jsonl
 from .model import PackError
-from .pack import Pack, load_pack
+from .pack import Pack, Rule, load_pack
 
 _PROGRESS_BYTES = 4 * 1024 * 1024  # show a progress bar for inputs above this size
 
@@ -172,10 +172,10 @@ def _rules(args: argparse.Namespace, pack: Pack) -> int:
     return 0
 
 
-def _rule_json(rule: object) -> dict[str, object]:
+def _rule_json(rule: Rule) -> dict[str, object]:
     fields = ("code", "kind", "category", "title", "why", "severity", "message")
     data: dict[str, object] = {name: getattr(rule, name) for name in fields}
-    data["roles"] = sorted(rule.roles)  # type: ignore[attr-defined]
-    data["channels"] = sorted(rule.channels)  # type: ignore[attr-defined]
-    data["examples"] = {"hit": list(rule.hit_examples), "miss": list(rule.miss_examples)}  # type: ignore[attr-defined]
+    data["roles"] = sorted(rule.roles)
+    data["channels"] = sorted(rule.channels)
+    data["examples"] = {"hit": list(rule.hit_examples), "miss": list(rule.miss_examples)}
     return data

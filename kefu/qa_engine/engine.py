@@ -9,7 +9,7 @@ from typing import Any
 from .conversation import CHECKERS, View, phrase_pattern
 from .inputs import Conversation, parse_conversation
 from .matcher import Hit, TurnMatcher
-from .model import Finding, Result
+from .model import CHANNELS, ROLES, Finding, Result
 from .normalize import normalise
 from .pack import Pack, load_pack
 
@@ -60,6 +60,8 @@ class Engine:
         """The reply box's live check: per-utterance rules only, findings on turn 0."""
         if not isinstance(text, str):
             raise TypeError("text must be a string")
+        if role not in ROLES or channel not in CHANNELS:
+            raise ValueError(f"role must be one of {', '.join(ROLES)} and channel one of {', '.join(CHANNELS)}")
         return [_finding(hit, 0) for hit in self._matcher.match(text, role, channel)[1]]
 
 

@@ -8,9 +8,10 @@ run after it on the same compact text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -18,11 +19,11 @@ from .normalize import Normalised, normalise
 from .pack import Rule
 
 _PHRASE, _NEGATIVE, _POSITIVE = 0, 1, 2
+_RegexRule = tuple[Rule, "re.Pattern[str]", tuple["re.Pattern[str]", ...]]
 _SHORT = 4  # keys up to this length must not cross sentence punctuation
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A rule's hit in one turn, already mapped to the original text."""
 
     rule: Rule
@@ -48,7 +49,7 @@ class TurnMatcher:
         self._intensifiers = {r.code: tuple(_compact(x) for x in r.params.get("intensifiers", ()))
                               for r in self._rules}
         self._automata: dict[tuple[str, str], ahocorasick.Automaton | None] = {}
-        self._regex: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        self._regex: dict[tuple[str, str], tuple[_RegexRule, ...]] = {}
         self.match = lru_cache(maxsize=cache_size)(self._match)
 
     def _collect_keys(self) -> dict[str, list[tuple[int, int, float]]]:
@@ -67,7 +68,8 @@ class TurnMatcher:
         slot = (role, channel)
         if slot not in self._automata:
             active = [role in r.roles and channel in r.channels for r in self._rules]
-            self._regex[slot] = tuple(r for r, on in zip(self._rules, active, strict=True) if on and r.kind == "regex")
+            self._regex[slot] = tuple((r, r.params["pattern"], r.params.get("exclude", ()))
+                                      for r, on in zip(self._rules, active, strict=True) if on and r.kind == "regex")
             automaton = ahocorasick.Automaton()
             for key, entries in self._keys.items():
                 mine = tuple(e for e in entries if active[e[1]])
@@ -97,8 +99,9 @@ class TurnMatcher:
             hits.extend(self._phrase_hits(self._rules[index], norm, spans))
         for index, found in lexicon_hits.items():
             hits.extend(self._lexicon_hit(self._rules[index], norm, found))
-        for rule in self._regex[(role, channel)]:
-            hits.extend(_regex_hits(rule, norm))
+        for rule, pattern, excludes in self._regex[(role, channel)]:
+            if pattern.search(norm.text) is not None:  # cheaper than finditer on the usual miss
+                hits.extend(_regex_hits(rule, pattern, excludes, norm))
         return norm.text, tuple(hits)
 
     def _phrase_hits(self, rule: Rule, norm: Normalised, spans: list[tuple[int, int]]) -> list[Hit]:
@@ -131,6 +134,8 @@ class TurnMatcher:
 
     def _lexicon_hit(self, rule: Rule, norm: Normalised, found: list[tuple[int, int, float, bool]]) -> list[Hit]:
         """Sum the weights of a customer turn's emotion terms, with negation and intensity."""
+        if sum(w for _, _, w, _ in found) * 1.5 < rule.params.get("threshold", 1.0):
+            return []  # even fully intensified, these cues cannot reach the threshold (a lone 还)
         text = norm.text
         total, best, terms = 0.0, None, []
         contained = _longest_first([(s, e) for s, e, _, _ in found])
@@ -212,14 +217,14 @@ def _excluded(text: str, start: int, end: int, contexts: tuple[str, ...]) -> boo
     return False
 
 
-def _regex_hits(rule: Rule, norm: Normalised) -> list[Hit]:
+def _regex_hits(rule: Rule, pattern: re.Pattern[str], excludes: tuple[re.Pattern[str], ...],
+                norm: Normalised) -> list[Hit]:
     hits = []
-    for match in rule.params["pattern"].finditer(norm.text):
+    for match in pattern.finditer(norm.text):
         start, end = match.span()
         if end == start or norm.crosses_boundary(start, end):
             continue
-        if any(m.start() <= start and end <= m.end() for ex in rule.params.get("exclude", ())
-               for m in ex.finditer(norm.text)):
+        if any(m.start() <= start and end <= m.end() for ex in excludes for m in ex.finditer(norm.text)):
             continue
         hits.append(_hit(rule, norm, start, end))
     return hits
