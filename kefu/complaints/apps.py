@@ -20,16 +20,11 @@ class ComplaintsConfig(AppConfig):
 
 
 def _label_history_events() -> None:
-    """Names the complaint steps in the work order's history table.
-
-    The history labels are a plain dict in the core template tags with no registration function yet;
-    adding keys (never changing existing ones) is the least invasive way until one exists.
-    """
-    from kefu.core.templatetags import kefu as tags
+    """Names the complaint steps in the work order's history table."""
+    from kefu.core.extensions import register_history_labels
 
     from .models import ACTIONS
 
-    tags.ACTION_LABELS.setdefault("complaint_receive", "投诉·受理")
-    for action in ACTIONS.values():
-        tags.ACTION_LABELS.setdefault(f"complaint_{action.name}", f"投诉·{action.label}")
-    tags.FIELD_LABELS.setdefault("complaint", "投诉状态")
+    actions = {"complaint_receive": "投诉·受理"}
+    actions.update({f"complaint_{a.name}": f"投诉·{a.label}" for a in ACTIONS.values()})
+    register_history_labels(actions=actions, fields={"complaint": "投诉状态"})

@@ -14,6 +14,16 @@ def workspace(request) -> dict:
         "can_see_overview": policy.can_see_overview(user),
         "can_manage_phrases": policy.can_manage_phrases(user),
         "can_create_ticket": policy.can_create_ticket(user),
-        "extra_nav": [{"label": item.label, "url": reverse(item.url_name)} for item in NAV_ITEMS
-                      if item.allowed(user)],
+        "extra_nav": _extra_nav(user, request.path),
     }
+
+
+def _extra_nav(user, path: str) -> list[dict]:
+    """Sidebar entries of domain apps; only the longest matching one is active (/complaints/analysis/
+    is not also /complaints/)."""
+    items = [{"label": item.label, "url": reverse(item.url_name)} for item in NAV_ITEMS if item.allowed(user)]
+    matching = [item["url"] for item in items if path.startswith(item["url"])]
+    best = max(matching, key=len, default=None)
+    for item in items:
+        item["active"] = item["url"] == best
+    return items

@@ -30,6 +30,9 @@ class TicketPanel:
 NAV_ITEMS: list[NavItem] = []
 TICKET_PANELS: list[TicketPanel] = []
 DEMO_STEPS: list[tuple[int, Callable]] = []
+# Labels for the audit-history table of a work order: action and field codes added by domain apps.
+HISTORY_ACTION_LABELS: dict[str, str] = {}
+HISTORY_FIELD_LABELS: dict[str, str] = {}
 
 
 def register_nav(label: str, url_name: str, allowed: Callable = lambda user: True, order: int = 50) -> None:
@@ -49,6 +52,14 @@ def register_demo(step: Callable, order: int = 50) -> None:
     if all(existing is not step for _o, existing in DEMO_STEPS):
         DEMO_STEPS.append((order, step))
         DEMO_STEPS.sort(key=lambda pair: pair[0])
+
+
+def register_history_labels(*, actions: dict[str, str] | None = None, fields: dict[str, str] | None = None) -> None:
+    """Names the audit events a domain app writes on work orders (e.g. complaint steps)."""
+    for code, label in (actions or {}).items():
+        HISTORY_ACTION_LABELS.setdefault(code, label)
+    for code, label in (fields or {}).items():
+        HISTORY_FIELD_LABELS.setdefault(code, label)
 
 
 def render_ticket_panels(ticket, user, request) -> dict[str, list[str]]:

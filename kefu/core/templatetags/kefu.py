@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from kefu.core.extensions import HISTORY_ACTION_LABELS, HISTORY_FIELD_LABELS
 from kefu.customers.intake import INTAKE_FIELDS
 
 register = template.Library()
@@ -89,12 +90,12 @@ FIELD_LABELS = {
 
 @register.filter
 def action_label(value: str) -> str:
-    return str(ACTION_LABELS.get(value, value))
+    return str(ACTION_LABELS.get(value) or HISTORY_ACTION_LABELS.get(value, value))
 
 
 @register.filter
 def field_label(value: str) -> str:
-    return str(FIELD_LABELS.get(value, value))
+    return str(FIELD_LABELS.get(value) or HISTORY_FIELD_LABELS.get(value, value))
 
 
 @register.filter
