@@ -156,3 +156,33 @@ def test_an_order_waiting_on_the_customer_keeps_a_moving_due_time(desk, committe
     clocks_recompute_paused(now=at(2026, 3, 2, 11, 30))  # two business hours later
     ticket.refresh_from_db()
     assert ticket.due_at == at(2026, 3, 5, 11)  # Wed 18:00 + 2 business hours
+
+
+def test_next_response_runs_from_a_customer_message_after_the_first_reply(desk, committed):
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9)):
+        ticket = committed(factories.ticket, desk.agent, created_at=at(2026, 3, 2, 9))  # consultation: 4 h
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9, 30)):
+        committed(ts.ticket_add_message, ticket=ticket, by=desk.agent, kind="reply", body="您好")
+    assert not SlaClock.objects.filter(ticket=ticket, kind="next_response").exists()
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 11)):
+        committed(ts.ticket_add_message, ticket=ticket, by=desk.agent, kind="customer", body="还有一个问题")
+    following = clock(ticket, "next_response")
+    assert (following.started_at, following.due_at) == (at(2026, 3, 2, 11), at(2026, 3, 2, 16, 30))
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 14)):
+        committed(ts.ticket_add_message, ticket=ticket, by=desk.agent, kind="reply", body="已为您查询")
+    assert state_of(clock(ticket, "next_response"), at(2026, 3, 3, 9)) == "met"
+
+
+def test_resolving_stops_the_clocks_and_reopening_does_not_count_the_resolved_time(desk, committed):
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9)):
+        ticket = committed(factories.ticket, desk.agent, created_at=at(2026, 3, 2, 9))  # resolution 2 WD
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 10)):
+        committed(ts.ticket_set_status, ticket=ticket, by=desk.agent, status="resolved")
+    assert clock(ticket, "resolution").stopped_at == at(2026, 3, 2, 10)
+    ticket.refresh_from_db()
+    assert ticket.due_at is None
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 3, 10)):  # one business day later
+        committed(ts.ticket_set_status, ticket=ticket, by=desk.agent, status="open")
+    resolution = clock(ticket, "resolution")
+    assert resolution.stopped_at is None
+    assert resolution.due_at == at(2026, 3, 5, 18)  # Wed 18:00 + the 7.5 business hours spent resolved

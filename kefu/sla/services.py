@@ -149,7 +149,8 @@ def recompute_tickets(tickets: list[Ticket], ctx: _Context) -> None:
 def _write(tickets: list[Ticket], new: list, changed: list, stale: list, dues: list, now: datetime) -> None:
     with transaction.atomic():
         SlaClock.objects.filter(pk__in=stale).delete()
-        SlaClock.objects.bulk_create(new, batch_size=500)
+        # ignore_conflicts: a concurrent recompute (signal vs. calendar task) may have created the row first.
+        SlaClock.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
         update_rows(SlaClock, changed, _FIELDS)
         by_ticket: dict[int, list[SlaClock]] = defaultdict(list)
         for ticket, clock in dues:
