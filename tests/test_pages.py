@@ -166,3 +166,18 @@ def test_supervisor_edits_phrases_agent_cannot(desk, client):
     _login(client, desk.supervisor)
     client.post(reverse("phrases:create"), {"situation": "thanks", "text": "谢谢您", "is_active": "on"})
     assert Phrase.objects.filter(text="谢谢您").exists()
+
+
+def test_missing_calendar_year_warns_supervisors_on_every_page(desk, client, monkeypatch):
+    from datetime import date
+
+    from kefu.sla import hooks
+    from kefu.sla.seed import seed_defaults
+
+    seed_defaults()
+    monkeypatch.setattr(hooks.timezone, "localdate", lambda: date(2026, 11, 22))
+    _login(client, desk.supervisor)
+    html = client.get(reverse("tickets:inbox")).content.decode()
+    assert 'data-missing-years="2027"' in html
+    _login(client, desk.agent)
+    assert "data-missing-years" not in client.get(reverse("tickets:inbox")).content.decode()

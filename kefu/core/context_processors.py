@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from kefu import policy
 
-from .extensions import NAV_ITEMS
+from .extensions import NAV_ITEMS, render_banners
 
 
 def workspace(request) -> dict:
@@ -15,6 +15,7 @@ def workspace(request) -> dict:
         "can_manage_phrases": policy.can_manage_phrases(user),
         "can_create_ticket": policy.can_create_ticket(user),
         "extra_nav": _extra_nav(user, request.path),
+        "banners": render_banners(user),
     }
 
 

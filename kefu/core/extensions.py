@@ -30,6 +30,8 @@ class TicketPanel:
 NAV_ITEMS: list[NavItem] = []
 TICKET_PANELS: list[TicketPanel] = []
 DEMO_STEPS: list[tuple[int, Callable]] = []
+# Banners shown above every page: (template, context_fn(user) -> dict | None).
+PAGE_BANNERS: list[tuple[str, Callable]] = []
 # Labels for the audit-history table of a work order: action and field codes added by domain apps.
 HISTORY_ACTION_LABELS: dict[str, str] = {}
 HISTORY_FIELD_LABELS: dict[str, str] = {}
@@ -52,6 +54,22 @@ def register_demo(step: Callable, order: int = 50) -> None:
     if all(existing is not step for _o, existing in DEMO_STEPS):
         DEMO_STEPS.append((order, step))
         DEMO_STEPS.sort(key=lambda pair: pair[0])
+
+
+def register_banner(template: str, context: Callable) -> None:
+    """A warning above every page for the users it concerns (e.g. a calendar year with no data)."""
+    if all(existing != template for existing, _fn in PAGE_BANNERS):
+        PAGE_BANNERS.append((template, context))
+
+
+def render_banners(user) -> list[str]:
+    rendered = []
+    for template, context in PAGE_BANNERS:
+        data = context(user)
+        if data is not None:
+            # No request here: rendering with one would run the context processors, which render banners.
+            rendered.append(render_to_string(template, data))
+    return rendered
 
 
 def register_history_labels(*, actions: dict[str, str] | None = None, fields: dict[str, str] | None = None) -> None:

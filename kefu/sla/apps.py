@@ -7,7 +7,7 @@ class SlaConfig(AppConfig):
     verbose_name = "工作日历与 SLA"
 
     def ready(self) -> None:
-        from kefu.core.extensions import register_demo, register_nav, register_ticket_panel
+        from kefu.core.extensions import register_banner, register_demo, register_nav, register_ticket_panel
         from kefu.tickets.signals import ticket_changed
 
         from . import hooks
@@ -16,3 +16,4 @@ class SlaConfig(AppConfig):
         register_nav("工作日历与SLA", "sla:calendar_list", allowed=hooks.can_see_calendars, order=80)
         register_ticket_panel("sla/_ticket_clocks.html", hooks.clocks_panel, order=10, placement="sidebar")
         register_demo(hooks.demo_recompute, order=90)
+        register_banner("sla/_year_warnings.html", hooks.year_warning_banner)

@@ -11,6 +11,7 @@ from kefu.accounts.models import Role, User
 from kefu.tickets.models import Ticket
 
 from .clock import STATE_LABELS, Target
+from .selectors import missing_year_warnings
 from .services import clocks_recompute, clocks_recompute_open, state_of
 
 
@@ -48,3 +49,11 @@ def remaining_text(seconds: float) -> str:
 def demo_recompute(*, people: dict, customers: list, rng: object, now: datetime) -> None:
     """Demo orders are created with back-dated timestamps; give every open one its real deadlines."""
     clocks_recompute_open(now=now)
+
+
+def year_warning_banner(user) -> dict | None:
+    """Administrators and supervisors see, on every page, that deadlines of a year without data are provisional."""
+    if user.role not in {Role.ADMIN, Role.SUPERVISOR}:
+        return None
+    warnings = missing_year_warnings(timezone.localdate())
+    return {"warnings": warnings, "link": True} if warnings else None

@@ -1,6 +1,6 @@
 """Reads of work orders, always through the permission policy."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from kefu import policy
@@ -10,8 +10,9 @@ from .models import ACTIVE_STATUSES, Channel, Priority, Status, Ticket, TicketTy
 
 INBOX_VIEWS = ("mine", "team", "unassigned", "all")
 SORTS = {
-    "due": ("due_at", "-created_at"),
-    "-due": ("-due_at", "-created_at"),
+    # Orders without a running clock go last whatever the database's NULL ordering.
+    "due": (F("due_at").asc(nulls_last=True), "-created_at"),
+    "-due": (F("due_at").desc(nulls_last=True), "-created_at"),
     "created": ("created_at",),
     "-created": ("-created_at",),
     "updated": ("-updated_at",),
