@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,6 @@ class Pack:
     version: str
     rules: tuple[Rule, ...]
     scorecard: Scorecard
-    settings: Mapping[str, Any] = field(default_factory=dict)
 
     def rule(self, code: str) -> Rule:
         for rule in self.rules:
@@ -121,10 +120,7 @@ def load_pack_data(data: Any) -> Pack:
     rules = tuple(_parse_rule(raw, index) for index, raw in enumerate(raw_rules))
     _check_unique(rules)
     scorecard = parse_scorecard(data.get("scorecard"), {r.code: r.category for r in rules})
-    settings = data.get("settings") or {}
-    if not isinstance(settings, Mapping):
-        raise PackError("pack: field 'settings' must be a mapping")
-    return Pack(name, version, rules, scorecard, dict(settings))
+    return Pack(name, version, rules, scorecard)
 
 
 def _check_unique(rules: tuple[Rule, ...]) -> None:
