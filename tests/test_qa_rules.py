@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-from kefu.qa_engine import CATEGORIES, Engine, Rule, load_pack
+from kefu.qa_engine import CATEGORIES, Engine, Rule, load_pack, load_pack_data
 from kefu.qa_engine.pack import PACK_DIR
 
 PACKS = sorted(p.stem for p in PACK_DIR.glob("*.yaml"))
@@ -48,3 +49,21 @@ def test_every_rule_has_examples_that_must_hit() -> None:
 def test_default_pack_covers_every_category() -> None:
     categories = {rule.category for rule in ENGINES["default"].pack.rules}
     assert categories == set(CATEGORIES)
+
+
+def test_failing_examples_reports_a_broken_edit() -> None:
+    data = {"name": "e", "version": "1", "rules": [{
+        "code": "X1", "kind": "phrase", "category": "forbidden_phrase", "title": "t", "why": "w",
+        "severity": "major", "roles": ["agent"], "phrases": ["没空"],
+        "examples": {"hit": ["没空"], "miss": ["有空"]}}],
+        "scorecard": {"sections": [{"name": "s", "items": [{"code": "I1", "title": "t", "manual": True}]}]}}
+    assert Engine(load_pack_data(data)).failing_examples() == []
+    broken = copy.deepcopy(data)
+    broken["rules"][0]["phrases"] = ["空"]
+    [problem] = Engine(load_pack_data(broken)).failing_examples()
+    assert problem.startswith("rule X1: example '有空' should not hit")
+
+
+def test_default_pack_verifies_clean() -> None:
+    assert ENGINES["default"].failing_examples() == []
+

@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_check)
     rules = commands.add_parser("rules", help="list the pack's rules with their examples")
     rules.add_argument("--json", action="store_true", help="print rules as JSON lines")
+    rules.add_argument("--verify", action="store_true", help="run every rule's examples; exit 1 if any fails")
     rules.set_defaults(handler=_rules)
     for sub in (inspect, check, rules):
         sub.add_argument("--pack", default="default", help="bundled pack name or a pack file (default: default)")
@@ -157,6 +158,12 @@ def _check(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def _rules(args: argparse.Namespace, pack: Pack) -> int:
+    if args.verify:
+        problems = Engine(pack).failing_examples()
+        for problem in problems:
+            print(problem)
+        print(f"pack {pack.name} {pack.version}: {len(problems)} failing examples", file=sys.stderr)
+        return 1 if problems else 0
     print(f"# pack {pack.name} {pack.version}: {len(pack.rules)} rules")
     for rule in pack.rules:
         if args.json:

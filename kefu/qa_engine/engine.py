@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from .conversation import CHECKERS, View, phrase_pattern
-from .inputs import Conversation, parse_conversation
+from .inputs import Conversation, InputError, parse_conversation
 from .matcher import Hit, TurnMatcher
 from .model import CHANNELS, ROLES, Finding, Result
 from .normalize import normalise
-from .pack import Pack, load_pack
+from .pack import Pack, Rule, load_pack
 
 _PER_TURN = ("phrase", "regex", "lexicon")
 
@@ -63,6 +63,30 @@ class Engine:
         if role not in ROLES or channel not in CHANNELS:
             raise ValueError(f"role must be one of {', '.join(ROLES)} and channel one of {', '.join(CHANNELS)}")
         return [_finding(hit, 0) for hit in self._matcher.match(text, role, channel)[1]]
+
+
+    def failing_examples(self) -> list[str]:
+        """Every rule example that does not behave as declared: run it after an admin edits a pack."""
+        problems = []
+        for rule in self.pack.rules:
+            for expected, examples in ((True, rule.hit_examples), (False, rule.miss_examples)):
+                for example in examples:
+                    try:
+                        hit = rule.code in self._example_rules(rule, example)
+                    except (InputError, ValueError) as exc:
+                        problems.append(f"rule {rule.code}: example {example!r} is not valid input: {exc}")
+                        continue
+                    if hit is not expected:
+                        verb = "should hit but does not" if expected else "should not hit but does"
+                        problems.append(f"rule {rule.code}: example {example!r} {verb}")
+        return problems
+
+    def _example_rules(self, rule: Rule, example: str | Mapping[str, Any]) -> set[str]:
+        if isinstance(example, str):
+            role = sorted(rule.roles)[0]
+            channel = "chat" if "chat" in rule.channels else "voice"
+            return {f.rule for f in self.check(example, role=role, channel=channel)}
+        return {f.rule for f in self.inspect(example).findings}
 
 
 def _finding(hit: Hit, turn: int) -> Finding:
