@@ -9,7 +9,7 @@ import pytest
 
 from kefu.qa_engine.cli import main
 
-GOOD = {"id": "g", "turns": [{"role": "agent", "text": "您好"}, {"role": "agent", "text": "这个不清楚哦"}]}
+GOOD = {"id": "g", "turns": [{"role": "agent", "text": "您好"}, {"role": "agent", "text": "这事我们不清楚哦"}]}
 
 
 def _write(tmp_path: Path, lines: list[bytes]) -> Path:

@@ -25,10 +25,10 @@ def _rules(engine: Engine, text: str, role: str = "agent") -> list[str]:
 
 
 def test_forbidden_phrase_at_clause_end_is_found(engine: Engine) -> None:
-    assert "FP01" in _rules(engine, "这个不知道哦")
+    assert "FP01" in _rules(engine, "这事我不知道哦")
 
 
-@pytest.mark.parametrize("text", ["不知道您什么时候方便", "不管怎样都给您处理好", "不知道多少钱先按首重收"])
+@pytest.mark.parametrize("text", ["不知道您什么时候方便", "不管怎样都给您处理好", "还不知道重量多少先按一公斤收"])
 def test_harmless_uses_are_not_forbidden(engine: Engine, text: str) -> None:
     assert not [r for r in _rules(engine, text) if r.startswith("FP")]
 
@@ -84,7 +84,7 @@ def test_insult_is_fatal(engine: Engine) -> None:
 def test_forbidden_phrases_deduct_up_to_the_item_maximum(engine: Engine) -> None:
     clean = {"id": "c", "turns": [{"role": "agent", "text": "您好"}, {"role": "agent", "text": "谢谢，再见"}]}
     assert engine.inspect(clean).score == 100
-    bad = {"id": "b", "turns": [{"role": "agent", "text": "您好"}, {"role": "agent", "text": "这个不清楚哦"},
+    bad = {"id": "b", "turns": [{"role": "agent", "text": "您好"}, {"role": "agent", "text": "这事我们不清楚哦"},
                                 {"role": "agent", "text": "谢谢，再见"}]}
     assert engine.inspect(bad).score == 90
 
@@ -157,7 +157,7 @@ def test_bonus_items_add_points_and_manual_items_wait_for_a_person() -> None:
     assert engine.inspect({"id": "b", "turns": [{"role": "agent", "text": "祝您愉快"}]}).score == 100
 
 
-@pytest.mark.parametrize("text", ["这个不😀知😀道哦", "这个 不 知 道 哦", "這個不知道哦", "这个不\u200d知\u200d道哦", "这个不-知-道哦"])
+@pytest.mark.parametrize("text", ["这事不😀知😀道哦", "这事 不 知 道 哦", "這事不知道哦", "这事不\u200d知\u200d道哦", "这事不-知-道哦"])
 def test_evasions_are_still_caught_with_the_original_span(engine: Engine, text: str) -> None:
     [finding] = [f for f in engine.check(text) if f.rule == "FP01"]
     assert finding.text == text[finding.span[0]:finding.span[1]]

@@ -21,6 +21,7 @@ from .pack import Rule
 _PHRASE, _NEGATIVE, _POSITIVE = 0, 1, 2
 _RegexRule = tuple[Rule, "re.Pattern[str]", tuple["re.Pattern[str]", ...]]
 _SHORT = 4  # keys up to this length must not cross sentence punctuation
+_FOLLOW_WINDOW = 16  # compact characters after a hit searched for `unless_followed_by`
 
 
 class Hit(NamedTuple):
@@ -45,6 +46,8 @@ class TurnMatcher:
         # Exclusion contexts indexed by the key they contain, so a hit tests only its own few.
         self._exclude = {r.code: _index_contexts(r, self._keys) for r in self._rules if r.kind != "regex"}
         self._negators = {r.code: tuple(_compact(x) for x in r.params.get("negated_by", r.params.get("negators", ())))
+                          for r in self._rules}
+        self._followed = {r.code: tuple(_compact(x) for x in r.params.get("unless_followed_by", ()))
                           for r in self._rules}
         self._intensifiers = {r.code: tuple(_compact(x) for x in r.params.get("intensifiers", ()))
                               for r in self._rules}
@@ -126,6 +129,8 @@ class TurnMatcher:
             return True
         if rule.params.get("clause_end") and not _ends_clause(norm, end):
             return True
+        if any(text.find(w, end, end + _FOLLOW_WINDOW) != -1 for w in self._followed[rule.code]):
+            return True  # a hedge followed by action (不太清楚，我帮您查一下) is not a brush-off
         if rule.params.get("standalone"):
             before = start == 0 or start in norm.gaps
             after = end == len(text) or end in norm.gaps
@@ -175,7 +180,7 @@ _PARTICLES = frozenset("了呢哦噢喔啊呀哈啦吧嘛哟的亲")
 def _ends_clause(norm: Normalised, end: int) -> bool:
     """True when the hit is followed by punctuation, the turn's end, or a closing particle.
 
-    Chat often drops punctuation (这个不知道哦您拍了吗), so a sentence-final particle
+    Chat often drops punctuation (这事不知道哦您先拍下吧), so a sentence-final particle
     other than 的 is taken as the end of the clause even when more text follows.
     """
     text, start = norm.text, end

@@ -25,6 +25,7 @@ PACK_DIR = Path(__file__).parent / "packs"
 _KIND_FIELDS: dict[str, dict[str, str]] = {
     "phrase": {
         "phrases": "strs!", "exclude": "strs", "negated_by": "strs", "standalone": "bool", "clause_end": "bool",
+        "unless_followed_by": "strs",
     },
     "regex": {"pattern": "regex!", "exclude": "regexes"},
     "lexicon": {
