@@ -21,7 +21,7 @@ from . import policy_services as ps
 from .calendars import periods_to_text
 from .hooks import can_see_calendars
 from .models import Calendar, CalendarException, ExceptionKind, SlaPolicy, Unit
-from .selectors import calendar_list, missing_year_warnings, month_grid
+from .selectors import calendar_list, month_grid
 
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 
@@ -33,10 +33,9 @@ def _guard(request: HttpRequest) -> None:
 @login_required
 def calendar_list_view(request: HttpRequest) -> HttpResponse:
     _guard(request)
-    today = timezone.localdate()
     calendars = list(calendar_list())
     return render(request, "sla/calendar_list.html", {
-        "calendars": calendars, "warnings": missing_year_warnings(today),
+        "calendars": calendars,
         "can_edit": cs.can_edit_calendars(request.user),
         "new_weekly": [(day, label, "09:00-12:00,13:30-18:00" if day < 5 else "") for day, label in enumerate(WEEKDAYS)],
         "teams": Team.objects.select_related("department", "calendar"),
@@ -94,7 +93,6 @@ def calendar_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "calendar": calendar, "weeks": month_grid(calendar, year, month, today), "weekdays": WEEKDAYS,
         "month": date(year, month, 1), "prev_month": prev_month, "next_month": next_month, "weekly": weekly,
         "month_exceptions": calendar.exceptions.filter(day__year=year, day__month=month),
-        "warnings": [w for w in missing_year_warnings(today) if w[0].pk == calendar.pk],
         "can_edit": cs.can_edit_calendars(request.user), "kinds": ExceptionKind.choices,
         "years": [today.year, today.year + 1], "known_ranges": year_ranges(calendar.known_years),
     })
