@@ -183,3 +183,13 @@ def test_missing_calendar_year_warns_supervisors_on_every_page(desk, client, mon
     assert 'data-missing-years="2027"' in html
     _login(client, desk.agent)
     assert "data-missing-years" not in client.get(reverse("tickets:inbox")).content.decode()
+
+
+def test_merge_into_an_invisible_order_is_refused_with_a_message(desk, client):
+    own = factories.ticket(desk.agent)
+    foreign = factories.ticket(desk.other_agent)
+    _login(client, desk.agent)
+    response = client.post(reverse("tickets:merge", args=[own.number]), {"into": foreign.number}, follow=True)
+    assert f"找不到工单 {foreign.number}" in response.content.decode()
+    own.refresh_from_db()
+    assert own.merged_into is None

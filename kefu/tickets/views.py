@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -163,29 +164,33 @@ def ticket_hand_over(request, number: str):
         customer_told=request.POST.get("customer_told") == "on"), _("首问负责人已移交"))
 
 
+def _other_ticket(request, field: str):
+    """The work order named in a form field, or None with an error message when the user cannot see it."""
+    other_number = request.POST.get(field, "").strip()
+    try:
+        return ticket_get(request.user, other_number)
+    except Http404:
+        messages.error(request, _("找不到工单 %(number)s") % {"number": other_number})
+        return None
+
+
 @login_required
 @require_POST
 def ticket_merge(request, number: str):
     source = ticket_get(request.user, number)
-    target_number = request.POST.get("into", "").strip()
-    try:
-        target = ticket_get(request.user, target_number)
-    except Exception:
-        messages.error(request, _("找不到工单 %(number)s") % {"number": target_number})
+    target = _other_ticket(request, "into")
+    if target is None:
         return _back(number)
     return _run(request, number, lambda: services.ticket_merge(source=source, target=target, by=request.user),
-                _("已合并到 %(number)s") % {"number": target_number})
+                _("已合并到 %(number)s") % {"number": target.number})
 
 
 @login_required
 @require_POST
 def ticket_link(request, number: str):
     ticket = ticket_get(request.user, number)
-    other_number = request.POST.get("other", "").strip()
-    try:
-        other = ticket_get(request.user, other_number)
-    except Exception:
-        messages.error(request, _("找不到工单 %(number)s") % {"number": other_number})
+    other = _other_ticket(request, "other")
+    if other is None:
         return _back(number)
     return _run(request, number, lambda: services.ticket_link(ticket=ticket, other=other, by=request.user),
                 _("已关联"))
