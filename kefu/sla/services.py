@@ -33,7 +33,8 @@ _FIELDS = ["label", "derived", "target_amount", "target_unit", "warning_share", 
 
 # What clock derivation reads; loading only these keeps a 100k-order recompute off the JSON columns.
 _TICKET_FIELDS = ["type", "priority", "status", "created_at", "updated_at", "first_response_at", "last_reply_at",
-                  "last_customer_message_at", "resolved_at", "closed_at", "due_at", "team__calendar_id"]
+                  "last_customer_message_at", "resolved_at", "closed_at", "due_at", "due_warning_at", "due_provisional",
+                  "team__calendar_id"]
 
 
 class _Context:
@@ -155,13 +156,8 @@ def _write(tickets: list[Ticket], new: list, changed: list, stale: list, dues: l
         by_ticket: dict[int, list[SlaClock]] = defaultdict(list)
         for ticket, clock in dues:
             by_ticket[ticket.pk].append(clock)
-        moved = []
-        for ticket in tickets:
-            due = earliest_due(by_ticket.get(ticket.pk, []), now)
-            if due != ticket.due_at:
-                ticket.due_at = due
-                moved.append(ticket)
-        update_rows(Ticket, moved, ["due_at"])
+        moved = [ticket for ticket in tickets if _copy_due(ticket, earliest_clock(by_ticket.get(ticket.pk, []), now))]
+        update_rows(Ticket, moved, DUE_FIELDS)
 
 
 def update_rows(model: type[models.Model], objects: list, fields: list[str]) -> None:
@@ -180,22 +176,38 @@ def update_rows(model: type[models.Model], objects: list, fields: list[str]) -> 
         cursor.executemany(sql, rows)
 
 
+DUE_FIELDS = ["due_at", "due_warning_at", "due_provisional"]
+
+
+def _copy_due(ticket: Ticket, clock: SlaClock | None) -> bool:
+    """Copies the clock's due, warning time and provisional flag onto the order; True if they moved."""
+    values = (clock.due_at, clock.warn_at, clock.provisional) if clock else (None, None, False)
+    if values == tuple(getattr(ticket, f) for f in DUE_FIELDS):
+        return False
+    ticket.due_at, ticket.due_warning_at, ticket.due_provisional = values
+    return True
+
+
 def earliest_due(clocks: Iterable[SlaClock], now: datetime) -> datetime | None:
-    """Earliest due time among clocks that are counting; failing that, among paused ones.
+    clock = earliest_clock(clocks, now)
+    return clock.due_at if clock else None
+
+
+def earliest_clock(clocks: Iterable[SlaClock], now: datetime) -> SlaClock | None:
+    """The clock with the earliest due time among those counting; failing that, among paused ones.
 
     A paused clock's due is "if the customer answered now", so it moves while paused; it is used
     only when nothing else counts, so that an order waiting on the customer still sorts by a
     deadline in the inbox (a NULL would sort first on SQLite). The alert task refreshes them.
     """
     open_clocks = [c for c in clocks if c.stopped_at is None]
-    counting = [c.due_at for c in open_clocks if not c.paused_now]
-    return min(counting or [c.due_at for c in open_clocks], default=None)
+    counting = [c for c in open_clocks if not c.paused_now]
+    return min(counting or open_clocks, key=lambda c: c.due_at, default=None)
 
 
 def _set_due(ticket: Ticket, clocks: list[SlaClock], now: datetime) -> None:
-    due = earliest_due(clocks, now)
-    Ticket.objects.filter(pk=ticket.pk).update(due_at=due)
-    ticket.due_at = due
+    if _copy_due(ticket, earliest_clock(clocks, now)):
+        Ticket.objects.filter(pk=ticket.pk).update(**{f: getattr(ticket, f) for f in DUE_FIELDS})
 
 
 def _manual_spec(clock: SlaClock) -> ClockSpec:
@@ -231,4 +243,4 @@ def state_of(clock: SlaClock, now: datetime) -> ClockState:
 
 __all__ = ["POLICY_KINDS", "Target", "clock_start", "clock_stop", "clocks_recompute", "clocks_recompute_open",
            "clocks_recompute_paused",
-           "earliest_due", "recompute_tickets", "state_of"]
+           "earliest_clock", "earliest_due", "recompute_tickets", "state_of"]

@@ -93,7 +93,10 @@ class Ticket(models.Model):
     last_reply_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    # The earliest running SLA clock, copied here by kefu.sla so lists can sort and colour without joins.
     due_at = models.DateTimeField(_("到期时间"), null=True, blank=True, db_index=True)
+    due_warning_at = models.DateTimeField(null=True, blank=True)
+    due_provisional = models.BooleanField(default=False)  # the calendar had no data for a year it crossed
 
     class Meta:
         ordering = ["-created_at"]

@@ -32,8 +32,9 @@ def _remaining(delta_seconds: float) -> str:
 
 
 @register.simple_tag
-def due_badge(ticket, now=None, warning_share: float = 0.2):
-    """Countdown to the due time: red when breached, amber in the last share of the time."""
+def due_badge(ticket, now=None):
+    """Countdown to the due time of the order's earliest SLA clock: red when breached, amber from the
+    clock's own warning time (its warning share of the target), with 暂定 when the calendar lacked a year."""
     due = getattr(ticket, "due_at", None)
     if due is None:
         return mark_safe('<span class="muted">—</span>')
@@ -41,13 +42,15 @@ def due_badge(ticket, now=None, warning_share: float = 0.2):
     left = (due - now).total_seconds()
     if not ticket.is_active:
         return format_html('<span class="muted">{}</span>', timezone.localtime(due).strftime("%m-%d %H:%M"))
-    total = max((due - ticket.created_at).total_seconds(), 1)
+    warning_at = getattr(ticket, "due_warning_at", None)
     if left < 0:
         css, text = "due breached", _("已超时 %(left)s") % {"left": _remaining(left)}
-    elif left / total < warning_share:
+    elif warning_at is not None and now >= warning_at:
         css, text = "due warning", _("剩 %(left)s") % {"left": _remaining(left)}
     else:
         css, text = "due ok", _("剩 %(left)s") % {"left": _remaining(left)}
+    if getattr(ticket, "due_provisional", False):
+        text = _("%(text)s（暂定）") % {"text": text}
     return format_html('<span class="{}" title="{}" data-due="{}">{}</span>', css,
                        timezone.localtime(due).strftime("%Y-%m-%d %H:%M"), due.isoformat(), text)
 
