@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.static import serve as media_serve
 
 from kefu.accounts.views import RateLimitedLoginView
 from kefu.api import api
@@ -24,6 +22,4 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", media_serve, {"document_root": settings.MEDIA_ROOT}))
+# No /media/ route, even with DEBUG: attachments are served only by tickets:attachment, which checks access.

@@ -6,6 +6,13 @@ from .masking import mask_email, mask_phone, mask_text
 from .models import Customer
 
 
+def intake_for(intake: dict, user) -> dict:
+    """Ten-question answers as the user may see them: the contact answer is personal data."""
+    if policy.can_view_personal_data(user):
+        return dict(intake)
+    return {key: (mask_text(value) if key == "contact" else value) for key, value in intake.items()}
+
+
 def customer_phones(customer: Customer, user) -> list[str]:
     if policy.can_view_personal_data(user):
         return list(customer.phones)
@@ -29,8 +36,7 @@ def customer_dict(customer: Customer, user) -> dict:
         "tags": customer.tags,
         "vip_level": customer.vip_level,
         "notes": customer.notes,
-        "intake": customer.intake if full else {k: (mask_text(v) if k == "contact" else v)
-                                                for k, v in customer.intake.items()},
+        "intake": intake_for(customer.intake, user),
         "personal_data_masked": not full,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,

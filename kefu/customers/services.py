@@ -2,6 +2,7 @@ import re
 
 from django.db import transaction
 
+from kefu import policy
 from kefu.core.errors import DomainError
 
 from .intake import clean_intake, merge_intake
@@ -70,6 +71,9 @@ def customer_create(*, by, **data) -> Customer:
 
 @transaction.atomic
 def customer_update(*, customer: Customer, by, **data) -> Customer:
+    # Editing shows and overwrites phones and addresses: not for roles that see them masked.
+    policy.require(policy.can_edit_customer(by) and policy.can_view_personal_data(by),
+                   "编辑客户档案需要查看个人信息的权限")
     _apply(customer, data)
     customer.full_clean(exclude=["phones", "tags", "intake", "created_by"])
     customer.save()

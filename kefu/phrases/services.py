@@ -16,8 +16,11 @@ def _clean(data: dict) -> dict:
     shortcut = (data.get("shortcut") or "").strip().lstrip("/")
     if shortcut and not shortcut.isalnum():
         raise DomainError("快捷码只能包含字母和数字", field="shortcut")
+    position = str(data.get("position") or 0).strip()
+    if not position.isdigit() or int(position) > 9999:
+        raise DomainError("排序必须是 0 到 9999 的整数", field="position")
     return {"text": text[:300], "situation": data["situation"], "shortcut": shortcut,
-            "position": int(data.get("position") or 0), "is_active": bool(data.get("is_active", True))}
+            "position": int(position), "is_active": bool(data.get("is_active", True))}
 
 
 @transaction.atomic

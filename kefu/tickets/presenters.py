@@ -1,4 +1,4 @@
-from kefu.customers.presenters import customer_phones
+from kefu.customers.presenters import customer_phones, intake_for
 
 from .models import Ticket
 
@@ -23,7 +23,7 @@ def ticket_dict(ticket: Ticket, viewer) -> dict:
         "department": ticket.department.name,
         "dispatched_to": ticket.dispatched_to.name if ticket.dispatched_to else None,
         "tags": ticket.tags,
-        "intake": ticket.intake,
+        "intake": intake_for(ticket.intake, viewer),
         "account_manager": ticket.account_manager,
         "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
         "version": ticket.version,

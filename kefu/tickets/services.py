@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu import policy
-from kefu.accounts.models import Department, Role, Team, User
+from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import Conflict, DomainError
 from kefu.core.notify import notify
 from kefu.customers.intake import clean_intake
+from kefu.customers.masking import mask_text
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_remember_intake
 
@@ -44,6 +45,10 @@ def _event(ticket: Ticket, by: User | None, action: str, field: str = "", old=""
         ticket=ticket, actor=by, action=action, field=field,
         old_value=_display(old), new_value=_display(new), note=note, created_at=timezone.now(),
     )
+
+
+def _history_intake(answers: dict) -> str:
+    return "; ".join(f"{key}={mask_text(value) if key == 'contact' else value}" for key, value in answers.items())
 
 
 def _locked(ticket: Ticket, version: int | None) -> Ticket:
@@ -130,7 +135,7 @@ EDITABLE = {"subject", "type", "channel", "priority", "tags", "account_manager",
 
 @transaction.atomic
 def ticket_update(*, ticket: Ticket, by: User, version: int | None = None, **changes) -> Ticket:
-    policy.require(policy.can_work_ticket(by, ticket))
+    policy.require(policy.can_assign_ticket(by, ticket), "只有客服人员可以修改工单信息")
     unknown = set(changes) - EDITABLE
     if unknown:
         raise DomainError(f"字段不可修改：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
@@ -151,6 +156,8 @@ def ticket_update(*, ticket: Ticket, by: User, version: int | None = None, **cha
         old = getattr(ticket, field)
         if old != value:
             setattr(ticket, field, value)
+            if field == "intake":  # history is read by roles that must not see the contact answer
+                old, value = _history_intake(old), _history_intake(value)
             _event(ticket, by, "field_changed", field, old, value)
     _save(ticket)
     return ticket
@@ -192,8 +199,10 @@ def ticket_assign(
     """Transfers a work order to another agent and/or team; the first responder stays and is told."""
     policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
     ticket = _locked(ticket, version)
-    if assignee is not None and assignee.role == Role.QA:
-        raise DomainError("不能把工单指派给质检员", field="assignee")
+    if assignee is not None:
+        _check_staff(ticket, assignee, "assignee")
+    if team is not None and team.department_id != ticket.department_id:
+        raise DomainError(f"班组「{team}」不属于受理部门{ticket.department}", field="team")
     changed = False
     if assignee != ticket.assignee:
         _event(ticket, by, "assigned", "assignee", ticket.assignee, assignee, note)
@@ -212,6 +221,15 @@ def ticket_assign(
     return ticket
 
 
+def _check_staff(ticket: Ticket, user: User, field: str) -> None:
+    """Assignees and first responders are active agents or supervisors of the order's own department:
+    anyone else would own an order their department's supervisor cannot see, or could not see it at all."""
+    if not user.is_active or user.role not in {Role.AGENT, Role.SUPERVISOR}:
+        raise DomainError(f"{user} 不是客服专员或主管，不能负责工单", field=field)
+    if user.department_id != ticket.department_id:
+        raise DomainError(f"{user} 不属于受理部门{ticket.department}", field=field)
+
+
 def _tell_owner(ticket: Ticket, by: User, text: str) -> None:
     """首问负责: the first responder hears of every hand-over they did not make themselves."""
     if ticket.first_responder_id != by.pk:
@@ -223,6 +241,11 @@ def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, 
     """Sends the case to a responsible department (销售部, 售后部 ...), whose handlers then see it."""
     policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
     ticket = _locked(ticket, None)
+    if department is not None and (department.kind != DepartmentKind.RESPONSIBLE or not department.is_active):
+        raise DomainError(f"只能转派给启用中的责任部门：{department}", field="department")
+    if getattr(ticket, "complaint", None) is not None:
+        # The complaint flow decides which department handles it; two places must not disagree.
+        raise DomainError("投诉工单请在投诉处理页面下发处理单", field="department")
     if department == ticket.dispatched_to:
         raise DomainError("工单已在该责任部门", field="department")
     _event(ticket, by, "dispatched", "dispatched_to", ticket.dispatched_to, department, note)
@@ -245,6 +268,7 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, custome
     if not customer_told:
         raise DomainError("移交前须告知客户新的负责人", field="customer_told")
     ticket = _locked(ticket, None)
+    _check_staff(ticket, to, "to")
     previous = ticket.first_responder
     if previous == to:
         raise DomainError("新负责人与原负责人相同", field="to")

@@ -16,7 +16,7 @@ from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
 from kefu.core.extensions import render_ticket_panels
-from kefu.customers.presenters import customer_phones
+from kefu.customers.presenters import customer_phones, intake_for
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import customer_create
 from kefu.phrases.models import Phrase
@@ -61,6 +61,7 @@ def ticket_detail(request, number: str):
         "thread": ticket_thread(user, ticket),
         "history": ticket_history(ticket),
         "phones": customer_phones(ticket.customer, user),
+        "intake": intake_for(ticket.intake, user),
         "can_work": policy.can_work_ticket(user, ticket),
         "can_assign": policy.can_assign_ticket(user, ticket),
         "can_hand_over": user.role in {Role.SUPERVISOR, Role.ADMIN},
@@ -82,6 +83,22 @@ def ticket_detail(request, number: str):
 
 def _allowed(status: str) -> set[str]:
     return TRANSITIONS[status]
+
+
+def _pick(model, raw: str | None):
+    """The object a form's select named, None when left empty; a malformed or unknown id is a 404."""
+    if not raw:
+        return None
+    if not str(raw).isdigit():
+        raise Http404("无效的编号")
+    return get_object_or_404(model, pk=int(raw))
+
+
+def _pick_customer(request):
+    raw = request.GET.get("customer", "")
+    if not raw.isdigit():
+        raise Http404("无效的客户编号")
+    return customer_get(request.user, int(raw))
 
 
 def _back(ticket_number: str):
@@ -136,8 +153,8 @@ def ticket_assign(request, number: str):
     ticket = ticket_get(request.user, number)
     assignee_id = request.POST.get("assignee")
     team_id = request.POST.get("team")
-    assignee = get_object_or_404(User, pk=assignee_id) if assignee_id else None
-    team = get_object_or_404(Team, pk=team_id) if team_id else None
+    assignee = _pick(User, assignee_id)
+    team = _pick(Team, team_id)
     return _run(request, number, lambda: services.ticket_assign(
         ticket=ticket, by=request.user, assignee=assignee, team=team,
         version=request.POST.get("version") or None, note=request.POST.get("note", "")), _("已转派"))
@@ -148,7 +165,7 @@ def ticket_assign(request, number: str):
 def ticket_dispatch(request, number: str):
     ticket = ticket_get(request.user, number)
     dept_id = request.POST.get("department")
-    department = get_object_or_404(Department, pk=dept_id) if dept_id else None
+    department = _pick(Department, dept_id)
     return _run(request, number, lambda: services.ticket_dispatch(
         ticket=ticket, by=request.user, department=department, note=request.POST.get("note", "")),
         _("已转派至责任部门"))
@@ -158,7 +175,9 @@ def ticket_dispatch(request, number: str):
 @require_POST
 def ticket_hand_over(request, number: str):
     ticket = ticket_get(request.user, number)
-    to = get_object_or_404(User, pk=request.POST.get("to") or 0)
+    to = _pick(User, request.POST.get("to"))
+    if to is None:
+        raise Http404("请选择新的负责人")
     return _run(request, number, lambda: services.ticket_hand_over(
         ticket=ticket, by=request.user, to=to, reason=request.POST.get("reason", ""),
         customer_told=request.POST.get("customer_told") == "on"), _("首问负责人已移交"))
@@ -202,7 +221,7 @@ def ticket_create(request):
     form = TicketCreateForm(request.POST or None, initial={"customer_id": request.GET.get("customer")})
     customer = None
     if request.GET.get("customer"):
-        customer = customer_get(request.user, int(request.GET["customer"]))
+        customer = _pick_customer(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
