@@ -11,6 +11,7 @@ Views, API handlers and services ask this module; nothing else decides visibilit
 from django.db.models import Q, QuerySet
 
 from kefu.accounts.models import Role, User
+from kefu.complaints.models import Complaint
 from kefu.core.errors import Forbidden
 from kefu.customers.models import Customer
 from kefu.tickets.models import Ticket
@@ -105,23 +106,34 @@ COMPLAINT_ACTOR_REFUSALS = {
 }
 
 
-def can_act_on_complaint(user: User, ticket: Ticket, actor: str, *, visible: bool | None = None) -> bool:
+def can_register_complaint(user: User, ticket: Ticket) -> bool:
+    """登记投诉 on an existing work order: customer service (or admin) who can see the order."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    return user.role in {Role.AGENT, Role.SUPERVISOR} and can_view_ticket(user, ticket)
+
+
+def can_act_on_complaint(user: User, complaint: Complaint, actor: str, *, visible: bool | None = None) -> bool:
     """Whether user may take a complaint step meant for `actor`; admin may take every step.
 
-    visible=True says the caller already read the ticket through visible_tickets(user) (saves a query
-    per row on lists).
+    Handlers are those of the department the COMPLAINT was dispatched to (its 投诉处理单), never
+    whatever the work order says, so the flow alone decides who analyses and proposes.
+    visible=True says the caller already read the complaint through visible_tickets(user) (saves a
+    query per row on lists).
     """
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == Role.ADMIN or user.is_superuser:
         return True
     if actor == "service":
-        return user.role in {Role.AGENT, Role.SUPERVISOR} and (visible or can_view_ticket(user, ticket))
+        return user.role in {Role.AGENT, Role.SUPERVISOR} and bool(visible or can_view_ticket(user, complaint.ticket))
     if actor == "handler":
         return (user.role == Role.HANDLER and user.department_id is not None
-                and user.department_id == ticket.dispatched_to_id)
+                and user.department_id == complaint.dispatched_to_id)
     if actor == "supervisor":
-        return user.role == Role.SUPERVISOR and (visible or can_view_ticket(user, ticket))
+        return user.role == Role.SUPERVISOR and bool(visible or can_view_ticket(user, complaint.ticket))
     return False
 
 

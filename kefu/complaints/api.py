@@ -183,7 +183,7 @@ def take_action(request: HttpRequest, number: str, action: str, payload: dict = 
             summary="The customer's single-use receipt link (only while the result waits for a receipt)")
 def receipt_link(request: HttpRequest, number: str):
     complaint = complaint_get(request.user, number)
-    policy.require(policy.can_act_on_complaint(request.user, complaint.ticket, "service"),
+    policy.require(policy.can_act_on_complaint(request.user, complaint, "service"),
                    policy.COMPLAINT_ACTOR_REFUSALS["service"])
     token = receipts.receipt_token(complaint)
     return {"url": request.build_absolute_uri(f"/complaints/receipt/{token}/")}

@@ -16,6 +16,6 @@ def ticket_panel(ticket: Ticket, user: User) -> dict | None:
     if ticket.type != TicketType.COMPLAINT:
         return None
     complaint = Complaint.objects.filter(ticket=ticket).only("state", "round").first()
-    if complaint is None and not policy.can_act_on_complaint(user, ticket, "service"):
+    if complaint is None and not policy.can_register_complaint(user, ticket):
         return None
     return {"complaint": complaint, "number": ticket.number}

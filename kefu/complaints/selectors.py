@@ -103,7 +103,7 @@ def available_actions(user: User, complaint: Complaint) -> list[Action]:
     Only for complaints read through visible_complaints(user), so visibility is already settled.
     """
     return [a for a in ACTIONS.values() if complaint.state in a.sources
-            and policy.can_act_on_complaint(user, complaint.ticket, a.actor, visible=True)]
+            and policy.can_act_on_complaint(user, complaint, a.actor, visible=True)]
 
 
 def is_overdue(complaint: Complaint, now: datetime) -> bool:

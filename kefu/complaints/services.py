@@ -91,7 +91,7 @@ def _begin(complaint: Complaint, by: User | None, name: str) -> Complaint:
     action = ACTIONS[name]
     fresh = _locked(complaint)
     if by is not None:
-        policy.require(policy.can_act_on_complaint(by, fresh.ticket, action.actor),
+        policy.require(policy.can_act_on_complaint(by, fresh, action.actor),
                        policy.COMPLAINT_ACTOR_REFUSALS[action.actor])
     if fresh.state not in action.sources:
         raise DomainError(_state_refusal(fresh, action.label), field="state", code="wrong_state")
@@ -160,7 +160,7 @@ def complaint_receive(*, by: User, customer: Customer | None = None, subject: st
             by=by, customer=customer, subject=subject, body=description, type=TicketType.COMPLAINT,
             channel=channel, account_manager=account_manager)
     else:
-        policy.require(policy.can_act_on_complaint(by, ticket, "service"), policy.COMPLAINT_ACTOR_REFUSALS["service"])
+        policy.require(policy.can_register_complaint(by, ticket), policy.COMPLAINT_ACTOR_REFUSALS["service"])
         if ticket.type != TicketType.COMPLAINT:
             raise DomainError("只有类型为「投诉」的工单可以登记投诉", field="ticket")
         if Complaint.objects.filter(ticket=ticket).exists():
@@ -247,14 +247,31 @@ def complaint_dispatch(*, complaint: Complaint, by: User, department: Department
     complaint = _begin(complaint, by, "dispatch")
     if department is None or department.kind != DepartmentKind.RESPONSIBLE or not department.is_active:
         raise DomainError("请选择一个启用的责任部门", field="department")
-    if complaint.ticket.dispatched_to_id != department.pk:
-        complaint.ticket = ticket_services.ticket_dispatch(ticket=complaint.ticket, by=by, department=department,
-                                                           note=note)
+    _dispatch_ticket(complaint, by, department, note)
     complaint.dispatched_to = department
     complaint.dispatched_at = timezone.now()
     notify(users=_handlers(complaint), text=f"投诉处理单 {complaint.ticket.number}：请分析原因",
            url=complaint_url(complaint), dedupe_key=f"complaint-dispatch-{complaint.pk}-{department.pk}")
     return _finish(complaint, by, "dispatch", ComplaintState.DISPATCHED, f"{department.name} {note}".strip())
+
+
+def _dispatch_ticket(complaint: Complaint, by: User, department: Department, note: str) -> None:
+    """Moves the work order to the same department the complaint goes to, so the handlers who may act
+    on the complaint (policy follows complaint.dispatched_to) can also open its work order.
+
+    ticket_dispatch refuses orders that carry a complaint (the two must not diverge from the ticket
+    page), so this flow, which owns the decision, writes the order's change and its history itself.
+    """
+    ticket = Ticket.objects.select_for_update().select_related("dispatched_to").get(pk=complaint.ticket_id)
+    if ticket.dispatched_to_id == department.pk:
+        return
+    TicketEvent.objects.create(ticket=ticket, actor=by, action="dispatched", field="dispatched_to",
+                               old_value=str(ticket.dispatched_to or ""), new_value=str(department), note=note,
+                               created_at=timezone.now())
+    ticket.dispatched_to = department
+    ticket.version += 1
+    ticket.save(update_fields=["dispatched_to", "version", "updated_at"])
+    complaint.ticket = ticket
 
 
 @transaction.atomic

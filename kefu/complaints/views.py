@@ -145,8 +145,8 @@ def _filled(sections: list) -> list:
 def _initial(complaint, action: str) -> dict:
     if action == "record":
         return {f: getattr(complaint, f) for f in cs.RECORD_FIELDS}
-    if action == "dispatch" and complaint.ticket.dispatched_to_id:
-        return {"department": complaint.ticket.dispatched_to_id}
+    if action == "dispatch" and complaint.dispatched_to_id:
+        return {"department": complaint.dispatched_to_id}
     if action == "propose":  # a sent-back or second-round solution starts from the previous one
         return {"solution": complaint.solution}
     if action == "summarise":
@@ -167,7 +167,7 @@ def _path(complaint) -> list[tuple[str, str]]:
 def _receipt_url(request, complaint) -> str:
     if complaint.state != ComplaintState.REPORTED or not complaint.receipt_nonce:
         return ""
-    if not policy.can_act_on_complaint(request.user, complaint.ticket, "service"):
+    if not policy.can_act_on_complaint(request.user, complaint, "service"):
         return ""
     return request.build_absolute_uri(reverse("complaints:receipt", args=[receipts.receipt_token(complaint)]))
 

@@ -1,0 +1,49 @@
+"""Regressions of the security review of the complaint app: formula injection in the XLSX files,
+the contact phone in the record form, who may act (the complaint's own department), audited
+corrections, undeletable records in the admin, and a refusal at registration being a refusal."""
+
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from kefu.complaints import services as cs
+from kefu.complaints.models import ComplaintState
+from kefu.core.errors import Forbidden
+from kefu.tickets.models import TicketEvent
+from tests.test_complaint_support import walk_to
+
+S = ComplaintState
+pytestmark = pytest.mark.django_db
+PHONE = "13800001111"
+MASKED = "138****1111"
+
+
+def _cells(response) -> list:
+    book = load_workbook(BytesIO(response.content))
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+# ---- 3. who may act follows the complaint's department -------------------------------------------
+
+
+def test_handlers_are_those_of_the_complaints_department_not_the_orders(desk):
+    complaint = walk_to(desk, S.DISPATCHED)
+    assert complaint.ticket.dispatched_to == desk.aftersales
+    # Even if the work order were moved elsewhere, the handling order still names 售后部.
+    type(complaint.ticket).objects.filter(pk=complaint.ticket_id).update(dispatched_to=desk.logistics)
+    with pytest.raises(Forbidden):
+        cs.complaint_analyse(complaint=complaint, by=desk.other_handler, cause="物流部分析")
+    complaint = cs.complaint_analyse(complaint=complaint, by=desk.handler, cause="售后部分析")
+    assert complaint.state == S.ANALYSED
+
+
+def test_dispatch_moves_the_work_order_with_the_complaint_and_writes_its_history(desk):
+    complaint = walk_to(desk, S.RECORDED)
+    version = complaint.ticket.version
+    complaint = cs.complaint_dispatch(complaint=complaint, by=desk.agent, department=desk.logistics)
+    complaint.ticket.refresh_from_db()
+    assert complaint.dispatched_to == complaint.ticket.dispatched_to == desk.logistics
+    assert complaint.ticket.version > version
+    event = TicketEvent.objects.get(ticket=complaint.ticket, action="dispatched")
+    assert (event.field, event.new_value, event.actor) == ("dispatched_to", str(desk.logistics), desk.agent)
