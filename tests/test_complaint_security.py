@@ -8,10 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 from kefu.complaints import services as cs
-from kefu.complaints.models import ComplaintState
+from kefu.complaints.models import Complaint, ComplaintState
 from kefu.core.errors import Forbidden
 from kefu.tickets.models import TicketEvent
-from tests.test_complaint_support import walk_to
+from tests import factories
+from tests.test_complaint_support import received, record_data, walk_to
 
 S = ComplaintState
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,38 @@ MASKED = "138****1111"
 def _cells(response) -> list:
     book = load_workbook(BytesIO(response.content))
     return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+# ---- 1. XLSX formula injection ----------------------------------------------------------------
+
+
+def _hostile_complaint(desk) -> Complaint:
+    customer = factories.customer(desk.agent, name='=HYPERLINK("http://evil","x")')
+    complaint = cs.complaint_receive(by=desk.agent, customer=customer, subject="=1+2", description="d")
+    return cs.complaint_record(complaint=complaint, by=desk.agent, **record_data(
+        demand="=cmd|' /C calc'!A0", description="+SUM(1,1)", key_quotes="@SUM(1)", object_detail="-2+3",
+        place="\t=1"))
+
+
+@pytest.mark.parametrize("path", ["record", "list"])
+def test_customer_text_starting_like_a_formula_is_written_as_text(client, desk, path):
+    complaint = _hostile_complaint(desk)
+    client.force_login(desk.agent)
+    url = f"/complaints/{complaint.ticket.number}/record.xlsx" if path == "record" else "/complaints/export.xlsx"
+    cells = _cells(client.get(url, {"queue": "all"}))
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    values = {cell.value for cell in cells}
+    assert "'=1+2" in values and "'=cmd|' /C calc'!A0" in values
+    assert "'-2+3" in values
+
+
+def test_step_log_sheet_writes_notes_as_text(client, desk):
+    complaint = received(desk)
+    cs.complaint_record(complaint=complaint, by=desk.agent, **record_data(description="=2*3"))
+    client.force_login(desk.agent)
+    cells = _cells(client.get(f"/complaints/{complaint.ticket.number}/record.xlsx"))
+    log_notes = [cell for cell in cells if cell.parent.title == "处理过程" and "2*3" in str(cell.value)]
+    assert log_notes and all(cell.data_type == "s" and cell.value.startswith("'=") for cell in log_notes)
 
 
 # ---- 3. who may act follows the complaint's department -------------------------------------------

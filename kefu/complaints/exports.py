@@ -6,6 +6,7 @@ from io import BytesIO
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -14,6 +15,24 @@ from kefu.customers.masking import mask_phone
 from .models import Complaint, ComplaintStep
 
 Rows = list[tuple[str, str]]
+# Spreadsheet programs run a cell starting with one of these as a formula (CSV/XLSX injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """Every cell value goes through here: customer text is data, never a formula.
+
+    A leading apostrophe makes Excel/WPS show the text as typed; characters XML cannot hold are
+    dropped (openpyxl would refuse the whole file for one stray control character).
+    """
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _row(values: Iterable[object]) -> list[object]:
+    return [_cell(value) for value in values]
 
 
 def _dt(value: datetime | None) -> str:
@@ -83,21 +102,22 @@ def record_workbook(c: Complaint, steps: Iterable[ComplaintStep], *, full: bool 
     wb = Workbook()
     ws = wb.active
     ws.title = "投诉处理记录表"
-    ws.append(["客户投诉处理记录表", c.ticket.number])
+    ws.append(_row(["客户投诉处理记录表", c.ticket.number]))
     ws["A1"].font = Font(bold=True, size=14)
     for section, rows in record_sections(c, full=full):
-        ws.append([section])
+        ws.append(_row([section]))
         ws.cell(ws.max_row, 1).font = HEAD
         ws.cell(ws.max_row, 1).fill = FILL
         for label, value in rows:
-            ws.append([label, value])
+            ws.append(_row([label, value]))
             ws.cell(ws.max_row, 2).alignment = WRAP
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 70
     log = wb.create_sheet("处理过程")
-    log.append(["时间", "步骤", "办理人", "轮次", "说明"])
+    log.append(_row(["时间", "步骤", "办理人", "轮次", "说明"]))
     for step in steps:
-        log.append([_dt(step.created_at), step.label, step.actor.name if step.actor else "客户", step.round, step.note])
+        log.append(_row([_dt(step.created_at), step.label, step.actor.name if step.actor else "客户", step.round,
+                         step.note]))
     _style_table(log, [18, 18, 12, 6, 70])
     return wb
 
@@ -121,9 +141,9 @@ def list_workbook(complaints: Iterable[Complaint]) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = "投诉清单"
-    ws.append(LIST_COLUMNS)
+    ws.append(_row(LIST_COLUMNS))
     for c in complaints:
-        ws.append(_list_row(c))
+        ws.append(_row(_list_row(c)))
     _style_table(ws, [16, 28, 17, 10] + [12] * (len(LIST_COLUMNS) - 4))
     ws.freeze_panes = "A2"
     return wb
