@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kefu.complaints import services as cs
-from kefu.complaints.models import Complaint, ComplaintState
+from kefu.complaints.models import Complaint, ComplaintState, ComplaintStep
 from kefu.core.errors import Forbidden
 from kefu.tickets.models import TicketEvent
 from tests import factories
@@ -80,3 +80,20 @@ def test_dispatch_moves_the_work_order_with_the_complaint_and_writes_its_history
     assert complaint.ticket.version > version
     event = TicketEvent.objects.get(ticket=complaint.ticket, action="dispatched")
     assert (event.field, event.new_value, event.actor) == ("dispatched_to", str(desk.logistics), desk.agent)
+
+
+# ---- 5. the admin cannot delete complaints or their step log ---------------------------------------
+
+
+def test_admin_cannot_delete_a_complaint_or_its_step_log(client, desk):
+    complaint = walk_to(desk, S.APPROVED)
+    steps = ComplaintStep.objects.filter(complaint=complaint).count()
+    client.force_login(desk.admin)
+    response = client.post(f"/admin/complaints/complaint/{complaint.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    response = client.post("/admin/complaints/complaint/", {"action": "delete_selected", "_selected_action":
+                                                            [complaint.pk], "post": "yes"})
+    assert Complaint.objects.filter(pk=complaint.pk).exists()
+    assert ComplaintStep.objects.filter(complaint=complaint).count() == steps
+    page = client.get(f"/admin/complaints/complaint/{complaint.pk}/change/").content.decode()
+    assert "steps-0-note" not in page  # the step log is shown read-only, not as form inputs
