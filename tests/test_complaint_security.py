@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from kefu.complaints import services as cs
 from kefu.complaints.models import Complaint, ComplaintState, ComplaintStep
-from kefu.core.errors import Forbidden
+from kefu.core.errors import DomainError, Forbidden
 from kefu.tickets.models import TicketEvent
 from tests import factories
 from tests.test_complaint_support import received, record_data, walk_to
@@ -55,6 +55,57 @@ def test_step_log_sheet_writes_notes_as_text(client, desk):
     cells = _cells(client.get(f"/complaints/{complaint.ticket.number}/record.xlsx"))
     log_notes = [cell for cell in cells if cell.parent.title == "处理过程" and "2*3" in str(cell.value)]
     assert log_notes and all(cell.data_type == "s" and cell.value.startswith("'=") for cell in log_notes)
+
+
+# ---- 2. contact phone in the record form --------------------------------------------------------
+
+
+def _recorded_for_masked_agent(desk) -> Complaint:
+    desk.agent.can_view_personal_data = False
+    desk.agent.save()
+    complaint = received(desk)
+    return cs.complaint_record(complaint=complaint, by=desk.supervisor, **record_data(contact_phone=PHONE))
+
+
+def test_record_form_shows_the_masked_phone_to_roles_without_personal_data(client, desk):
+    complaint = _recorded_for_masked_agent(desk)
+    client.force_login(desk.agent)
+    html = client.get(f"/complaints/{complaint.ticket.number}/").content.decode()
+    assert MASKED in html
+    assert PHONE not in html
+
+
+def test_posting_the_masked_phone_back_keeps_the_stored_number(client, desk):
+    complaint = _recorded_for_masked_agent(desk)
+    client.force_login(desk.agent)
+    data = {**record_data(contact_phone=MASKED, demand="只要退款"), "happened_at": ""}
+    data["category"] = data["category"].pk
+    client.post(f"/complaints/{complaint.ticket.number}/act/record/", data)
+    complaint.refresh_from_db()
+    assert complaint.demand == "只要退款"
+    assert complaint.contact_phone == PHONE
+
+
+def test_a_phone_with_stars_that_is_not_the_stored_one_is_refused(desk):
+    complaint = _recorded_for_masked_agent(desk)
+    with pytest.raises(DomainError) as refused:
+        cs.complaint_record(complaint=complaint, by=desk.agent, **record_data(contact_phone="139****2222"))
+    assert refused.value.field == "contact_phone"
+    complaint.refresh_from_db()
+    assert complaint.contact_phone == PHONE
+
+
+def test_api_record_action_with_the_masked_phone_keeps_the_number(api_client, desk):
+    complaint = _recorded_for_masked_agent(desk)
+    data = {**record_data(contact_phone=MASKED, place="上海"), "happened_at": None}
+    data["category"] = data["category"].pk
+    data = {key: value for key, value in data.items() if value is not None}
+    response = api_client.as_user(desk.agent).post(f"/api/v1/complaints/{complaint.ticket.number}/actions/record",
+                                                   data)
+    assert response.status_code == 200, response.content
+    assert response.json()["record"]["contact_phone"] == MASKED
+    complaint.refresh_from_db()
+    assert (complaint.place, complaint.contact_phone) == ("上海", PHONE)
 
 
 # ---- 3. who may act follows the complaint's department -------------------------------------------

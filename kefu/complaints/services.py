@@ -15,6 +15,7 @@ from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, User
 from kefu.core.errors import DomainError
 from kefu.core.notify import notify
+from kefu.customers.masking import mask_phone
 from kefu.customers.models import Customer
 from kefu.tickets import services as ticket_services
 from kefu.tickets.models import Channel, MessageKind, Status, Ticket, TicketEvent, TicketType
@@ -197,6 +198,17 @@ def _clean_record(data: dict, now: datetime) -> dict:
     }
 
 
+def _unmasked_phone(posted: str | None, stored: str) -> str:
+    """A role without access to personal data sees 138****1111 in the form and posts it back
+    unchanged: that means "keep the number", never "store the stars"."""
+    posted = (posted or "").strip()
+    if "*" not in posted:
+        return posted
+    if stored and posted == mask_phone(stored):
+        return stored
+    raise DomainError("联系电话请填写完整号码（不能含 *）", field="contact_phone")
+
+
 @transaction.atomic
 def complaint_record(*, complaint: Complaint, by: User, **fields) -> Complaint:
     """客户投诉处理记录表: completes (or corrects, before validity is decided) the record form."""
@@ -204,6 +216,7 @@ def complaint_record(*, complaint: Complaint, by: User, **fields) -> Complaint:
     if unknown:
         raise DomainError(f"未知字段：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     complaint = _begin(complaint, by, "record")
+    fields["contact_phone"] = _unmasked_phone(fields.get("contact_phone"), complaint.contact_phone)
     for key, value in _clean_record(fields, timezone.now()).items():
         setattr(complaint, key, value)
     _set_ticket_status(complaint.ticket, by, Status.OPEN, "投诉已记录")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind
 from kefu.core.errors import DomainError
+from kefu.customers.masking import mask_phone
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import customer_create
 from kefu.tickets.selectors import ticket_get
@@ -127,7 +128,8 @@ def complaint_detail(request, number: str):
     complaint = complaint_get(request.user, number)
     now = timezone.now()
     actions = available_actions(request.user, complaint)
-    forms = {a.name: ACTION_FORMS[a.name][0](initial=_initial(complaint, a.name)) for a in actions}
+    forms = {a.name: ACTION_FORMS[a.name][0](initial=_initial(complaint, a.name, full=_full(request)))
+             for a in actions}
     return render(request, "complaints/detail.html", {
         "complaint": complaint, "ticket": complaint.ticket, "steps": complaint_steps(complaint),
         "path": _path(complaint), "actions": [(a, forms[a.name]) for a in actions],
@@ -142,9 +144,14 @@ def _filled(sections: list) -> list:
     return sections[:1] + [(title, rows) for title, rows in sections[1:] if any(value for _l, value in rows)]
 
 
-def _initial(complaint, action: str) -> dict:
+def _initial(complaint, action: str, *, full: bool) -> dict:
+    """Form values to start from; full=False masks the contact phone (the service keeps the stored
+    number when the masked value comes back unchanged)."""
     if action == "record":
-        return {f: getattr(complaint, f) for f in cs.RECORD_FIELDS}
+        initial = {f: getattr(complaint, f) for f in cs.RECORD_FIELDS}
+        if not full:
+            initial["contact_phone"] = mask_phone(complaint.contact_phone)
+        return initial
     if action == "dispatch" and complaint.dispatched_to_id:
         return {"department": complaint.dispatched_to_id}
     if action == "propose":  # a sent-back or second-round solution starts from the previous one
