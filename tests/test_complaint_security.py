@@ -133,6 +133,29 @@ def test_dispatch_moves_the_work_order_with_the_complaint_and_writes_its_history
     assert (event.field, event.new_value, event.actor) == ("dispatched_to", str(desk.logistics), desk.agent)
 
 
+# ---- 4. corrections of the record form are audited ------------------------------------------------
+
+
+def test_each_corrected_record_field_writes_one_history_row_with_masked_phones(desk):
+    complaint = received(desk)
+    cs.complaint_record(complaint=complaint, by=desk.agent, **record_data(contact_phone=PHONE, demand="换货"))
+    cs.complaint_record(complaint=complaint, by=desk.supervisor,
+                        **record_data(contact_phone="13999999999", demand="退款", severity="critical"))
+    rows = {e.field: e for e in TicketEvent.objects.filter(ticket=complaint.ticket,
+                                                          action="complaint_record_corrected")}
+    assert set(rows) == {"complaint_contact_phone", "complaint_demand", "complaint_severity"}
+    assert (rows["complaint_demand"].old_value, rows["complaint_demand"].new_value) == ("换货", "退款")
+    phone = rows["complaint_contact_phone"]
+    assert (phone.old_value, phone.new_value, phone.actor) == (MASKED, "139****9999", desk.supervisor)
+    assert not TicketEvent.objects.filter(ticket=complaint.ticket, old_value__contains=PHONE).exists()
+
+
+def test_first_recording_and_an_unchanged_re_recording_write_no_correction_rows(desk):
+    complaint = walk_to(desk, S.RECORDED)
+    cs.complaint_record(complaint=complaint, by=desk.agent, **record_data())
+    assert not TicketEvent.objects.filter(ticket=complaint.ticket, action="complaint_record_corrected").exists()
+
+
 # ---- 5. the admin cannot delete complaints or their step log ---------------------------------------
 
 

@@ -23,8 +23,11 @@ def _label_history_events() -> None:
     """Names the complaint steps in the work order's history table."""
     from kefu.core.extensions import register_history_labels
 
+    from .history import CORRECTION_ACTION, history_field_labels
     from .models import ACTIONS
+    from .services import RECORD_FIELDS
 
-    actions = {"complaint_receive": "投诉·受理"}
+    actions = {"complaint_receive": "投诉·受理", CORRECTION_ACTION: "投诉·更正记录"}
     actions.update({f"complaint_{a.name}": f"投诉·{a.label}" for a in ACTIONS.values()})
-    register_history_labels(actions=actions, fields={"complaint": "投诉状态"})
+    register_history_labels(actions=actions,
+                            fields={"complaint": "投诉状态", **history_field_labels(RECORD_FIELDS)})

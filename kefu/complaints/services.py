@@ -22,6 +22,7 @@ from kefu.tickets.models import Channel, MessageKind, Status, Ticket, TicketEven
 from kefu.tickets.signals import ticket_changed
 
 from . import deadlines
+from .history import write_record_corrections
 from .models import (
     ACTIONS,
     RECEIPT_TARGETS,
@@ -217,7 +218,10 @@ def complaint_record(*, complaint: Complaint, by: User, **fields) -> Complaint:
         raise DomainError(f"未知字段：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     complaint = _begin(complaint, by, "record")
     fields["contact_phone"] = _unmasked_phone(fields.get("contact_phone"), complaint.contact_phone)
-    for key, value in _clean_record(fields, timezone.now()).items():
+    cleaned = _clean_record(fields, timezone.now())
+    if complaint.state == ComplaintState.RECORDED:  # a correction: trace each changed field
+        write_record_corrections(complaint, by, cleaned)
+    for key, value in cleaned.items():
         setattr(complaint, key, value)
     _set_ticket_status(complaint.ticket, by, Status.OPEN, "投诉已记录")
     return _finish(complaint, by, "record", ComplaintState.RECORDED, complaint.description[:200])
