@@ -3,6 +3,7 @@ the contact phone in the record form, who may act (the complaint's own departmen
 corrections, undeletable records in the admin, and a refusal at registration being a refusal."""
 
 from io import BytesIO
+from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
@@ -171,3 +172,19 @@ def test_admin_cannot_delete_a_complaint_or_its_step_log(client, desk):
     assert ComplaintStep.objects.filter(complaint=complaint).count() == steps
     page = client.get(f"/admin/complaints/complaint/{complaint.pk}/change/").content.decode()
     assert "steps-0-note" not in page  # the step log is shown read-only, not as form inputs
+
+
+# ---- 6. a refusal at registration is a refusal ----------------------------------------------------
+
+
+def test_registration_refused_by_the_service_answers_403(client, desk):
+    ticket = factories.ticket(desk.agent, type="complaint")
+    client.force_login(desk.agent)
+    data = {**record_data(), "subject": ticket.subject, "channel": "phone", "customer_id": ticket.customer_id,
+            "happened_at": ""}
+    data["category"] = data["category"].pk
+    # The page's own check passes; the service (which re-checks the order) refuses.
+    with mock.patch("kefu.policy.can_register_complaint", return_value=False):
+        response = client.post(f"/complaints/new/?ticket={ticket.number}", data)
+    assert response.status_code == 403
+    assert not Complaint.objects.filter(ticket=ticket).exists()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, Forbidden
 from kefu.customers.masking import mask_phone
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import customer_create
@@ -100,6 +100,8 @@ def complaint_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             complaint = _register(request, form, ticket)
+        except Forbidden:
+            raise  # a refused role gets the middleware's 403 page, not a form to correct
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
