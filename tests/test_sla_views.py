@@ -103,7 +103,7 @@ def test_admin_changes_a_policy_and_open_orders_follow(client, desk, django_capt
     client.force_login(desk.admin)
     form = {"first_response": "1", "first_response_unit": "business_hours", "next_response": "",
             "next_response_unit": "business_hours", "resolution": "3", "resolution_unit": "working_days",
-            "warning_share": "0.75"}
+            "warning_percent": "75"}
     with patch("django.utils.timezone.now", return_value=start), django_capture_on_commit_callbacks(execute=True):
         client.post(f"/calendars/policies/{row.pk}/", form)
     resolution = SlaClock.objects.get(ticket=ticket, kind="resolution")
@@ -117,11 +117,11 @@ def test_bad_policy_value_is_refused_with_the_field(client, desk):
     row = SlaPolicy.objects.get(ticket_type="consultation", priority="")
     client.force_login(desk.admin)
     html = client.post(f"/calendars/policies/{row.pk}/", {"resolution": "1.5", "resolution_unit": "working_days",
-                                                           "warning_share": "0.8"}, follow=True).content.decode()
+                                                           "warning_percent": "80"}, follow=True).content.decode()
     assert "解决：目标须为不小于 0 的数（工作日须为整数）" in html
     assert SlaPolicy.objects.get(pk=row.pk).resolution == 2
     client.force_login(desk.supervisor)
-    client.post(f"/calendars/policies/{row.pk}/", {"resolution": "9", "warning_share": "0.8"})
+    client.post(f"/calendars/policies/{row.pk}/", {"resolution": "9", "warning_percent": "80"})
     assert SlaPolicy.objects.get(pk=row.pk).resolution == 2
 
 

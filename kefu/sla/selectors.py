@@ -5,15 +5,25 @@ from __future__ import annotations
 import calendar as stdlib_calendar
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
+
+from kefu.accounts.models import Team
 
 from .calendars import default_calendar, work_calendar, years_needing_data
 from .models import Calendar, CalendarException
 
 
-def calendar_list() -> QuerySet[Calendar]:
-    return Calendar.objects.annotate(exception_count=Count("exceptions", distinct=True),
-                                     team_count=Count("teams", distinct=True)).order_by("-is_default", "name")
+def calendar_list() -> list[Calendar]:
+    """Calendars with their exception and team counts; a team without a calendar of its own uses the
+    default one, so it counts there."""
+    calendars = list(Calendar.objects.annotate(exception_count=Count("exceptions", distinct=True),
+                                               team_count=Count("teams", distinct=True))
+                     .order_by("-is_default", "name"))
+    without_own = Team.objects.filter(calendar__isnull=True).count()
+    for calendar in calendars:
+        if calendar.is_default:
+            calendar.team_count += without_own
+    return calendars
 
 
 def calendar_or_default(calendar_id: int | None) -> Calendar:

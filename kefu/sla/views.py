@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy
@@ -23,7 +27,15 @@ from .hooks import can_see_calendars
 from .models import Calendar, CalendarException, ExceptionKind, SlaPolicy, Unit
 from .selectors import calendar_list, month_grid
 
-WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAYS = [gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
+            gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日")]
+# The month view pages one month either way; keep both neighbours inside what `date` can hold.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def weekday_names() -> list[str]:
+    """Monday first, in the request's language."""
+    return [str(name) for name in WEEKDAYS]
 
 
 def _guard(request: HttpRequest) -> None:
@@ -37,7 +49,8 @@ def calendar_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/calendar_list.html", {
         "calendars": calendars,
         "can_edit": cs.can_edit_calendars(request.user),
-        "new_weekly": [(day, label, "09:00-12:00,13:30-18:00" if day < 5 else "") for day, label in enumerate(WEEKDAYS)],
+        "new_weekly": [(day, label, "09:00-12:00,13:30-18:00" if day < 5 else "")
+                       for day, label in enumerate(weekday_names())],
         "teams": Team.objects.select_related("department", "calendar"),
     })
 
@@ -54,7 +67,7 @@ def _weekly_form(request: HttpRequest) -> dict:
 def calendar_save_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     calendar = get_object_or_404(Calendar, pk=pk) if pk else None
     saved: list[Calendar] = []
-    _run(request, "日历已保存", lambda: saved.append(
+    _run(request, _("日历已保存"), lambda: saved.append(
         cs.calendar_save(by=request.user, calendar=calendar, **_weekly_form(request))))
     target = saved[0] if saved else calendar
     return redirect("sla:calendar_detail", target.pk) if target else redirect("sla:calendar_list")
@@ -64,7 +77,7 @@ def calendar_save_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
 @require_POST
 def calendar_default_view(request: HttpRequest, pk: int) -> HttpResponse:
     calendar = get_object_or_404(Calendar, pk=pk)
-    _run(request, f"「{calendar.name}」已设为默认日历", lambda: cs.calendar_set_default(
+    _run(request, _("「%(name)s」已设为默认日历") % {"name": calendar.name}, lambda: cs.calendar_set_default(
         by=request.user, calendar=calendar))
     return redirect("sla:calendar_list")
 
@@ -74,8 +87,8 @@ def calendar_default_view(request: HttpRequest, pk: int) -> HttpResponse:
 def team_calendar_view(request: HttpRequest, team_pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=team_pk)
     chosen = request.POST.get("calendar", "")
-    calendar = get_object_or_404(Calendar, pk=int(chosen)) if chosen.isdigit() else None
-    _run(request, f"班组「{team.name}」的日历已更新", lambda: cs.team_set_calendar(
+    calendar = get_object_or_404(Calendar, pk=int(chosen)) if _is_number(chosen) else None
+    _run(request, _("班组「%(name)s」的日历已更新") % {"name": team.name}, lambda: cs.team_set_calendar(
         by=request.user, team=team, calendar=calendar))
     return redirect("sla:calendar_list")
 
@@ -84,18 +97,23 @@ def team_calendar_view(request: HttpRequest, team_pk: int) -> HttpResponse:
 def calendar_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(request)
     calendar = get_object_or_404(Calendar, pk=pk)
+    return render(request, "sla/calendar_detail.html", _detail_context(request, calendar,
+                                                                      request.GET.get("month", "")))
+
+
+def _detail_context(request: HttpRequest, calendar: Calendar, month_text: str) -> dict:
     today = timezone.localdate()
-    year, month = _month(request.GET.get("month", ""), today)
+    year, month = _month(month_text, today)
     prev_month = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
     next_month = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
-    weekly = [(int(d), WEEKDAYS[int(d)], periods_to_text(p)) for d, p in sorted(calendar.weekly.items())]
-    return render(request, "sla/calendar_detail.html", {
-        "calendar": calendar, "weeks": month_grid(calendar, year, month, today), "weekdays": WEEKDAYS,
+    weekly = [(int(d), weekday_names()[int(d)], periods_to_text(p)) for d, p in sorted(calendar.weekly.items())]
+    return {
+        "calendar": calendar, "weeks": month_grid(calendar, year, month, today), "weekdays": weekday_names(),
         "month": date(year, month, 1), "prev_month": prev_month, "next_month": next_month, "weekly": weekly,
         "month_exceptions": calendar.exceptions.filter(day__year=year, day__month=month),
         "can_edit": cs.can_edit_calendars(request.user), "kinds": ExceptionKind.choices,
         "years": [today.year, today.year + 1], "known_ranges": year_ranges(calendar.known_years),
-    })
+    }
 
 
 def year_ranges(years: list[int]) -> str:
@@ -110,27 +128,36 @@ def year_ranges(years: list[int]) -> str:
 
 
 def _month(text: str, today: date) -> tuple[int, int]:
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        date(year, month, 1)
-        return year, month
-    except ValueError:
+    """?month=YYYY-MM; anything else, or a year the month view cannot page around, is this month."""
+    parts = text.split("-")
+    if len(parts) != 2 or not (_is_number(parts[0], digits=4) and _is_number(parts[1], digits=2)):
         return today.year, today.month
+    year, month = int(parts[0]), int(parts[1])
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+        return today.year, today.month
+    return year, month
+
+
+def _is_number(text: str, digits: int = 9) -> bool:
+    """Plain ASCII digits, short enough for a database integer ("²".isdigit() is True, int() refuses it)."""
+    return text.isascii() and text.isdecimal() and len(text) <= digits
 
 
 def _back(calendar: Calendar, request: HttpRequest) -> HttpResponse:
-    month = request.POST.get("month", "")
-    url = f"/calendars/{calendar.pk}/" + (f"?month={month}" if month else "")
-    return redirect(url)
+    year, month = _month(request.POST.get("month", ""), timezone.localdate())
+    return redirect(f"/calendars/{calendar.pk}/?month={year:04d}-{month:02d}")
 
 
-def _run(request: HttpRequest, success: str, action) -> None:
+def _run(request: HttpRequest, success: str | Callable[[Any], str], action: Callable[[], Any]) -> bool:
+    """Runs a write; its DomainError becomes an error message, else `success` (text, or text made
+    from the write's result) is shown. Returns whether the write succeeded."""
     try:
         result = action()
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, success.format(result=result))
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
 
 
 @login_required
@@ -146,7 +173,7 @@ def exception_save_view(request: HttpRequest, pk: int) -> HttpResponse:
             raise DomainError("日期无效，应为 YYYY-MM-DD", field="day") from exc
         return cs.exception_save(by=request.user, calendar=calendar, day=day, kind=post.get("kind", ""),
                                  name=post.get("name", ""), hours=post.get("hours", ""))
-    _run(request, "已保存：{result}", save)
+    _run(request, lambda result: _("已保存：%(day)s") % {"day": result}, save)
     return _back(calendar, request)
 
 
@@ -154,7 +181,7 @@ def exception_save_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def exception_delete_view(request: HttpRequest, pk: int, exception_pk: int) -> HttpResponse:
     row = get_object_or_404(CalendarException, pk=exception_pk, calendar_id=pk)
-    _run(request, "已删除", lambda: cs.exception_delete(by=request.user, exception=row))
+    _run(request, _("已删除"), lambda: cs.exception_delete(by=request.user, exception=row))
     return _back(row.calendar, request)
 
 
@@ -163,10 +190,15 @@ def exception_delete_view(request: HttpRequest, pk: int, exception_pk: int) -> H
 def exceptions_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     calendar = get_object_or_404(Calendar, pk=pk)
     year = request.POST.get("complete_year", "").strip()
-    _run(request, "已导入 {result} 个日期", lambda: cs.exceptions_import(
-        by=request.user, calendar=calendar, text=request.POST.get("lines", ""),
-        complete_year=int(year) if year.isdigit() else None))
-    return _back(calendar, request)
+    text = request.POST.get("lines", "")
+    if _run(request, lambda count: _("已导入 %(count)s 个日期") % {"count": count}, lambda: cs.exceptions_import(
+            by=request.user, calendar=calendar, text=text,
+            complete_year=int(year) if _is_number(year, digits=4) else None)):
+        return _back(calendar, request)
+    # Re-render instead of redirecting so the pasted lines stay in the box to be corrected.
+    context = _detail_context(request, calendar, request.POST.get("month", ""))
+    context.update(import_text=text, import_year=year)
+    return render(request, "sla/calendar_detail.html", context, status=400)
 
 
 @login_required
@@ -174,15 +206,15 @@ def exceptions_import_view(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_year_view(request: HttpRequest, pk: int) -> HttpResponse:
     calendar = get_object_or_404(Calendar, pk=pk)
     year_text = request.POST.get("year", "")
-    if not year_text.isdigit():
-        messages.error(request, "年份无效")
+    if not _is_number(year_text, digits=4):
+        messages.error(request, _("年份无效"))
         return _back(calendar, request)
     year = int(year_text)
     if request.POST.get("action") == "official":
-        _run(request, f"已载入 {year} 年官方安排（{{result}} 天）",
+        _run(request, lambda days: _("已载入 %(year)s 年官方安排（%(days)s 天）") % {"year": year, "days": days},
              lambda: cs.calendar_load_official_year(by=request.user, calendar=calendar, year=year))
     else:
-        _run(request, f"已标记 {year} 年数据完整", lambda: cs.calendar_mark_year(
+        _run(request, _("已标记 %(year)s 年数据完整") % {"year": year}, lambda: cs.calendar_mark_year(
             by=request.user, calendar=calendar, year=year))
     return _back(calendar, request)
 
@@ -190,8 +222,11 @@ def calendar_year_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def policy_list_view(request: HttpRequest) -> HttpResponse:
     _guard(request)
+    policies = list(SlaPolicy.objects.all())
+    for row in policies:  # shown as a percentage to everyone: 0.8 -> "80"
+        row.warning_percent = f"{row.warning_share * 100:.4g}"
     return render(request, "sla/policies.html", {
-        "policies": SlaPolicy.objects.all(), "types": TicketType.choices, "priorities": Priority.choices,
+        "policies": policies, "types": TicketType.choices, "priorities": Priority.choices,
         "units": Unit.choices, "can_edit": cs.can_edit_calendars(request.user),
     })
 
@@ -201,18 +236,30 @@ def policy_list_view(request: HttpRequest) -> HttpResponse:
 def policy_save_view(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(SlaPolicy, pk=pk)
     post = request.POST
-    fields: dict[str, object] = {"warning_share": post.get("warning_share", "")}
+    fields: dict[str, object] = {}
     for kind in ("first_response", "next_response", "resolution"):
         fields[kind] = post.get(kind, "").strip() or None
         fields[f"{kind}_unit"] = post.get(f"{kind}_unit", "")
-    _run(request, "SLA 策略已保存，未完结工单的到期时间正在重新计算",
-         lambda: ps.policy_save(by=request.user, policy_row=row, **fields))
+    _run(request, _("SLA 策略已保存，未完结工单的到期时间正在重新计算"),
+         lambda: ps.policy_save(by=request.user, policy_row=row,
+                                warning_share=_share(post.get("warning_percent", "")), **fields))
     return redirect("sla:policy_list")
+
+
+def _share(percent: str) -> float:
+    """The page asks for a percentage (80), the policy stores a share (0.8)."""
+    try:
+        value = float(percent)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 100:
+        raise DomainError(_("预警比例应为大于 0、小于 100 的百分数，例如 80"), field="warning_share")
+    return value / 100
 
 
 @login_required
 @require_POST
 def policy_create_view(request: HttpRequest) -> HttpResponse:
-    _run(request, "已新增策略（沿用原先适用的目标），请修改后保存", lambda: ps.policy_create(
+    _run(request, _("已新增策略（沿用原先适用的目标），请修改后保存"), lambda: ps.policy_create(
         by=request.user, ticket_type=request.POST.get("ticket_type", ""), priority=request.POST.get("priority", "")))
     return redirect("sla:policy_list")
