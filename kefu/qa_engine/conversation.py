@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .inputs import Conversation
 from .model import Finding
@@ -77,14 +78,57 @@ def _in_time(convo: Conversation, index: int, limit: float, first: bool) -> bool
 
 
 def check_context(rule: Rule, view: View) -> list[Finding]:
-    """After a customer's negative or escalating turn, an apology within K agent turns."""
-    triggers = sorted({f.turn for f in view.found if f.category in rule.params["triggers"]})
-    expected: set[int] = set()
-    for trigger in triggers:
-        following = [i for i in view.agents if i > trigger][: rule.params["within_turns"]]
-        if following and not any(view.says(rule, i) for i in following):
-            expected.add(following[0])
-    return [_missing(rule, turn) for turn in sorted(expected)]
+    """After a customer's negative or escalating turns, an apology or empathy within K agent turns.
+
+    Consecutive unhappy customer turns (no calm customer turn between them) are one episode,
+    so one apology answers them all and an ignored episode costs one finding, not one per
+    agent turn. The finding sits on the K-th agent turn after the episode's last unhappy
+    turn (the last agent turn if fewer follow), where the apology was due at the latest.
+    """
+    findings = []
+    for episode in _unhappy_episodes(view, rule.params["triggers"]):
+        window = _reply_window(view.agents, episode, rule.params["within_turns"])
+        if window and not any(_answers(rule, view, i) for i in window):
+            turns = "、".join(str(t) for t in episode)
+            findings.append(_missing(rule, window[-1], f"{rule.message}（客户第 {turns} 轮）"))
+    return findings
+
+
+def _answers(rule: Rule, view: View, index: int) -> bool:
+    """An apology phrase outside the excluded contexts (放心使用 vouches for the product)."""
+    text, exclude = view.texts[index], rule.params.get("exclude")
+    if exclude:
+        text = _exclusion(tuple(exclude)).sub("|", text)  # "|" never occurs in compact text
+    return view.patterns[rule.code].search(text) is not None
+
+
+@lru_cache(maxsize=64)
+def _exclusion(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return phrase_pattern(phrases)
+
+
+def _unhappy_episodes(view: View, triggers: Iterable[str]) -> list[list[int]]:
+    """Runs of customer turns with a trigger finding, split by any calm customer turn."""
+    unhappy = {f.turn for f in view.found if f.category in triggers}
+    episodes: list[list[int]] = []
+    current: list[int] = []
+    for index, turn in enumerate(view.convo.turns):
+        if turn.role != "customer":
+            continue
+        if index in unhappy:
+            current.append(index)
+        elif current:
+            episodes.append(current)
+            current = []
+    return [*episodes, current] if current else episodes
+
+
+def _reply_window(agents: Sequence[int], episode: Sequence[int], within: int) -> list[int]:
+    """Agent turns from the episode's start up to the K-th one after its last turn."""
+    first, last = episode[0], episode[-1]
+    after = [i for i in agents if i > last][:within]
+    end = after[-1] if after else last
+    return [i for i in agents if first < i <= end]
 
 
 def check_first_response(rule: Rule, view: View) -> list[Finding]:

@@ -33,7 +33,7 @@ _KIND_FIELDS: dict[str, dict[str, str]] = {
         "exclude": "strs", "threshold": "num",
     },
     "position": {"where": "str!", "phrases": "strs!", "within_turns": "int!", "within_seconds": "num"},
-    "context": {"triggers": "categories!", "phrases": "strs!", "within_turns": "int!"},
+    "context": {"triggers": "categories!", "phrases": "strs!", "within_turns": "int!", "exclude": "strs"},
     "first_response": {"max_seconds": "num!"},
     "reply_delay": {"max_seconds": "num!"},
     "speech_rate": {"min_cpm": "num!", "max_cpm": "num!", "min_seconds": "num", "min_chars": "int"},
