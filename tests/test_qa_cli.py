@@ -63,3 +63,23 @@ def test_invalid_pack_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[st
     pack.write_text("name: p\nversion: 1\nrules: [{code: X1, kind: phrase}]\n", encoding="utf-8")
     assert main(["rules", "--pack", str(pack)]) == 2
     assert "rule X1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], ["exit status:", "check: the text has findings", "inspect: some input lines were bad"]),
+    (["inspect"], ["exit status:", "1  some lines were bad", "--skip-bad"]),
+    (["check"], ["exit status:", "0  no findings", "1  the text has findings"]),
+    (["rules"], ["exit status:", "--verify"]),
+])
+def test_help_states_the_exit_codes(argv: list[str], expected: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    for text in expected:
+        assert text in out
+
+
+def test_unreadable_input_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(tmp_path / "missing.jsonl")]) == 2
+    assert "missing.jsonl" in capsys.readouterr().err

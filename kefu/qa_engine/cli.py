@@ -24,6 +24,22 @@ from .pack import Pack, Rule, load_pack
 
 _PROGRESS_BYTES = 4 * 1024 * 1024  # show a progress bar for inputs above this size
 
+# Scripts and CI jobs branch on these, so --help states them (a new user's trial, issue 5).
+_EXIT_CODES = """exit status:
+  0  all went well (inspect: every line read; check: no findings; rules --verify: all examples pass)
+  1  inspect: some input lines were bad (reported as FILE:LINE, skipped), unless --skip-bad
+     check: the text has findings
+     rules --verify: an example failed
+  2  usage error, invalid pack, or an input/output file that cannot be opened"""
+_INSPECT_EXIT = """exit status:
+  0  every line was a valid conversation (or --skip-bad was given)
+  1  some lines were bad: each is reported on stderr as FILE:LINE: message and skipped
+  2  usage error, invalid pack, or a file that cannot be opened"""
+_CHECK_EXIT = """exit status:
+  0  no findings
+  1  the text has findings (printed on stdout), so a script can refuse the reply
+  2  usage error or invalid pack"""
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -41,22 +57,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kefu qa", description="Quality inspection (质检) of conversations.")
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="kefu qa", description="Quality inspection (质检) of conversations.",
+                                     epilog=_EXIT_CODES, formatter_class=raw)
     commands = parser.add_subparsers(dest="command", required=True)
-    inspect = commands.add_parser("inspect", help="inspect conversations from a JSON-lines file")
+    inspect = commands.add_parser("inspect", help="inspect conversations from a JSON-lines file",
+                                  epilog=_INSPECT_EXIT, formatter_class=raw)
     inspect.add_argument("input", help="JSON lines, one conversation a line ('-' for standard input)")
     inspect.add_argument("--out", help="write results here instead of standard output")
     inspect.add_argument("--skip-bad", action="store_true", help="exit 0 even when some lines were bad")
     inspect.add_argument("--items", choices=("all", "failed", "none"), default="failed",
                          help="scorecard items to write per conversation (default: failed ones)")
     inspect.set_defaults(handler=_inspect)
-    check = commands.add_parser("check", help="check one utterance (the reply box's live check)")
+    check = commands.add_parser("check", help="check one utterance (the reply box's live check)",
+                                epilog=_CHECK_EXIT, formatter_class=raw)
     check.add_argument("text")
     check.add_argument("--role", default="agent", choices=("agent", "customer"))
     check.add_argument("--channel", default="chat", choices=("chat", "voice"))
     check.add_argument("--json", action="store_true", help="print findings as JSON lines")
     check.set_defaults(handler=_check)
-    rules = commands.add_parser("rules", help="list the pack's rules with their examples")
+    rules = commands.add_parser("rules", help="list the pack's rules with their examples",
+                                epilog="exit status: 0 on success; 1 when --verify finds a failing example; "
+                                       "2 for a usage error or an invalid pack")
     rules.add_argument("--json", action="store_true", help="print rules as JSON lines")
     rules.add_argument("--verify", action="store_true", help="run every rule's examples; exit 1 if any fails")
     rules.set_defaults(handler=_rules)
