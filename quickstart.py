@@ -67,7 +67,8 @@ def start() -> None:
     except KeyboardInterrupt:
         pass
     except subprocess.CalledProcessError as exc:
-        say(f"the web server stopped (exit {exc.returncode}); is port {PORT} in use? set KEFU_PORT")
+        if exc.returncode not in (-signal.SIGINT, 128 + signal.SIGINT):  # not just Ctrl+C
+            say(f"the web server stopped (exit {exc.returncode}); is port {PORT} in use? set KEFU_PORT=8001")
     finally:
         worker.send_signal(signal.SIGINT)
         try:

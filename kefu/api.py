@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from kefu.accounts.services import token_user
@@ -20,7 +21,12 @@ class BearerToken(HttpBearer):
         return user
 
 
+class ReadableJSON(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # integrations read 投诉 rather than \u6295\u8bc9
+
+
 api = NinjaAPI(
+    renderer=ReadableJSON(),
     title="Kefu API",
     version="1",
     description="Kefu 客服 REST API. Authenticate with `Authorization: Bearer <token>` "

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "kefu.core",
     "kefu.accounts",
     "kefu.customers",
@@ -196,6 +197,9 @@ KEFU_ATTACHMENT_TYPES = env_list(
 KEFU_LOGIN_MAX_ATTEMPTS = env_int("KEFU_LOGIN_MAX_ATTEMPTS", 5)
 KEFU_LOGIN_LOCK_SECONDS = env_int("KEFU_LOGIN_LOCK_SECONDS", 300)
 KEFU_SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")
+# Shown to customers on pages they open without logging in (survey and receipt links).
+KEFU_COMPANY_NAME = env_str("KEFU_COMPANY_NAME", "客服中心")
+KEFU_HOTLINE = env_str("KEFU_HOTLINE", "")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kefu.accounts.models import Department, Role, Team, User
 from kefu.accounts.services import user_create
 from kefu.core.extensions import DEMO_STEPS
+from kefu.core.models import Notification
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
 from kefu.tickets import services as ticket_services
@@ -32,7 +33,10 @@ STAFF = [
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "建华", "晓东"]
+# Given names with the form of address that fits them (王伟 is 王先生, 李芳 is 李女士).
+GIVEN = [("伟", "mr"), ("芳", "ms"), ("娜", "ms"), ("敏", "ms"), ("静", "ms"), ("丽", "ms"), ("强", "mr"), ("磊", "mr"),
+         ("军", "mr"), ("洋", "mr"), ("勇", "mr"), ("艳", "ms"), ("杰", "mr"), ("娟", "ms"), ("涛", "mr"), ("明", "mr"),
+         ("超", "mr"), ("秀英", "ms"), ("建华", "mr"), ("晓东", "mr")]
 COMPANIES = ["", "", "宏达建材有限公司", "美居装饰工程部", "安居物业服务中心", "鑫源商贸", "蓝天酒店", "星河地产", "", "华南装饰设计院"]
 REGIONS = ["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安", "重庆"]
 SUBJECTS = {
@@ -77,14 +81,15 @@ def _staff() -> dict[str, User]:
 def _customers(rng: random.Random, by: User) -> list[Customer]:
     customers = []
     for i in range(50):
-        name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7 + i // len(SURNAMES)) % len(GIVEN)]  # 50 distinct
+        given, salutation = GIVEN[(i * 7 + i // len(SURNAMES)) % len(GIVEN)]
+        name = SURNAMES[i % len(SURNAMES)] + given  # 50 distinct names
         phone = f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
         existing = Customer.objects.filter(name=name, region=REGIONS[i % len(REGIONS)], created_by=by).first()
         if existing:
             customers.append(existing)
             continue
         customers.append(customer_create(
-            by=by, name=name, salutation=rng.choice(["mr", "ms"]), phones=[phone],
+            by=by, name=name, salutation=salutation, phones=[phone],
             email=f"customer{i:02d}@example.com" if i % 3 == 0 else "",
             wechat_id=f"wx_{i:03d}{rng.randint(100, 999)}" if i % 2 == 0 else "",
             company=COMPANIES[i % len(COMPANIES)], region=REGIONS[i % len(REGIONS)],
@@ -150,6 +155,14 @@ def _ticket(rng: random.Random, i: int, people: dict[str, User], customers: list
     )
 
 
+def _settle_notifications(keep_unread: int) -> None:
+    """A month of generated history would greet every demo user with dozens of unread notices; a real
+    desk has read the old ones. Each user keeps only their newest few unread."""
+    for user in User.objects.all():
+        old = user.notifications.filter(read_at__isnull=True).order_by("-created_at")[keep_unread:]
+        Notification.objects.filter(pk__in=list(old.values_list("pk", flat=True))).update(read_at=timezone.now())
+
+
 @transaction.atomic
 def load_demo(seed: int = 2026) -> dict:
     rng = random.Random(seed)
@@ -163,4 +176,5 @@ def load_demo(seed: int = 2026) -> dict:
             created += 1
     for _order, step in DEMO_STEPS:
         step(people=people, customers=customers, rng=rng, now=now)
+    _settle_notifications(keep_unread=8)
     return {"staff": people, "customers": len(customers), "tickets_created": created}

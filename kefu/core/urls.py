@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

@@ -46,7 +46,7 @@ class Customer(models.Model):
     def address_form(self) -> str:
         """姓+先生/女士 when the surname is known (seed 001 §2.3)."""
         if self.salutation and self.name:
-            return self.name[0] + self.get_salutation_display()
+            return self.name[0] + {"mr": "先生", "ms": "女士"}[self.salutation]
         return self.name
 
     @property

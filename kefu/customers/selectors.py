@@ -1,6 +1,7 @@
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from kefu import policy
@@ -19,7 +20,10 @@ def customer_search(user, q: str = "") -> QuerySet[Customer]:
         if len(digits) >= 3 and policy.can_view_personal_data(user):
             cond |= Q(phones_index__contains=digits)
         qs = qs.filter(cond)
-    return qs.annotate(ticket_count=Count("tickets", distinct=True)).order_by("-updated_at", "-id")
+    # Count only the orders this user may see (another team's orders are not theirs to know about).
+    visible = (policy.visible_tickets(user).filter(customer=OuterRef("pk")).order_by()
+               .values("customer").annotate(n=Count("id")).values("n"))
+    return qs.annotate(ticket_count=Coalesce(Subquery(visible), 0)).order_by("-updated_at", "-id")
 
 
 def customer_get(user, pk: int) -> Customer:

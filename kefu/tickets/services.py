@@ -168,6 +168,8 @@ def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | N
     policy.require(policy.can_work_ticket(by, ticket))
     ticket = _locked(ticket, version)
     status = _choice(status, Status, "status")
+    if ticket.merged_into_id:
+        raise DomainError(f"该工单已合并到 {ticket.merged_into.number}，请在那里继续处理", field="status")
     if status == ticket.status:
         raise DomainError("工单已处于该状态", field="status")
     if status not in TRANSITIONS[ticket.status]:
