@@ -64,12 +64,14 @@ def test_no_agent_reply_means_nothing_was_due(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("reply", ["不哭，抱抱您", "理解您的心情", "别着急，今天能到", "您放心，马上给您补发",
-                                   "您稍等，我查下哦", "帮您催一下", "对不起，是我们的疏忽"])
+                                   "您稍等，我查下哦", "帮您催一下", "帮亲反馈给仓库",
+                                   "对不起，是我们的疏忽"])
 def test_apology_empathy_and_ownership_answer_the_customer(engine: Engine, reply: str) -> None:
     assert _apology_findings(engine, ("customer", UNHAPPY), ("agent", reply)) == []
 
 
-@pytest.mark.parametrize("reply", ["正品，放心使用", "您自己查下物流", "有运费险", "这是老板定的"])
+@pytest.mark.parametrize("reply", ["正品，放心使用", "您自己查下物流", "有运费险", "这是老板定的",
+                                   "这款不便宜，祝您心情愉快"])
 def test_vouching_or_handing_back_is_not_empathy(engine: Engine, reply: str) -> None:
     assert len(_apology_findings(engine, ("customer", UNHAPPY), ("agent", reply))) == 1
 
