@@ -45,3 +45,17 @@ def test_demo_has_every_state_some_overdue_and_runs_once():
     count = Complaint.objects.count()
     demo_complaints(people=people, customers=customers, rng=random.Random(1), now=now)
     assert Complaint.objects.count() == count
+
+
+def test_demo_numbers_carry_the_receipt_date_and_contacts_use_the_customers_own_phone():
+    ensure_seed_data()
+    people = _people()
+    customers = [factories.customer(people["lina"]) for _ in range(8)]
+    demo_complaints(people=people, customers=customers, rng=random.Random(2), now=timezone.now())
+    complaints = Complaint.objects.select_related("ticket", "ticket__customer")
+    assert len({c.received_at.date() for c in complaints}) > 5  # spread over weeks, not one day
+    for c in complaints:
+        assert c.ticket.number[2:10] == timezone.localtime(c.received_at).strftime("%Y%m%d")
+        assert c.ticket.created_at == c.received_at
+        if c.state != ComplaintState.RECEIVED:  # recorded ones carry a contact phone
+            assert c.contact_phone == c.ticket.customer.primary_phone != ""

@@ -56,11 +56,13 @@ DEPARTMENT_PARTY = {"zhaosh": "ours", "sunwl": "logistics"}
 OBJECT_OF_CATEGORY = {"attitude": "staff", "delivery": "service", "installation": "service", "other": "service"}
 
 
-def _kwargs(action: str, people: dict, handler: User, subject: str, category: ComplaintCategory,
+def _kwargs(action: str, people: dict, handler: User, complaint: Complaint, category: ComplaintCategory,
             emotion: str) -> tuple[User, dict]:
     agent, supervisor = people["lina"], people["wangzg"]
+    subject, customer = complaint.ticket.subject, complaint.ticket.customer
     table = {
-        "record": (agent, dict(contact_name="", contact_phone="13800138000",
+        # the customer complains from their own number (a placeholder number looked like a real one)
+        "record": (agent, dict(contact_name=customer.name, contact_phone=customer.primary_phone,
                                object_kind=OBJECT_OF_CATEGORY.get(category.code, "product"), object_detail=subject[2:12],
                                description=subject[2:], place="客户家中", demand="尽快解决并给个说法",
                                emotion=emotion, key_quotes="你们到底什么时候给我解决？", category=category,
@@ -87,7 +89,7 @@ def _walk(complaint: Complaint, scenario: tuple, people: dict, category: Complai
     state, _age, subject, _code, handler_name, emotion, no_reply = scenario
     if state == S.INVALID:
         complaint = cs.complaint_record(complaint=complaint, by=people["lina"],
-                                        **_kwargs("record", people, people[handler_name], subject, category,
+                                        **_kwargs("record", people, people[handler_name], complaint, category,
                                                   emotion)[1])
         return cs.complaint_reject(complaint=complaint, by=people["lina"], reason="经核实客户所购并非本公司产品",
                                    explained_how="phone")
@@ -97,7 +99,7 @@ def _walk(complaint: Complaint, scenario: tuple, people: dict, category: Complai
             break
         if action == "reply" and no_reply:
             continue
-        by, kwargs = _kwargs(action, people, people[handler_name], subject, category, emotion)
+        by, kwargs = _kwargs(action, people, people[handler_name], complaint, category, emotion)
         complaint = getattr(cs, f"complaint_{action}")(complaint=complaint, by=by, **kwargs)
     return complaint
 
@@ -177,9 +179,11 @@ def demo_complaints(*, people: dict, customers: list[Customer], rng: random.Rand
     repeat = customers[0]  # one customer complains three times: shows up under "repeat complainants"
     for index, scenario in enumerate(SCENARIOS):
         customer = repeat if index % 7 == 0 else customers[(index * 3 + 1) % len(customers)]
+        start = now - timedelta(hours=scenario[1])
+        # dated at receipt from the start, so the GD number carries the receipt date
         complaint = cs.complaint_receive(by=people["lina"], customer=customer, subject=scenario[2],
-                                         description=scenario[2][2:])
+                                         description=scenario[2][2:], received_at=start)
         complaint = _walk(complaint, scenario, people, categories[scenario[3]])
         if index == SECOND_ROUND:  # this one gets a not-satisfied receipt first: round 2, back to solution
             complaint = _second_round(complaint, people)
-        _spread(complaint, now - timedelta(hours=scenario[1]), now, rng, EARLY.get(scenario[2], 0.85))
+        _spread(complaint, start, now, rng, EARLY.get(scenario[2], 0.85))

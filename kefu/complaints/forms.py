@@ -12,6 +12,10 @@ from . import services as cs
 from .models import ComplaintCategory, ContactMethod, Emotion, ObjectKind, Party, Severity, Source
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+# A datetime-local input accepts only this shape; without an explicit format Django renders the
+# active locale's (zh-hans: "2026/11/17 19:30"), the browser drops it and a re-save clears the field.
+WIDGET_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+EMPTY_LABEL = "—"  # the blank choice of every select, instead of Django's "---------"
 
 
 def _text(label: str, rows: int = 0, max_length: int | None = None) -> forms.CharField:
@@ -20,12 +24,13 @@ def _text(label: str, rows: int = 0, max_length: int | None = None) -> forms.Cha
 
 
 def _choice(label: str, choices, blank: bool = True) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, choices=([("", "—")] if blank else []) + list(choices))
+    return forms.ChoiceField(label=label, required=False, choices=([("", EMPTY_LABEL)] if blank else []) + list(choices))
 
 
 def _when(label: str) -> forms.DateTimeField:
     return forms.DateTimeField(label=label, required=False, input_formats=DATETIME_FORMATS,
-                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                           format=WIDGET_DATETIME_FORMAT))
 
 
 def _responsible_departments():
@@ -47,7 +52,7 @@ class RecordForm(forms.Form):
     demand = _text(_("客户诉求"), rows=2)
     emotion = _choice(_("情绪状态"), Emotion.choices)
     key_quotes = _text(_("客户原话（关键语句）"), rows=2)
-    category = forms.ModelChoiceField(label=_("投诉分类"), required=False,
+    category = forms.ModelChoiceField(label=_("投诉分类"), required=False, empty_label=EMPTY_LABEL,
                                       queryset=ComplaintCategory.objects.filter(is_active=True))
     severity = _choice(_("严重程度"), Severity.choices, blank=False)
 
@@ -80,7 +85,8 @@ class RejectForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("责任部门"), queryset=_responsible_departments(), required=False)
+    department = forms.ModelChoiceField(label=_("责任部门"), queryset=_responsible_departments(), required=False,
+                                        empty_label=EMPTY_LABEL)
     note = _text(_("处理单说明"), rows=2)
 
 
@@ -96,7 +102,7 @@ class AnalyseForm(forms.Form):
 
 class ResponsibilityForm(forms.Form):
     party = _choice(_("责任方"), Party.choices)
-    department = forms.ModelChoiceField(label=_("责任部门（我方时必填）"), required=False,
+    department = forms.ModelChoiceField(label=_("责任部门（我方时必填）"), required=False, empty_label=EMPTY_LABEL,
                                         queryset=Department.objects.filter(is_active=True))
     person = _text(_("责任人"), max_length=60)
 

@@ -1,9 +1,10 @@
 """Reads of complaints, always scoped by the work-order policy (a complaint is visible with its ticket)."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from kefu import policy
 from kefu.accounts.models import Role, User
@@ -32,6 +33,19 @@ def overdue_q(now: datetime) -> Q:
 
 def visible_complaints(user: User) -> QuerySet[Complaint]:
     return Complaint.objects.filter(ticket__in=policy.visible_tickets(user).values("pk"))
+
+
+def received_between(qs: QuerySet[Complaint], start: date | None, end: date | None) -> QuerySet[Complaint]:
+    """Complaints received on `start` .. `end` (local days, both inclusive; None = open-ended)."""
+    if start is not None:
+        qs = qs.filter(received_at__gte=_local_midnight(start))
+    if end is not None:
+        qs = qs.filter(received_at__lt=_local_midnight(end + timedelta(days=1)))
+    return qs
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _queue_q(user: User, queue: str) -> Q:
@@ -66,9 +80,9 @@ def complaint_list(user: User, *, queue: str = "all", state: str = "", departmen
         "ticket", "ticket__customer", "ticket__first_responder", "category", "dispatched_to")
     if state in S.values:
         qs = qs.filter(state=state)
-    if department.isdigit():
+    if _is_id(department):
         qs = qs.filter(dispatched_to_id=int(department))
-    if category.isdigit():
+    if _is_id(category):
         qs = qs.filter(category_id=int(category))
     if overdue:
         qs = qs.filter(overdue_q(now))
@@ -77,6 +91,11 @@ def complaint_list(user: User, *, queue: str = "all", state: str = "", departmen
                        | Q(ticket__customer__name__icontains=q))
     late = Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
     return qs.annotate(is_late=late).order_by("-received_at")
+
+
+def _is_id(text: str) -> bool:
+    """ASCII digits that fit a database integer ("²".isdigit() is True and int() refuses it; 30 digits overflow)."""
+    return text.isascii() and text.isdecimal() and len(text) <= 9
 
 
 def complaint_get(user: User, number: str) -> Complaint:

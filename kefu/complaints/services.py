@@ -149,8 +149,11 @@ RECORD_FIELDS = ("contact_name", "contact_phone", "source", "account_manager", "
 @transaction.atomic
 def complaint_receive(*, by: User, customer: Customer | None = None, subject: str = "", description: str = "",
                       channel: str = Channel.PHONE, source: str = Source.DIRECT, account_manager: str = "",
-                      ticket: Ticket | None = None) -> Complaint:
-    """受理: opens the complaint on a new work order of type 投诉, or on an existing one."""
+                      ticket: Ticket | None = None, received_at: datetime | None = None) -> Complaint:
+    """受理: opens the complaint on a new work order of type 投诉, or on an existing one.
+
+    received_at dates a new work order (its GD number follows it), e.g. a complaint taken on paper yesterday.
+    """
     policy.require(policy.can_create_ticket(by), policy.COMPLAINT_ACTOR_REFUSALS["service"])
     source = _choice(source, Source, "source", "投诉来源")
     account_manager = _text(account_manager, "account_manager", "招商经理姓名",
@@ -160,7 +163,7 @@ def complaint_receive(*, by: User, customer: Customer | None = None, subject: st
             raise DomainError("请选择客户", field="customer")
         ticket = ticket_services.ticket_create(
             by=by, customer=customer, subject=subject, body=description, type=TicketType.COMPLAINT,
-            channel=channel, account_manager=account_manager)
+            channel=channel, account_manager=account_manager, created_at=received_at)
     else:
         policy.require(policy.can_register_complaint(by, ticket), policy.COMPLAINT_ACTOR_REFUSALS["service"])
         if ticket.type != TicketType.COMPLAINT:

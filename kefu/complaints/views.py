@@ -1,5 +1,6 @@
 """Complaint pages: queues, the complaint workspace, registration, print/XLSX, analysis, the receipt link."""
 
+from datetime import date
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
@@ -35,6 +37,7 @@ from .selectors import (
     default_queue,
     is_overdue,
     queue_counts,
+    received_between,
     visible_complaints,
 )
 
@@ -219,23 +222,45 @@ def complaint_xlsx(request, number: str):
 @login_required
 def analysis(request):
     policy.require(policy.can_see_complaint_analysis(request.user), "只有主管、质检员和管理员可以查看投诉分析")
-    result = complaint_analysis(visible_complaints(request.user))
+    period, errors = _period(request)
+    result = complaint_analysis(received_between(visible_complaints(request.user), *period))
     charts = {
         "category": result.by_category, "object": result.by_object, "department": result.by_department,
         "party": result.by_party, "month": result.by_month,
         "steps": [(label, hours) for label, hours, _n in result.step_hours],
     }
-    tables = [("投诉分类", result.by_category), ("投诉对象", result.by_object), ("处理部门", result.by_department),
-              ("根本原因", result.by_root_cause), ("月份", result.by_month), ("重复投诉客户", result.repeat_customers)]
-    return render(request, "complaints/analysis.html", {"a": result, "charts": charts, "tables": tables})
+    tables = [(_("投诉分类"), result.by_category), (_("投诉对象"), result.by_object),
+              (_("处理部门"), result.by_department), (_("根本原因"), result.by_root_cause),
+              (_("月份"), result.by_month), (_("重复投诉客户"), result.repeat_customers)]
+    return render(request, "complaints/analysis.html", {
+        "a": result, "charts": charts, "tables": tables, "period": period, "period_errors": errors,
+    })
+
+
+def _period(request) -> tuple[tuple[date | None, date | None], list[str]]:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD (received date, both inclusive); a bad one is named and left out."""
+    labels = {"from": _("起始日期"), "to": _("截止日期")}
+    days: dict[str, date | None] = {}
+    errors = []
+    for key, label in labels.items():
+        text = request.GET.get(key, "").strip()
+        try:
+            days[key] = date.fromisoformat(text) if text else None
+            if days[key] and not 1900 <= days[key].year <= 2999:  # edges of `date` overflow in the query
+                raise ValueError(text)
+        except ValueError:
+            days[key] = None
+            errors.append(_("%(field)s「%(value)s」无效，应为 YYYY-MM-DD") % {"field": label, "value": text[:20]})
+    return (days["from"], days["to"]), errors
 
 
 def receipt(request, token: str):
     """The customer's receipt page: no login, no sidebar, mobile-first, in Chinese."""
+    page = {"company": receipts.company()}
     try:
         complaint = receipts.receipt_open(token)
     except receipts.ReceiptLinkError as exc:
-        return render(request, "complaints/receipt.html", {"error": exc.message}, status=410)
+        return render(request, "complaints/receipt.html", {**page, "error": exc.message}, status=410)
     form = ReceiptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,6 +268,6 @@ def receipt(request, token: str):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            return render(request, "complaints/receipt.html", {"done": True,
+            return render(request, "complaints/receipt.html", {**page, "done": True,
                                                                "satisfied": form.cleaned_data["satisfied"]})
-    return render(request, "complaints/receipt.html", {"complaint": complaint, "form": form})
+    return render(request, "complaints/receipt.html", {**page, "complaint": complaint, "form": form})
