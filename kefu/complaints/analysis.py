@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ACTIONS, Complaint, ComplaintStep, ObjectKind, Party
 
@@ -38,9 +39,9 @@ class Analysis:
     step_hours: list[tuple[str, float, int]] = field(default_factory=list)
 
 
-def _counts(qs: QuerySet, key: str, labels: dict | None = None, empty: str = "未填写") -> list[tuple[str, int]]:
+def _counts(qs: QuerySet, key: str, labels: dict | None = None) -> list[tuple[str, int]]:
     rows = qs.values(key).annotate(n=Count("id")).order_by("-n", key)
-    return [((labels or {}).get(row[key], row[key]) or empty, row["n"]) for row in rows]
+    return [(str((labels or {}).get(row[key], row[key]) or _("未填写")), row["n"]) for row in rows]
 
 
 def reply_share(qs: QuerySet, now: datetime) -> Share:
@@ -66,7 +67,7 @@ def step_hours(qs: QuerySet) -> list[tuple[str, float, int]]:
         if previous and previous[0] == complaint_id:
             spans[action].append((at - previous[1]).total_seconds() / 3600)
         previous = (complaint_id, at)
-    return [(a.label, round(sum(spans[a.name]) / len(spans[a.name]), 1), len(spans[a.name]))
+    return [(a.title, round(sum(spans[a.name]) / len(spans[a.name]), 1), len(spans[a.name]))
             for a in ACTIONS.values() if spans.get(a.name)]
 
 

@@ -48,6 +48,7 @@ def write_record_corrections(complaint: Complaint, by: User, cleaned: dict) -> i
     return len(rows)
 
 
-def history_field_labels(names: tuple[str, ...]) -> dict[str, str]:
+def history_field_labels(names: tuple[str, ...]) -> dict[str, object]:
     """Labels for the work order's history table (registered by the app config)."""
-    return {FIELD_PREFIX + name: str(Complaint._meta.get_field(name).verbose_name) for name in names}
+    # verbose names are lazy: kept lazy so the table shows them in the reader's language
+    return {FIELD_PREFIX + name: Complaint._meta.get_field(name).verbose_name for name in names}

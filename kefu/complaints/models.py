@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Department
@@ -54,10 +55,19 @@ class Actor(models.TextChoices):
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: str  # Chinese, as written into notifications and the audit log (stored text)
     sources: frozenset[str]
     target: str | None  # None: the state does not change (interim reply, receipt sends back ...)
     actor: str
+
+    @property
+    def title(self) -> str:
+        """The label in the reader's language, for pages."""
+        return gettext(self.label)
+
+
+# The step that opens a complaint is not an action of the table (nobody takes it on a complaint).
+RECEIVE_LABEL = gettext_noop("受理投诉")
 
 
 def _action(name: str, label: str, sources: set[str], target: str | None, actor: str) -> Action:
@@ -68,21 +78,21 @@ S = ComplaintState
 _BEFORE_REPLY = {S.RECORDED, S.DISPATCHED, S.ANALYSED, S.RESPONSIBILITY, S.PROPOSED, S.APPROVED}
 # Allowed transitions, one row per action (Saleor-style explicit table).
 ACTIONS: dict[str, Action] = {a.name: a for a in [
-    _action("record", "填写投诉记录", {S.RECEIVED, S.RECORDED}, S.RECORDED, Actor.SERVICE),
-    _action("reject", "判定不成立", {S.RECORDED}, S.INVALID, Actor.SERVICE),
-    _action("dispatch", "下发投诉处理单", {S.RECORDED}, S.DISPATCHED, Actor.SERVICE),
-    _action("reply", "24小时内答复客户", _BEFORE_REPLY, None, Actor.SERVICE),
-    _action("analyse", "原因分析", {S.DISPATCHED}, S.ANALYSED, Actor.HANDLER),
-    _action("assign_responsibility", "责任判定", {S.ANALYSED}, S.RESPONSIBILITY, Actor.HANDLER),
-    _action("propose", "提出解决方案", {S.RESPONSIBILITY}, S.PROPOSED, Actor.HANDLER),
-    _action("approve", "审批通过", {S.PROPOSED}, S.APPROVED, Actor.SUPERVISOR),
-    _action("send_back", "退回方案", {S.PROPOSED}, S.RESPONSIBILITY, Actor.SUPERVISOR),
-    _action("notify_customer", "告知客户方案", {S.APPROVED}, S.NOTIFIED, Actor.SERVICE),
-    _action("implement", "实施方案", {S.NOTIFIED}, S.IMPLEMENTED, Actor.HANDLER),
-    _action("report", "提交处理结果单", {S.IMPLEMENTED}, S.REPORTED, Actor.HANDLER),
-    _action("receipt", "登记客户回执", {S.REPORTED}, None, Actor.SERVICE),
-    _action("archive", "归档", {S.RECEIPTED}, S.ARCHIVED, Actor.SERVICE),
-    _action("summarise", "总结评价", {S.ARCHIVED, S.SUMMARISED}, S.SUMMARISED, Actor.SUPERVISOR),
+    _action("record", gettext_noop("填写投诉记录"), {S.RECEIVED, S.RECORDED}, S.RECORDED, Actor.SERVICE),
+    _action("reject", gettext_noop("判定不成立"), {S.RECORDED}, S.INVALID, Actor.SERVICE),
+    _action("dispatch", gettext_noop("下发投诉处理单"), {S.RECORDED}, S.DISPATCHED, Actor.SERVICE),
+    _action("reply", gettext_noop("24小时内答复客户"), _BEFORE_REPLY, None, Actor.SERVICE),
+    _action("analyse", gettext_noop("原因分析"), {S.DISPATCHED}, S.ANALYSED, Actor.HANDLER),
+    _action("assign_responsibility", gettext_noop("责任判定"), {S.ANALYSED}, S.RESPONSIBILITY, Actor.HANDLER),
+    _action("propose", gettext_noop("提出解决方案"), {S.RESPONSIBILITY}, S.PROPOSED, Actor.HANDLER),
+    _action("approve", gettext_noop("审批通过"), {S.PROPOSED}, S.APPROVED, Actor.SUPERVISOR),
+    _action("send_back", gettext_noop("退回方案"), {S.PROPOSED}, S.RESPONSIBILITY, Actor.SUPERVISOR),
+    _action("notify_customer", gettext_noop("告知客户方案"), {S.APPROVED}, S.NOTIFIED, Actor.SERVICE),
+    _action("implement", gettext_noop("实施方案"), {S.NOTIFIED}, S.IMPLEMENTED, Actor.HANDLER),
+    _action("report", gettext_noop("提交处理结果单"), {S.IMPLEMENTED}, S.REPORTED, Actor.HANDLER),
+    _action("receipt", gettext_noop("登记客户回执"), {S.REPORTED}, None, Actor.SERVICE),
+    _action("archive", gettext_noop("归档"), {S.RECEIPTED}, S.ARCHIVED, Actor.SERVICE),
+    _action("summarise", gettext_noop("总结评价"), {S.ARCHIVED, S.SUMMARISED}, S.SUMMARISED, Actor.SUPERVISOR),
 ]}
 # A receipt moves to RECEIPTED when satisfied, back to RESPONSIBILITY (new round) when not.
 RECEIPT_TARGETS = {True: S.RECEIPTED, False: S.RESPONSIBILITY}
@@ -283,5 +293,10 @@ class ComplaintStep(models.Model):
 
     @property
     def label(self) -> str:
-        return ACTIONS[self.action].label if self.action in ACTIONS else {"receive": "受理投诉"}.get(
+        return ACTIONS[self.action].label if self.action in ACTIONS else {"receive": RECEIVE_LABEL}.get(
             self.action, self.action)
+
+    @property
+    def title(self) -> str:
+        """The label in the reader's language, for pages."""
+        return gettext(self.label)

@@ -5,6 +5,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu import policy
 from kefu.accounts.models import Role, User
@@ -15,12 +17,12 @@ S = ComplaintState
 CLOSED_STATES = [S.INVALID, S.ARCHIVED, S.SUMMARISED]
 SERVICE_STATES = [S.RECEIVED, S.RECORDED, S.APPROVED, S.REPORTED, S.RECEIPTED]
 QUEUES = {
-    "mine": "我负责的",
-    "service": "待客服处理",
-    "handler": "责任部门待办",
-    "approval": "待审批",
-    "summary": "待总结",
-    "all": "全部",
+    "mine": gettext_lazy("我负责的"),
+    "service": gettext_lazy("待客服处理"),
+    "handler": gettext_lazy("责任部门待办"),
+    "approval": gettext_lazy("待审批"),
+    "summary": gettext_lazy("待总结"),
+    "all": gettext_lazy("全部"),
 }
 
 
@@ -132,25 +134,28 @@ def is_overdue(complaint: Complaint, now: datetime) -> bool:
 def _span(seconds: float) -> str:
     hours = int(abs(seconds) // 3600)
     days, hours = divmod(hours, 24)
-    return f"{days}天{hours}小时" if days else f"{hours}小时{int(abs(seconds) % 3600 // 60)}分"
+    if days:
+        return _("%(days)s天%(hours)s小时") % {"days": days, "hours": hours}
+    return _("%(hours)s小时%(minutes)s分") % {"hours": hours, "minutes": int(abs(seconds) % 3600 // 60)}
 
 
 def deadline_rows(complaint: Complaint, now: datetime) -> list[dict]:
     """The two deadlines as the page shows them: due time, when met, and a css state for the badge."""
     rows = []
     closed = complaint.state in CLOSED_STATES
-    for label, due, done in [("24小时答复客户", complaint.reply_due_at, complaint.first_reply_at),
-                             ("方案实施", complaint.implement_due_at, complaint.implemented_at)]:
+    for label, due, done in [(_("24小时答复客户"), complaint.reply_due_at, complaint.first_reply_at),
+                             (_("方案实施"), complaint.implement_due_at, complaint.implemented_at)]:
         if due is None:
             continue
         if done is not None:
-            css, text = ("ok", "按时完成") if done <= due else ("breached", f"超时 {_span((done - due).total_seconds())} 完成")
+            late = _("超时 %(span)s 完成") % {"span": _span((done - due).total_seconds())}
+            css, text = ("ok", _("按时完成")) if done <= due else ("breached", late)
         elif closed:
-            css, text = "", "未执行"
+            css, text = "", _("未执行")
         elif due < now:
-            css, text = "breached", f"已超时 {_span((now - due).total_seconds())}"
+            css, text = "breached", _("已超时 %(span)s") % {"span": _span((now - due).total_seconds())}
         else:
             css, text = ("warning" if (due - now).total_seconds() < 4 * 3600 else "ok",
-                         f"剩 {_span((due - now).total_seconds())}")
+                         _("剩 %(span)s") % {"span": _span((due - now).total_seconds())})
         rows.append({"label": label, "due": due, "done": done, "css": css, "text": text})
     return rows

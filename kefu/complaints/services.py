@@ -26,6 +26,7 @@ from .history import write_record_corrections
 from .models import (
     ACTIONS,
     RECEIPT_TARGETS,
+    RECEIVE_LABEL,
     Complaint,
     ComplaintCategory,
     ComplaintState,
@@ -107,7 +108,7 @@ def _finish(complaint: Complaint, by: User | None, name: str, to_state: str, not
     from_state = complaint.state
     complaint.state = to_state
     complaint.save()
-    label = ACTIONS[name].label if name in ACTIONS else "受理投诉"
+    label = ACTIONS[name].label if name in ACTIONS else RECEIVE_LABEL
     ComplaintStep.objects.create(complaint=complaint, action=name, from_state=from_state if name != "receive" else "",
                                  to_state=to_state, actor=by, round=complaint.round, note=note[:2000], created_at=now)
     TicketEvent.objects.create(ticket=complaint.ticket, actor=by, action=f"complaint_{name}", field="complaint",

@@ -108,7 +108,7 @@ def complaint_create(request):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"投诉 {complaint.ticket.number} 已登记，您是首问负责人")
+            messages.success(request, _("投诉 %(number)s 已登记，您是首问负责人") % {"number": complaint.ticket.number})
             return redirect("complaints:detail", number=complaint.ticket.number)
     return render(request, "complaints/create.html", {"form": form, "ticket": ticket})
 
@@ -199,7 +199,7 @@ def complaint_act(request, number: str, action: str):
             messages.error(request, "；".join(f"{form.fields[k].label}：{' '.join(v)}" if k in form.fields
                                              else " ".join(v) for k, v in form.errors.items()))
         else:
-            messages.success(request, f"已完成「{ACTIONS[action].label}」")
+            messages.success(request, _("已完成「%(step)s」") % {"step": ACTIONS[action].title})
     return redirect("complaints:detail", number=number)
 
 

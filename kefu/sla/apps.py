@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class SlaConfig(AppConfig):
     name = "kefu.sla"
     label = "sla"
-    verbose_name = "工作日历与 SLA"
+    verbose_name = gettext_lazy("工作日历与 SLA")
 
     def ready(self) -> None:
         from kefu.core.extensions import register_banner, register_demo, register_nav, register_ticket_panel
@@ -13,7 +14,8 @@ class SlaConfig(AppConfig):
         from . import hooks
 
         ticket_changed.connect(hooks.on_ticket_changed, dispatch_uid="sla_recompute_clocks")
-        register_nav("工作日历与SLA", "sla:calendar_list", allowed=hooks.can_see_calendars, order=80)
+        # a Chinese msgid: the sidebar translates it when it renders
+        register_nav(gettext_noop("工作日历与SLA"), "sla:calendar_list", allowed=hooks.can_see_calendars, order=80)
         register_ticket_panel("sla/_ticket_clocks.html", hooks.clocks_panel, order=10, placement="sidebar")
         register_demo(hooks.demo_recompute, order=90)
         register_banner("sla/_year_warnings.html", hooks.year_warning_banner)

@@ -6,13 +6,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.accounts.models import Role, User
 from kefu.tickets.models import Ticket
 
-from .clock import STATE_LABELS, Target
+from .clock import ClockState, Target
+from .models import Unit
 from .selectors import missing_year_warnings
 from .services import clocks_recompute, clocks_recompute_open, state_of
+
+# The pure core's clock.STATE_LABELS and derive.KIND_LABELS are Chinese only (they are stored text);
+# pages show these, in the reader's language.
+STATE_TEXT = {ClockState.RUNNING: gettext_lazy("计时中"), ClockState.PAUSED: gettext_lazy("已暂停"),
+              ClockState.WARNING: gettext_lazy("即将超时"), ClockState.MET: gettext_lazy("已达标"),
+              ClockState.BREACHED: gettext_lazy("已超时")}
+KIND_TEXT = {"first_response": gettext_lazy("首次响应"), "next_response": gettext_lazy("后续响应"),
+             "resolution": gettext_lazy("解决")}
 
 
 def on_ticket_changed(sender: type, ticket: Ticket, **kwargs: object) -> None:
@@ -29,21 +40,33 @@ def clocks_panel(ticket: Ticket, user: User, now: datetime | None = None) -> dic
     rows = []
     for clock in ticket.sla_clocks.all():
         state = state_of(clock, now)
-        rows.append({"clock": clock, "state": state, "state_label": STATE_LABELS[state],
-                     "target": Target(clock.target_amount, clock.target_unit),
+        rows.append({"clock": clock, "state": state, "state_label": STATE_TEXT[state],
+                     "label": KIND_TEXT.get(clock.kind, clock.label),
+                     "target": target_text(Target(clock.target_amount, clock.target_unit)),
                      "left": remaining_text((clock.due_at - now).total_seconds())})
     if not rows:
         return None
     return {"clock_rows": rows, "now": now, "any_provisional": any(r["clock"].provisional for r in rows)}
 
 
+def target_text(target: Target) -> str:
+    """'2 工作日' / '2 working days' (the pure core's own str() is Chinese only)."""
+    amount = int(target.amount) if target.amount == int(target.amount) else target.amount
+    return _("%(amount)s %(unit)s") % {"amount": amount, "unit": Unit(target.unit).label}
+
+
 def remaining_text(seconds: float) -> str:
-    """'剩 2小时5分' / '已超时 1天3小时' for a countdown."""
+    """'剩 2小时5分' / '已超时 1天3小时' for a countdown, in the reader's language."""
     minutes = int(abs(seconds) // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    amount = f"{days}天{hours}小时" if days else f"{hours}小时{mins}分" if hours else f"{mins}分钟"
-    return f"剩 {amount}" if seconds >= 0 else f"已超时 {amount}"
+    if days:
+        amount = _("%(days)s天%(hours)s小时") % {"days": days, "hours": hours}
+    elif hours:
+        amount = _("%(hours)s小时%(minutes)s分") % {"hours": hours, "minutes": mins}
+    else:
+        amount = _("%(minutes)s分钟") % {"minutes": mins}
+    return _("剩 %(span)s") % {"span": amount} if seconds >= 0 else _("已超时 %(span)s") % {"span": amount}
 
 
 def demo_recompute(*, people: dict, customers: list, rng: object, now: datetime) -> None:

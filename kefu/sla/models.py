@@ -5,8 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.tickets.models import Priority, Ticket, TicketType
 
-from .clock import UNIT_LABELS
-
 
 class Calendar(models.Model):
     """A weekly schedule plus dated exceptions; each team uses one, the default serves the rest.
@@ -65,9 +63,10 @@ class CalendarException(models.Model):
 
 
 class Unit(models.TextChoices):
-    BUSINESS_HOURS = "business_hours", UNIT_LABELS["business_hours"]
-    CALENDAR_HOURS = "calendar_hours", UNIT_LABELS["calendar_hours"]
-    WORKING_DAYS = "working_days", UNIT_LABELS["working_days"]
+    # the same words as clock.UNIT_LABELS (the pure core cannot translate), here in the reader's language
+    BUSINESS_HOURS = "business_hours", _("工作小时")
+    CALENDAR_HOURS = "calendar_hours", _("自然小时")
+    WORKING_DAYS = "working_days", _("工作日")
 
 
 class SlaPolicy(models.Model):
