@@ -136,7 +136,7 @@ def _span(seconds: float) -> str:
     days, hours = divmod(hours, 24)
     if days:
         return _("%(days)s天%(hours)s小时") % {"days": days, "hours": hours}
-    return _("%(hours)s小时%(minutes)s分") % {"hours": hours, "minutes": int(abs(seconds) % 3600 // 60)}
+    return _("%(hours)s小时%(mins)s分") % {"hours": hours, "mins": int(abs(seconds) % 3600 // 60)}
 
 
 def deadline_rows(complaint: Complaint, now: datetime) -> list[dict]:
@@ -148,14 +148,14 @@ def deadline_rows(complaint: Complaint, now: datetime) -> list[dict]:
         if due is None:
             continue
         if done is not None:
-            late = _("超时 %(span)s 完成") % {"span": _span((done - due).total_seconds())}
+            late = _("超时 %(left)s 完成") % {"left": _span((done - due).total_seconds())}
             css, text = ("ok", _("按时完成")) if done <= due else ("breached", late)
         elif closed:
             css, text = "", _("未执行")
         elif due < now:
-            css, text = "breached", _("已超时 %(span)s") % {"span": _span((now - due).total_seconds())}
+            css, text = "breached", _("已超时 %(left)s") % {"left": _span((now - due).total_seconds())}
         else:
             css, text = ("warning" if (due - now).total_seconds() < 4 * 3600 else "ok",
-                         _("剩 %(span)s") % {"span": _span((due - now).total_seconds())})
+                         _("剩 %(left)s") % {"left": _span((due - now).total_seconds())})
         rows.append({"label": label, "due": due, "done": done, "css": css, "text": text})
     return rows

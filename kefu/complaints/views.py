@@ -79,7 +79,7 @@ def complaint_index(request):
 def complaint_export(request):
     """XLSX of the filtered list (many complaints), same filters as the list page."""
     rows = _filtered(request, _filters(request))[:5000]
-    return _xlsx(exports.list_workbook(rows), f"投诉清单-{timezone.localdate():%Y%m%d}.xlsx")
+    return _xlsx(exports.list_workbook(rows), _("投诉清单-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"})
 
 
 def _xlsx(workbook, filename: str) -> HttpResponse:
@@ -216,7 +216,7 @@ def complaint_print(request, number: str):
 def complaint_xlsx(request, number: str):
     complaint = complaint_get(request.user, number)
     workbook = exports.record_workbook(complaint, complaint_steps(complaint), full=_full(request))
-    return _xlsx(workbook, f"投诉处理记录表-{number}.xlsx")
+    return _xlsx(workbook, _("投诉处理记录表-%(number)s.xlsx") % {"number": number})
 
 
 @login_required

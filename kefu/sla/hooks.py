@@ -7,13 +7,12 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu.accounts.models import Role, User
 from kefu.tickets.models import Ticket
 
 from .clock import ClockState, Target
-from .models import Unit
 from .selectors import missing_year_warnings
 from .services import clocks_recompute, clocks_recompute_open, state_of
 
@@ -24,6 +23,10 @@ STATE_TEXT = {ClockState.RUNNING: gettext_lazy("计时中"), ClockState.PAUSED: 
               ClockState.BREACHED: gettext_lazy("已超时")}
 KIND_TEXT = {"first_response": gettext_lazy("首次响应"), "next_response": gettext_lazy("后续响应"),
              "resolution": gettext_lazy("解决")}
+# after a number ("2 working days"), where English wants lower case, unlike the unit select's "Working days"
+UNIT_AFTER_NUMBER = {"business_hours": pgettext_lazy("after a number", "工作小时"),
+                     "calendar_hours": pgettext_lazy("after a number", "自然小时"),
+                     "working_days": pgettext_lazy("after a number", "工作日")}
 
 
 def on_ticket_changed(sender: type, ticket: Ticket, **kwargs: object) -> None:
@@ -52,7 +55,7 @@ def clocks_panel(ticket: Ticket, user: User, now: datetime | None = None) -> dic
 def target_text(target: Target) -> str:
     """'2 工作日' / '2 working days' (the pure core's own str() is Chinese only)."""
     amount = int(target.amount) if target.amount == int(target.amount) else target.amount
-    return _("%(amount)s %(unit)s") % {"amount": amount, "unit": Unit(target.unit).label}
+    return _("%(amount)s %(unit)s") % {"amount": amount, "unit": UNIT_AFTER_NUMBER[target.unit]}
 
 
 def remaining_text(seconds: float) -> str:
@@ -63,10 +66,10 @@ def remaining_text(seconds: float) -> str:
     if days:
         amount = _("%(days)s天%(hours)s小时") % {"days": days, "hours": hours}
     elif hours:
-        amount = _("%(hours)s小时%(minutes)s分") % {"hours": hours, "minutes": mins}
+        amount = _("%(hours)s小时%(mins)s分") % {"hours": hours, "mins": mins}
     else:
-        amount = _("%(minutes)s分钟") % {"minutes": mins}
-    return _("剩 %(span)s") % {"span": amount} if seconds >= 0 else _("已超时 %(span)s") % {"span": amount}
+        amount = _("%(mins)s分钟") % {"mins": mins}
+    return _("剩 %(left)s") % {"left": amount} if seconds >= 0 else _("已超时 %(left)s") % {"left": amount}
 
 
 def demo_recompute(*, people: dict, customers: list, rng: object, now: datetime) -> None:
