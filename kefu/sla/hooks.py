@@ -44,7 +44,8 @@ def clocks_panel(ticket: Ticket, user: User, now: datetime | None = None) -> dic
     for clock in ticket.sla_clocks.all():
         state = state_of(clock, now)
         rows.append({"clock": clock, "state": state, "state_label": STATE_TEXT[state],
-                     "label": KIND_TEXT.get(clock.kind, clock.label),
+                     # other apps' clocks (complaints) store a Chinese label that is also a msgid
+                     "label": KIND_TEXT.get(clock.kind) or (_(clock.label) if clock.label else clock.kind),
                      "target": target_text(Target(clock.target_amount, clock.target_unit)),
                      "left": remaining_text((clock.due_at - now).total_seconds())})
     if not rows:
