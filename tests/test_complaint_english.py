@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from kefu.accounts.models import Department, Team, User
 from kefu.complaints.models import ComplaintCategory, ComplaintState
@@ -37,7 +38,8 @@ def chinese_left(html: str, data: list[str]) -> list[str]:
 @pytest.fixture
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+    yield client
+    translation.activate(settings.LANGUAGE_CODE)  # the middleware leaves English active in this thread
 
 
 def _complaint_data(complaint) -> list[str]:
@@ -90,3 +92,22 @@ def test_registration_page_and_ticket_panel_in_english(english, desk):
     html = english.get(f"/tickets/{complaint.ticket.number}/").content.decode()
     panel = html[html.index('data-testid="complaint-panel"'):]
     assert chinese_left(panel[:panel.index("</div>")], data) == []
+
+
+def test_an_english_readers_steps_store_chinese_text(english, desk):
+    from kefu.core.models import Notification
+    from kefu.tickets.models import TicketEvent
+
+    complaint = walk_to(desk, S.RECORDED)
+    english.force_login(desk.agent)
+    english.post(f"/complaints/{complaint.ticket.number}/act/reply/", {"method": "phone", "note": "已致歉"})
+    english.force_login(desk.handler)
+    english.post(f"/complaints/{complaint.ticket.number}/act/analyse/", {"cause": "x"})  # wrong state: refused
+    english.force_login(desk.agent)
+    english.post(f"/complaints/{complaint.ticket.number}/act/dispatch/", {"department": desk.aftersales.pk})
+    step = complaint.steps.get(action="reply")
+    assert step.note == "电话：已致歉"
+    event = TicketEvent.objects.filter(ticket=complaint.ticket, action="complaint_dispatch").get()
+    assert (event.old_value, event.new_value) == ("已记录", "已派发")
+    texts = list(Notification.objects.filter(text__contains=complaint.ticket.number).values_list("text", flat=True))
+    assert texts and not any(word in text for text in texts for word in ("Dispatched", "Recorded"))

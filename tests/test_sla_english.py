@@ -14,7 +14,8 @@ from tests.test_complaint_english import chinese_left, data_strings
 @pytest.fixture
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+    yield client
+    translation.activate(settings.LANGUAGE_CODE)  # the middleware leaves English active in this thread
 
 
 def _calendar_data() -> list[str]:

@@ -6,7 +6,7 @@ The history table is read by roles without access to personal data, so phone num
 
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.accounts.models import User
 from kefu.customers.masking import mask_phone
@@ -28,7 +28,8 @@ def _display(name: str, value: object) -> str:
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     choices = dict(Complaint._meta.get_field(name).flatchoices)
-    return str(choices.get(value, value))
+    with translation.override("zh-hans"):  # audit rows are stored text, Chinese like the rest of the record
+        return str(choices.get(value, value))
 
 
 def record_corrections(complaint: Complaint, cleaned: dict) -> list[tuple[str, str, str]]:

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, User
@@ -41,6 +41,7 @@ from .models import (
 )
 
 # ---- small guards ----------------------------------------------------------------------------
+STORED_LANGUAGE = "zh-hans"  # stored text is Chinese: the product and its records are Chinese-first
 
 
 def _text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = 5000) -> str:
@@ -83,10 +84,21 @@ def _locked(complaint: Complaint) -> Complaint:
             .select_related("ticket", "ticket__first_responder", "dispatched_to").get(pk=complaint.pk))
 
 
+def stored_text(label: object) -> str:
+    """A choice label as stored text (notifications, messages, step notes, audit rows): always Chinese,
+    whatever language the person who triggered the write reads the pages in."""
+    with translation.override(STORED_LANGUAGE):
+        return str(label)
+
+
+def _state_text(complaint: Complaint) -> str:
+    return stored_text(ComplaintState(complaint.state).label)
+
+
 def _state_refusal(complaint: Complaint, action_label: str) -> str:
     if complaint.is_archived:
         return f"投诉已归档，只能填写总结评价，不能执行「{action_label}」"
-    return f"投诉当前为「{complaint.get_state_display()}」，不能执行「{action_label}」"
+    return f"投诉当前为「{_state_text(complaint)}」，不能执行「{action_label}」"
 
 
 def _begin(complaint: Complaint, by: User | None, name: str) -> Complaint:
@@ -104,7 +116,7 @@ def _begin(complaint: Complaint, by: User | None, name: str) -> Complaint:
 def _finish(complaint: Complaint, by: User | None, name: str, to_state: str, note: str = "",
             now: datetime | None = None) -> Complaint:
     now = now or timezone.now()
-    old = complaint.get_state_display()
+    old = _state_text(complaint)
     from_state = complaint.state
     complaint.state = to_state
     complaint.save()
@@ -112,9 +124,9 @@ def _finish(complaint: Complaint, by: User | None, name: str, to_state: str, not
     ComplaintStep.objects.create(complaint=complaint, action=name, from_state=from_state if name != "receive" else "",
                                  to_state=to_state, actor=by, round=complaint.round, note=note[:2000], created_at=now)
     TicketEvent.objects.create(ticket=complaint.ticket, actor=by, action=f"complaint_{name}", field="complaint",
-                               old_value=old if name != "receive" else "", new_value=complaint.get_state_display(),
+                               old_value=old if name != "receive" else "", new_value=_state_text(complaint),
                                note=f"{label}：{note}"[:2000] if note else label, created_at=now)
-    _tell_first_responder(complaint, by, f"投诉 {complaint.ticket.number}：{label}（{complaint.get_state_display()}）")
+    _tell_first_responder(complaint, by, f"投诉 {complaint.ticket.number}：{label}（{_state_text(complaint)}）")
     ticket = complaint.ticket
     transaction.on_commit(lambda: ticket_changed.send(sender=Ticket, ticket=ticket))
     return complaint
@@ -244,7 +256,7 @@ def _reply_in_thread(complaint: Complaint, by: User, method: str, text: str) -> 
     """What the customer was told goes into the work order's thread as a reply, so the order's own
     first-response clock and history agree with the complaint (a phone call is a reply too)."""
     ticket_services.ticket_add_message(ticket=complaint.ticket, by=by, kind=MessageKind.REPLY,
-                                       body=f"【{ContactMethod(method).label}】{text}")
+                                       body=f"【{stored_text(ContactMethod(method).label)}】{text}")
 
 
 @transaction.atomic
@@ -304,7 +316,7 @@ def complaint_reply(*, complaint: Complaint, by: User, method: str, note: str,
     note = _text(note, "note", "答复内容")
     _mark_replied(complaint, _when(replied_at, "replied_at", "答复时间", timezone.now()))
     _reply_in_thread(complaint, by, method, note)
-    return _finish(complaint, by, "reply", complaint.state, f"{ContactMethod(method).label}：{note}")
+    return _finish(complaint, by, "reply", complaint.state, f"{stored_text(ContactMethod(method).label)}：{note}")
 
 
 # ---- the responsible department's work ---------------------------------------------------------
@@ -327,7 +339,7 @@ def complaint_assign_responsibility(*, complaint: Complaint, by: User, party: st
         raise DomainError("责任在我方时须选择责任部门", field="department")
     complaint.responsible_department = department
     complaint.responsible_person = _text(person, "person", "责任人", required=False, limit=60)
-    note = f"{Party(complaint.responsible_party).label} {department or ''} {complaint.responsible_person}"
+    note = f"{stored_text(Party(complaint.responsible_party).label)} {department or ''} {complaint.responsible_person}"
     return _finish(complaint, by, "assign_responsibility", ComplaintState.RESPONSIBILITY, note.strip())
 
 
