@@ -168,7 +168,7 @@ def test_supervisor_edits_phrases_agent_cannot(desk, client):
     assert Phrase.objects.filter(text="谢谢您").exists()
 
 
-def test_missing_calendar_year_warns_supervisors_on_every_page(desk, client, monkeypatch):
+def test_missing_calendar_year_warns_admins_everywhere_and_supervisors_on_their_pages(desk, client, monkeypatch):
     from datetime import date
 
     from kefu.sla import hooks
@@ -178,9 +178,11 @@ def test_missing_calendar_year_warns_supervisors_on_every_page(desk, client, mon
     if not Calendar.objects.exists():  # an earlier transactional test may have flushed the seeded rows
         seed_defaults(Calendar, CalendarException, SlaPolicy)
     monkeypatch.setattr(hooks.timezone, "localdate", lambda: date(2026, 11, 22))
+    _login(client, desk.admin)
+    assert 'data-missing-years="2027"' in client.get(reverse("tickets:inbox")).content.decode()
     _login(client, desk.supervisor)
-    html = client.get(reverse("tickets:inbox")).content.decode()
-    assert 'data-missing-years="2027"' in html
+    assert "data-missing-years" not in client.get(reverse("tickets:inbox")).content.decode()
+    assert 'data-missing-years="2027"' in client.get(reverse("tickets:overview")).content.decode()
     _login(client, desk.agent)
     assert "data-missing-years" not in client.get(reverse("tickets:inbox")).content.decode()
 

@@ -103,3 +103,22 @@ def test_demo_customers_are_addressed_by_their_gender_and_few_notices_stay_unrea
     from kefu.accounts.models import User
 
     assert all(u.notifications.filter(read_at__isnull=True).count() <= 8 for u in User.objects.all())
+
+
+def test_history_is_stored_in_chinese_whatever_language_the_actor_reads(desk):
+    from django.utils import translation
+
+    ticket = factories.ticket(desk.agent)
+    with translation.override("en"):
+        services.ticket_set_status(ticket=ticket, by=desk.agent, status=Status.WAITING)
+    event = ticket.events.get(action="status_changed")
+    assert (event.old_value, event.new_value) == ("新建", "等待客户")
+
+
+def test_language_does_not_outlive_the_request(desk, client):
+    from django.utils import translation
+
+    client.force_login(desk.agent)
+    client.cookies["django_language"] = "en"
+    client.get(reverse("tickets:inbox"))
+    assert translation.get_language() == "zh-hans"

@@ -15,7 +15,7 @@ def workspace(request) -> dict:
         "can_manage_phrases": policy.can_manage_phrases(user),
         "can_create_ticket": policy.can_create_ticket(user),
         "extra_nav": _extra_nav(user, request.path),
-        "banners": render_banners(user),
+        "banners": render_banners(user, request.path),
     }
 
 

@@ -30,7 +30,7 @@ class TicketPanel:
 NAV_ITEMS: list[NavItem] = []
 TICKET_PANELS: list[TicketPanel] = []
 DEMO_STEPS: list[tuple[int, Callable]] = []
-# Banners shown above every page: (template, context_fn(user) -> dict | None).
+# Banners shown above pages: (template, context_fn(user, path) -> dict | None).
 PAGE_BANNERS: list[tuple[str, Callable]] = []
 # Labels for the audit-history table of a work order: action and field codes added by domain apps.
 HISTORY_ACTION_LABELS: dict[str, str] = {}
@@ -62,10 +62,10 @@ def register_banner(template: str, context: Callable) -> None:
         PAGE_BANNERS.append((template, context))
 
 
-def render_banners(user) -> list[str]:
+def render_banners(user, path: str) -> list[str]:
     rendered = []
     for template, context in PAGE_BANNERS:
-        data = context(user)
+        data = context(user, path)
         if data is not None:
             # No request here: rendering with one would run the context processors, which render banners.
             rendered.append(render_to_string(template, data))

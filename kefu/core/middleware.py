@@ -37,6 +37,9 @@ class DefaultLanguageMiddleware:
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # the thread goes back to the default for whatever it runs next
         response.headers.setdefault("Content-Language", language)
         return response

@@ -78,9 +78,12 @@ def demo_recompute(*, people: dict, customers: list, rng: object, now: datetime)
     clocks_recompute_open(now=now)
 
 
-def year_warning_banner(user) -> dict | None:
-    """Administrators and supervisors see, on every page, that deadlines of a year without data are provisional."""
-    if user.role not in {Role.ADMIN, Role.SUPERVISOR}:
+def year_warning_banner(user: User, path: str) -> dict | None:
+    """Administrators, who can enter the missing year, see on every page that deadlines reaching a year
+    without holiday data are provisional; supervisors see it where deadlines are their business (the
+    calendar pages and the department overview), not on every page of their day."""
+    on_their_pages = path.startswith(("/calendars/", "/tickets/overview/"))
+    if not (user.role == Role.ADMIN or (user.role == Role.SUPERVISOR and on_their_pages)):
         return None
     warnings = missing_year_warnings(timezone.localdate())
     return {"warnings": warnings, "link": True} if warnings else None

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
@@ -38,6 +38,12 @@ def _display(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _stored_label(status: str) -> str:
+    """Audit rows are stored text: always in the installation's language, whatever the actor reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Status(status).label)
 
 
 def _event(ticket: Ticket, by: User | None, action: str, field: str = "", old="", new="", note: str = "") -> None:
@@ -176,7 +182,7 @@ def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | N
         raise DomainError(
             f"不能从「{ticket.get_status_display()}」变为「{Status(status).label}」", field="status"
         )
-    old_label = ticket.get_status_display()
+    old_label = _stored_label(ticket.status)
     reopening = ticket.status in {Status.RESOLVED, Status.CLOSED} and status == Status.OPEN
     now = timezone.now()
     ticket.status = status
@@ -188,7 +194,7 @@ def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | N
         ticket.resolved_at = None
         ticket.closed_at = None
     _event(ticket, by, "reopened" if reopening else "status_changed", "status", old_label,
-           ticket.get_status_display(), note)
+           _stored_label(ticket.status), note)
     _save(ticket)
     return ticket
 
@@ -320,12 +326,12 @@ def ticket_add_message(
         if ticket.first_response_at is None:
             ticket.first_response_at = now
         if ticket.status == Status.NEW:
-            _event(ticket, by, "status_changed", "status", ticket.get_status_display(), Status.OPEN.label)
+            _event(ticket, by, "status_changed", "status", _stored_label(ticket.status), _stored_label(Status.OPEN))
             ticket.status = Status.OPEN
     elif kind == MessageKind.CUSTOMER:
         ticket.last_customer_message_at = now
         if ticket.status == Status.WAITING:
-            _event(ticket, by, "status_changed", "status", ticket.get_status_display(), Status.OPEN.label,
+            _event(ticket, by, "status_changed", "status", _stored_label(ticket.status), _stored_label(Status.OPEN),
                    "客户回复")
             ticket.status = Status.OPEN
     _event(ticket, by, {"reply": "replied", "note": "noted", "customer": "customer_message"}.get(kind, kind),
@@ -366,11 +372,11 @@ def ticket_merge(*, source: Ticket, target: Ticket, by: User) -> Ticket:
         Message.objects.create(ticket=target, kind=message.kind, author=message.author,
                                body=f"[{source.number}] {message.body}", created_at=message.created_at)
     source.merged_into = target
-    old_status = source.get_status_display()
+    old_status = _stored_label(source.status)
     source.status = Status.CLOSED
     source.closed_at = now
     _event(source, by, "merged", "merged_into", "", target.number)
-    _event(source, by, "status_changed", "status", old_status, Status.CLOSED.label, f"合并到 {target.number}")
+    _event(source, by, "status_changed", "status", old_status, _stored_label(Status.CLOSED), f"合并到 {target.number}")
     _event(target, by, "merged_from", "", "", source.number)
     _save(source)
     _save(target)
