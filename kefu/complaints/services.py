@@ -295,7 +295,8 @@ def _dispatch_ticket(complaint: Complaint, by: User, department: Department, not
     ticket_dispatch refuses orders that carry a complaint (the two must not diverge from the ticket
     page), so this flow, which owns the decision, writes the order's change and its history itself.
     """
-    ticket = Ticket.objects.select_for_update().select_related("dispatched_to").get(pk=complaint.ticket_id)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to dispatched_to.
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("dispatched_to").get(pk=complaint.ticket_id)
     if ticket.dispatched_to_id == department.pk:
         return
     TicketEvent.objects.create(ticket=ticket, actor=by, action="dispatched", field="dispatched_to",
