@@ -1,7 +1,7 @@
 """Does the default pack flag every forbidden phrase the seed handbooks list?
 
 Reads the 禁忌用語 list of seed 001 (Traditional Chinese, as published) and the 服务禁语 and
-insult lists of seed 002 straight from /work/shared/seeds, checks each quoted phrase as an
+insult lists of seed 002 straight from ../shared/seeds, checks each quoted phrase as an
 agent utterance, and prints the ones that are not flagged.
 
     python eval/qa/seed_coverage.py [SEEDS_DIR]
