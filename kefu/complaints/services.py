@@ -280,32 +280,13 @@ def complaint_dispatch(*, complaint: Complaint, by: User, department: Department
     complaint = _begin(complaint, by, "dispatch")
     if department is None or department.kind != DepartmentKind.RESPONSIBLE or not department.is_active:
         raise DomainError("请选择一个启用的责任部门", field="department")
-    _dispatch_ticket(complaint, by, department, note)
+    ticket_services.ticket_follow_complaint_dispatch(ticket=complaint.ticket, by=by, department=department, note=note)
+    complaint.ticket.refresh_from_db()
     complaint.dispatched_to = department
     complaint.dispatched_at = timezone.now()
     notify(users=_handlers(complaint), text=f"投诉处理单 {complaint.ticket.number}：请分析原因",
            url=complaint_url(complaint), dedupe_key=f"complaint-dispatch-{complaint.pk}-{department.pk}")
     return _finish(complaint, by, "dispatch", ComplaintState.DISPATCHED, f"{department.name} {note}".strip())
-
-
-def _dispatch_ticket(complaint: Complaint, by: User, department: Department, note: str) -> None:
-    """Moves the work order to the same department the complaint goes to, so the handlers who may act
-    on the complaint (policy follows complaint.dispatched_to) can also open its work order.
-
-    ticket_dispatch refuses orders that carry a complaint (the two must not diverge from the ticket
-    page), so this flow, which owns the decision, writes the order's change and its history itself.
-    """
-    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to dispatched_to.
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("dispatched_to").get(pk=complaint.ticket_id)
-    if ticket.dispatched_to_id == department.pk:
-        return
-    TicketEvent.objects.create(ticket=ticket, actor=by, action="dispatched", field="dispatched_to",
-                               old_value=str(ticket.dispatched_to or ""), new_value=str(department), note=note,
-                               created_at=timezone.now())
-    ticket.dispatched_to = department
-    ticket.version += 1
-    ticket.save(update_fields=["dispatched_to", "version", "updated_at"])
-    complaint.ticket = ticket
 
 
 @transaction.atomic

@@ -188,11 +188,6 @@ def _copy_due(ticket: Ticket, clock: SlaClock | None) -> bool:
     return True
 
 
-def earliest_due(clocks: Iterable[SlaClock], now: datetime) -> datetime | None:
-    clock = earliest_clock(clocks, now)
-    return clock.due_at if clock else None
-
-
 def earliest_clock(clocks: Iterable[SlaClock], now: datetime) -> SlaClock | None:
     """The clock with the earliest due time among those counting; failing that, among paused ones.
 
@@ -243,4 +238,4 @@ def state_of(clock: SlaClock, now: datetime) -> ClockState:
 
 __all__ = ["POLICY_KINDS", "Target", "clock_start", "clock_stop", "clocks_recompute", "clocks_recompute_open",
            "clocks_recompute_paused",
-           "earliest_clock", "earliest_due", "recompute_tickets", "state_of"]
+           "earliest_clock", "recompute_tickets", "state_of"]

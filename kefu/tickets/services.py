@@ -256,14 +256,27 @@ def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, 
         raise DomainError("投诉工单请在投诉处理页面下发处理单", field="department")
     if department == ticket.dispatched_to:
         raise DomainError("工单已在该责任部门", field="department")
-    _event(ticket, by, "dispatched", "dispatched_to", ticket.dispatched_to, department, note)
-    ticket.dispatched_to = department
-    _save(ticket)
+    _move_to_department(ticket, by, department, note)
     if department is not None:
         handlers = User.objects.filter(department=department, role=Role.HANDLER, is_active=True)
         notify(users=handlers, text=f"新转派工单 {ticket.number}：{ticket.subject}", url=_ticket_url(ticket))
         _tell_owner(ticket, by, f"工单 {ticket.number} 已转派至 {department}")
     return ticket
+
+
+def _move_to_department(ticket: Ticket, by: User, department: Department | None, note: str) -> None:
+    _event(ticket, by, "dispatched", "dispatched_to", ticket.dispatched_to, department, note)
+    ticket.dispatched_to = department
+    _save(ticket)
+
+
+@transaction.atomic
+def ticket_follow_complaint_dispatch(*, ticket: Ticket, by: User, department: Department, note: str = "") -> None:
+    """The complaint flow, which owns the decision and checked role and state, moves its work order to the
+    department it dispatched the complaint to (ticket_dispatch refuses such orders so the two cannot differ)."""
+    ticket = _locked(ticket, None)
+    if ticket.dispatched_to_id != department.pk:
+        _move_to_department(ticket, by, department, note)
 
 
 @transaction.atomic

@@ -65,7 +65,7 @@ def ticket_detail(request, number: str):
         "can_work": policy.can_work_ticket(user, ticket),
         "can_assign": policy.can_assign_ticket(user, ticket),
         "can_hand_over": user.role in {Role.SUPERVISOR, Role.ADMIN},
-        "next_statuses": [(s, Status(s).label) for s in Status.values if s in _allowed(ticket.status)],
+        "next_statuses": [(s, Status(s).label) for s in Status.values if s in TRANSITIONS[ticket.status]],
         "phrases": phrases,
         "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
         "staff": User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
@@ -79,10 +79,6 @@ def ticket_detail(request, number: str):
         "panels": render_ticket_panels(ticket, user, request),
     }
     return render(request, "tickets/detail.html", context)
-
-
-def _allowed(status: str) -> set[str]:
-    return TRANSITIONS[status]
 
 
 def _pick(model, raw: str | None):
