@@ -1,0 +1,48 @@
+"""Complaints (投诉处理): who registers them and who takes each step."""
+
+from kefu.accounts.models import Role, User
+from kefu.complaints.models import Complaint
+from kefu.policy.tickets import can_view_ticket
+from kefu.tickets.models import Ticket
+
+# Actor kinds of the complaint flow (kefu.complaints.models.Actor), with the refusal each one gets.
+COMPLAINT_ACTOR_REFUSALS = {
+    "service": "只有客服人员（客服专员、客服主管）可以执行此步骤",
+    "handler": "只有被派发的责任部门的处理人可以执行此步骤",
+    "supervisor": "只有客服主管可以执行此步骤（审批、退回、总结评价）",
+}
+
+
+def can_register_complaint(user: User, ticket: Ticket) -> bool:
+    """登记投诉 on an existing work order: customer service (or admin) who can see the order."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    return user.role in {Role.AGENT, Role.SUPERVISOR} and can_view_ticket(user, ticket)
+
+
+def can_act_on_complaint(user: User, complaint: Complaint, actor: str, *, visible: bool | None = None) -> bool:
+    """Whether user may take a complaint step meant for `actor`; admin may take every step.
+
+    Handlers are those of the department the COMPLAINT was dispatched to (its 投诉处理单), never
+    whatever the work order says, so the flow alone decides who analyses and proposes.
+    visible=True says the caller already read the complaint through visible_tickets(user) (saves a
+    query per row on lists).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    if actor == "service":
+        return user.role in {Role.AGENT, Role.SUPERVISOR} and bool(visible or can_view_ticket(user, complaint.ticket))
+    if actor == "handler":
+        return (user.role == Role.HANDLER and user.department_id is not None
+                and user.department_id == complaint.dispatched_to_id)
+    if actor == "supervisor":
+        return user.role == Role.SUPERVISOR and bool(visible or can_view_ticket(user, complaint.ticket))
+    return False
+
+
+def can_see_complaint_analysis(user: User) -> bool:
+    return user.is_authenticated and user.role in {Role.SUPERVISOR, Role.ADMIN, Role.QA}

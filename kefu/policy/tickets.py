@@ -1,0 +1,54 @@
+"""Work orders (工单): who sees, works, assigns and creates them.
+
+- admin: everything;
+- supervisor (客服主管): every ticket received by or dispatched to their department;
+- agent (客服专员): tickets they own (assignee or first responder) and their team's queue;
+- handler (责任部门处理人): tickets dispatched to their department;
+- QA inspector (质检员): their department's tickets, read-only.
+"""
+
+from django.db.models import Q, QuerySet
+
+from kefu.accounts.models import Role, User
+from kefu.tickets.models import Ticket
+
+
+def ticket_scope(user: User) -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.role == Role.ADMIN or user.is_superuser:
+        return Q()
+    if user.role == Role.SUPERVISOR:
+        return Q(department_id=user.department_id) | Q(dispatched_to_id=user.department_id)
+    if user.role == Role.AGENT:
+        scope = Q(assignee=user) | Q(first_responder=user)
+        if user.team_id:
+            scope |= Q(team_id=user.team_id)
+        return scope
+    if user.role == Role.HANDLER:
+        return Q(dispatched_to_id=user.department_id) if user.department_id else Q(pk__in=[])
+    if user.role == Role.QA:
+        return Q(department_id=user.department_id) if user.department_id else Q(pk__in=[])
+    return Q(pk__in=[])
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(ticket_scope(user))
+
+
+def can_view_ticket(user: User, ticket: Ticket) -> bool:
+    return visible_tickets(user).filter(pk=ticket.pk).exists()
+
+
+def can_work_ticket(user: User, ticket: Ticket) -> bool:
+    """Reply, note, change status: anyone who sees it except read-only QA."""
+    return user.role != Role.QA and can_view_ticket(user, ticket)
+
+
+def can_assign_ticket(user: User, ticket: Ticket) -> bool:
+    """Assign, transfer, merge: service-desk roles, not responsible-department handlers."""
+    return user.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN} and can_view_ticket(user, ticket)
+
+
+def can_create_ticket(user: User) -> bool:
+    return user.is_authenticated and user.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
