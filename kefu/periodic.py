@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from kefu.core.tasks import purge_read_notifications
+from kefu.notifications.tasks import purge_read_notifications
 from kefu.sla.alerts import sla_send_alerts
 from kefu.sla.services import clocks_recompute_paused
 

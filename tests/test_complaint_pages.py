@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from kefu.complaints import receipts
 from kefu.complaints.models import ComplaintCategory, ComplaintState
-from kefu.core.models import Notification
+from kefu.notifications.models import Notification
 from kefu.tickets.models import Ticket
 from tests import factories
 from tests.test_complaint_support import received, walk_to

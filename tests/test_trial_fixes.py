@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from kefu.core.errors import DomainError
-from kefu.core.models import Notification
-from kefu.core.templatetags.kefu import due_badge
 from kefu.customers.selectors import customer_search
+from kefu.notifications.models import Notification
 from kefu.tickets import services
 from kefu.tickets.models import Status, Ticket
+from kefu.tickets.templatetags.tickets import due_badge
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -19,3 +19,12 @@ class SlaConfig(AppConfig):
         register_ticket_panel("sla/_ticket_clocks.html", hooks.clocks_panel, order=10, placement="sidebar")
         register_demo(hooks.demo_recompute, order=90)
         register_banner("sla/_year_warnings.html", hooks.year_warning_banner)
+        _notice_kinds()
+
+
+def _notice_kinds() -> None:
+    from kefu.notifications import register_kind
+
+    group = gettext_lazy("超时预警")
+    register_kind("sla.warning", gettext_lazy("我的工单即将超时"), group=group)
+    register_kind("sla.breached", gettext_lazy("我的工单已超时"), group=group, mandatory=True)
