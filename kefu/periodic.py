@@ -6,6 +6,7 @@ from huey.contrib.djhuey import db_periodic_task
 from kefu.core.tasks import purge_read_notifications
 from kefu.sla.alerts import sla_send_alerts
 from kefu.sla.services import clocks_recompute_paused
+from kefu.surveys.delivery import surveys_send_reminders
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
@@ -19,3 +20,9 @@ def sla_alerts() -> None:
     provisional due times move on meanwhile."""
     clocks_recompute_paused()
     sla_send_alerts()
+
+
+@db_periodic_task(crontab(minute="23"))
+def survey_reminders() -> None:
+    """Unanswered surveys get their one reminder N days after sending (KEFU_SURVEY_REMINDER_DAYS)."""
+    surveys_send_reminders()
