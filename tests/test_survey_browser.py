@@ -20,6 +20,8 @@ def test_customer_answers_the_survey_on_a_phone(browser, live_server, screenshot
     login(agent, live_server, desk.agent.username)
     agent.goto(f"{live_server.url}/tickets/{ticket.number}/")
     agent.click("[data-testid=survey-send]")
+    agent.wait_for_selector(".msg")
+    agent.screenshot(path=os.path.join(screenshot_dir, "survey-order-page.png"), full_page=True)
     link = agent.input_value("[data-testid=survey-link]")
     agent.locator("[data-testid=survey-panel]").screenshot(path=os.path.join(screenshot_dir, "survey-panel.png"))
     agent_ctx.close()

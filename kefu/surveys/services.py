@@ -57,7 +57,7 @@ def survey_send(*, ticket: Ticket, trigger: str, by: User | None = None) -> Surv
 
 def survey_open(token: str) -> Survey:
     """The survey a live link points to (GET shows the questions; nothing is recorded)."""
-    target = links.link_read(token, purpose=PURPOSE, max_age_days=settings.KEFU_SURVEY_LINK_DAYS + 1)
+    target = links.link_read(token, purpose=PURPOSE)
     survey = (Survey.objects.select_related("ticket", "questionnaire").prefetch_related("questionnaire__questions")
               .filter(pk=target.pk).first())
     return _check_live(survey, target.nonce)
@@ -76,7 +76,7 @@ def _check_live(survey: Survey | None, nonce: str) -> Survey:
 def survey_answer(*, token: str, data: dict) -> Survey:
     """The customer's one answer; the nonce is re-checked under the row lock so a double submit fails."""
     with transaction.atomic():
-        target = links.link_read(token, purpose=PURPOSE, max_age_days=settings.KEFU_SURVEY_LINK_DAYS + 1)
+        target = links.link_read(token, purpose=PURPOSE)
         survey = (Survey.objects.select_for_update(of=("self",)).select_related("ticket", "questionnaire")
                   .filter(pk=target.pk).first())
         survey = _check_live(survey, target.nonce)
