@@ -201,3 +201,13 @@ def test_panel_on_the_order_page_offers_send_and_link(client, desk):
     client.post(f"/survey/ticket/{ticket.number}/send/")
     page = client.get(f"/tickets/{ticket.number}/").content.decode()
     assert 'data-testid="survey-link"' in page and "/survey/" in page
+
+
+def test_default_questionnaire_comes_back_when_none_exists(desk):
+    from kefu.surveys.models import Questionnaire
+
+    Survey.objects.all().delete()
+    Questionnaire.objects.all().delete()
+    survey = survey_send(ticket=factories.ticket(desk.agent), trigger=Trigger.MANUAL, by=desk.agent)
+    codes = list(survey.questionnaire.questions.values_list("code", flat=True))
+    assert codes == ["satisfaction", "service_quality", "response_time", "product_quality", "resolved", "comment"]

@@ -8,7 +8,8 @@ from django.utils import timezone
 from kefu.core.errors import DomainError
 from kefu.tickets.models import Ticket
 
-from .models import Questionnaire, Survey, SurveyRule, Trigger
+from .defaults import install_defaults
+from .models import Question, Questionnaire, Survey, SurveyRule, Trigger
 
 AUTOMATIC = {Trigger.RESOLVED}
 
@@ -57,4 +58,8 @@ def check_may_send(ticket: Ticket, trigger: str, now=None) -> Questionnaire:
 
 
 def default_questionnaire() -> Questionnaire | None:
+    """The default questionnaire; seed 003's is installed again when the table is empty (a database
+    flushed after migrating, or an admin who deleted every questionnaire)."""
+    if not Questionnaire.objects.exists():
+        install_defaults(Questionnaire, Question, SurveyRule)
     return Questionnaire.objects.filter(is_default=True, is_active=True).first()
