@@ -118,5 +118,6 @@ def test_answers_attach_to_order_and_agent_and_history(desk, django_capture_on_c
     survey = Survey.objects.get(ticket=ticket)
     assert survey.trigger == Trigger.RESOLVED and survey.agent == desk.agent
     survey_answer(token=survey_token(survey), data=_full_answer(survey))
-    actions = list(ticket.events.values_list("action", flat=True))
-    assert "survey_sent" in actions and "survey_answered" in actions
+    facts = dict(ticket.events.filter(code__startswith="survey.").values_list("code", "params"))
+    assert facts["survey.sent"] == {"survey_id": survey.pk, "trigger": "resolved"}
+    assert facts["survey.answered"]["scores"]["satisfaction"] == 5 and facts["survey.answered"]["low"] is False

@@ -14,20 +14,16 @@ from kefu import policy
 from kefu.accounts.models import Role, User
 from kefu.core.errors import DomainError
 from kefu.core.notify import notify
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets import events
+from kefu.tickets.models import Ticket
 
-from . import links
+from . import history, links
 from .answers import clean_answers
 from .delivery import PURPOSE
 from .hooks import run_low_score_handlers
 from .models import Answer, QuestionKind, Survey, Trigger
 from .rules import Suppressed, check_may_send
 from .tasks import survey_deliver_task
-
-
-def _history(ticket: Ticket, by: User | None, action: str, note: str = "", new: str = "") -> None:
-    TicketEvent.objects.create(ticket=ticket, actor=by, action=action, field="survey", new_value=new, note=note,
-                               created_at=timezone.now())
 
 
 def _agent_of(ticket: Ticket) -> User:
@@ -49,7 +45,7 @@ def survey_send(*, ticket: Ticket, trigger: str, by: User | None = None) -> Surv
         questionnaire=questionnaire, trigger=trigger, sent_by=by, nonce=links.new_nonce(), sent_at=now,
         expires_at=now + timedelta(days=settings.KEFU_SURVEY_LINK_DAYS),
     )
-    _history(ticket, by, "survey_sent", new=Trigger(trigger).label)
+    events.record(ticket, history.SENT, by=by, survey_id=survey.pk, trigger=trigger)
     survey_id = survey.pk
     transaction.on_commit(lambda: survey_deliver_task(survey_id))
     return survey
@@ -89,7 +85,8 @@ def survey_answer(*, token: str, data: dict) -> Survey:
         survey.nonce = ""
         survey.low_score = is_low(cleaned)
         survey.save(update_fields=["answered_at", "nonce", "low_score"])
-        _history(survey.ticket, None, "survey_answered", note=_summary(cleaned))
+        events.record(survey.ticket, history.ANSWERED, survey_id=survey.pk, low=survey.low_score,
+                      scores={q.code: score for q, score, _text in cleaned if score is not None})
         if survey.low_score:
             _tell_supervisors(survey)
             transaction.on_commit(lambda: run_low_score_handlers(survey))
@@ -106,11 +103,6 @@ def is_low(cleaned: list) -> bool:
         if question.kind == QuestionKind.NPS and score <= limit * 2:
             return True
     return False
-
-
-def _summary(cleaned: list) -> str:
-    parts = [f"{q.text}：{text or score}" for q, score, text in cleaned if score is not None or text]
-    return "；".join(parts)[:500]
 
 
 def _tell_supervisors(survey: Survey) -> None:
