@@ -211,3 +211,14 @@ def test_default_questionnaire_comes_back_when_none_exists(desk):
     survey = survey_send(ticket=factories.ticket(desk.agent), trigger=Trigger.MANUAL, by=desk.agent)
     codes = list(survey.questionnaire.questions.values_list("code", flat=True))
     assert codes == ["satisfaction", "service_quality", "response_time", "product_quality", "resolved", "comment"]
+
+
+def test_delivery_rerun_after_a_worker_death_does_not_mail_twice(desk, django_capture_on_commit_callbacks):
+    from kefu.surveys.delivery import survey_deliver
+
+    customer = factories.customer(desk.agent, email="twice@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        survey = survey_send(ticket=factories.ticket(desk.agent, customer), trigger=Trigger.API, by=desk.agent)
+    assert len(mail.outbox) == 1
+    survey_deliver(survey_id=survey.pk)  # the job runs again (at least once)
+    assert len(mail.outbox) == 1

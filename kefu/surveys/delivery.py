@@ -33,26 +33,24 @@ def _message(survey: Survey, reminder: bool) -> tuple[str, str]:
 
 
 def survey_deliver(*, survey_id: int, reminder: bool = False) -> Survey:
-    """Sends the link on the customer's channel (idempotent: a delivered survey is not sent again)."""
+    """Sends the link on the customer's channel. The survey is marked sent before the message goes out
+    (claim, then send): a rerun after a worker's death finds it sent and does nothing."""
     with transaction.atomic():
         survey = Survey.objects.select_for_update().select_related("ticket", "customer").get(pk=survey_id)
         if not survey.nonce or (not reminder and survey.delivery != Delivery.PENDING):
             return survey
         sender = senders.pick_sender(survey.customer, survey.ticket.channel)
-        if sender is None:
-            survey.delivery, survey.channel = Delivery.LINK_ONLY, "link"
-            survey.save(update_fields=["delivery", "channel"])
-            return survey
+        survey.delivery = Delivery.SENT if sender else Delivery.LINK_ONLY
+        survey.channel = sender.channel if sender else "link"
+        survey.save(update_fields=["delivery", "channel"])
         subject, text = _message(survey, reminder)
+    if sender is None:
+        return survey
     try:
         sender.send(customer=survey.customer, subject=subject, text=text)
     except senders.SendError as exc:
-        Survey.objects.filter(pk=survey.pk).update(delivery=Delivery.FAILED, channel=sender.channel,
-                                                   delivery_note=str(exc)[:200])
+        Survey.objects.filter(pk=survey.pk).update(delivery=Delivery.FAILED, delivery_note=str(exc)[:200])
         survey.refresh_from_db()
-        return survey
-    Survey.objects.filter(pk=survey.pk).update(delivery=Delivery.SENT, channel=sender.channel, delivery_note="")
-    survey.refresh_from_db()
     return survey
 
 

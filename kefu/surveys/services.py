@@ -14,6 +14,7 @@ from kefu import policy
 from kefu.accounts.models import Role, User
 from kefu.core.errors import DomainError
 from kefu.core.notify import notify
+from kefu.jobs import enqueue
 from kefu.tickets import events
 from kefu.tickets.models import Ticket
 
@@ -23,7 +24,6 @@ from .delivery import PURPOSE
 from .hooks import run_low_score_handlers
 from .models import Answer, QuestionKind, Survey, Trigger
 from .rules import Suppressed, check_may_send
-from .tasks import survey_deliver_task
 
 
 def _agent_of(ticket: Ticket) -> User:
@@ -46,8 +46,7 @@ def survey_send(*, ticket: Ticket, trigger: str, by: User | None = None) -> Surv
         expires_at=now + timedelta(days=settings.KEFU_SURVEY_LINK_DAYS),
     )
     events.record(ticket, history.SENT, by=by, survey_id=survey.pk, trigger=trigger)
-    survey_id = survey.pk
-    transaction.on_commit(lambda: survey_deliver_task(survey_id))
+    enqueue("surveys.deliver", {"survey": survey.pk}, key=f"surveys.deliver:{survey.pk}")
     return survey
 
 

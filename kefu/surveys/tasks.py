@@ -1,10 +1,18 @@
-"""Background work of surveys: delivering a link after the sending transaction commits."""
+"""Background work of surveys (durable jobs, see kefu.jobs): delivering a link, and the reminder sweep.
 
-from huey.contrib.djhuey import db_task
+Both are not atomic on purpose: a message to a customer is recorded as sent before it goes out (claim,
+then send), so a worker that dies mid-way never makes the customer receive it twice."""
 
-from .delivery import survey_deliver
+from kefu.jobs import background
+
+from .delivery import survey_deliver, surveys_send_reminders
 
 
-@db_task(retries=3, retry_delay=60)
-def survey_deliver_task(survey_id: int) -> None:
-    survey_deliver(survey_id=survey_id)
+@background("surveys.deliver", max_attempts=5, lease_seconds=120, atomic=False)
+def deliver(payload: dict) -> None:
+    survey_deliver(survey_id=payload["survey"])
+
+
+@background("surveys.remind", max_attempts=3, lease_seconds=600, atomic=False)
+def remind(payload: dict) -> None:
+    surveys_send_reminders()
