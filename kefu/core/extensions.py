@@ -36,6 +36,8 @@ TICKET_PANELS: list[TicketPanel] = []
 DEMO_STEPS: list[tuple[int, Callable]] = []
 # Banners shown above pages: (template, context_fn(user, path) -> dict | None).
 PAGE_BANNERS: list[tuple[str, Callable]] = []
+# Nightly idempotent clean-ups of apps (core.housekeeping runs them): fn() -> None.
+HOUSEKEEPING: list[Callable] = []
 # Template context from apps: fn(user) -> dict, merged into every page's context for a signed-in user.
 CONTEXT_HOOKS: list[Callable] = []
 
@@ -73,6 +75,11 @@ def render_banners(user, path: str) -> list[str]:
             # No request here: rendering with one would run the context processors, which render banners.
             rendered.append(render_to_string(template, data))
     return rendered
+
+
+def register_housekeeping(fn: Callable) -> None:
+    if fn not in HOUSEKEEPING:
+        HOUSEKEEPING.append(fn)
 
 
 def register_context(fn: Callable) -> None:

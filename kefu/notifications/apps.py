@@ -8,9 +8,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = gettext_lazy("通知")
 
     def ready(self) -> None:
-        from kefu.core.extensions import register_context
+        from kefu.core.extensions import register_context, register_housekeeping
 
         from .selectors import unread_count
+        from .tasks import purge_read_notifications
 
         register_context(lambda user: {"unread_count": unread_count(user)})
+        register_housekeeping(purge_read_notifications)
         gettext_noop("通知")
