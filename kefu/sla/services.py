@@ -93,6 +93,22 @@ def clocks_recompute(*, ticket: Ticket, now: datetime | None = None) -> list[Sla
     return list(ticket.sla_clocks.all())
 
 
+def clocks_start_new(*, ticket: Ticket, now: datetime | None = None) -> list[SlaClock]:
+    """The policy clocks of a work order being created, inside its transaction: derived from the order in
+    memory (no status history, no clocks yet), inserted at once; the order's due fields are set in memory
+    for the caller to save."""
+    ctx = _Context(now or timezone.now())
+    specs = policy_specs(ticket, ctx.policies.find(ticket.type, ticket.priority), [])
+    clocks = []
+    for spec in specs:
+        clock = SlaClock(ticket=ticket, kind=spec.kind)
+        _apply(clock, spec, _times(ctx, ticket, spec))
+        clocks.append(clock)
+    SlaClock.objects.bulk_create(clocks)
+    _copy_due(ticket, earliest_clock(clocks, ctx.now))
+    return clocks
+
+
 def clocks_recompute_open(*, now: datetime | None = None, calendar_id: int | None = None,
                           chunk: int = 2000) -> int:
     """Recomputes the clocks of every open work order (of teams using ``calendar_id`` if given)."""
@@ -238,5 +254,6 @@ def state_of(clock: SlaClock, now: datetime) -> ClockState:
 
 
 __all__ = ["POLICY_KINDS", "Target", "clock_start", "clock_stop", "clocks_recompute", "clocks_recompute_open",
+           "clocks_start_new",
            "clocks_recompute_paused",
            "earliest_clock", "recompute_tickets", "state_of"]
