@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -110,10 +110,19 @@ def clocks_start_new(*, ticket: Ticket, now: datetime | None = None) -> list[Sla
 
 
 def clocks_recompute_open(*, now: datetime | None = None, calendar_id: int | None = None,
-                          chunk: int = 2000) -> int:
-    """Recomputes the clocks of every open work order (of teams using ``calendar_id`` if given)."""
+                          days: tuple[date, date] | None = None, chunk: int = 2000) -> int:
+    """Recomputes the clocks of every open work order (of teams using ``calendar_id`` if given; with
+    ``days``, only orders with a clock running across those days: an edit of one holiday leaves every
+    clock that ends before it or starts after it as it was)."""
     ctx = _Context(now or timezone.now())
     tickets = Ticket.objects.filter(status__in=["new", "open", "waiting"]).order_by("pk")
+    if days is not None:
+        tz = timezone.get_default_timezone()
+        first = datetime.combine(days[0], time.min, tz)
+        after_last = datetime.combine(days[1] + timedelta(days=1), time.min, tz)
+        crossing = SlaClock.objects.filter(stopped_at__isnull=True, started_at__lt=after_last).filter(
+            models.Q(due_at__gte=first) | models.Q(paused_now=True))
+        tickets = tickets.filter(pk__in=crossing.values("ticket_id"))
     if calendar_id is not None and ctx.default.pk != calendar_id:
         tickets = tickets.filter(team__calendar_id=calendar_id)
     elif calendar_id is not None:  # the default calendar also serves teams without one
