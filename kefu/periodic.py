@@ -31,3 +31,9 @@ def sla_alerts() -> None:
 def sla_refresh_paused() -> None:
     """Paused clocks' provisional due times move on with time (the inbox sorts waiting orders by them)."""
     enqueue("sla.refresh_paused", {}, key="sla.refresh_paused")
+
+
+@db_periodic_task(crontab(minute="23"))
+def survey_reminders() -> None:
+    """Unanswered surveys get their one reminder N days after sending (KEFU_SURVEY_REMINDER_DAYS)."""
+    enqueue("surveys.remind", {}, key="surveys.remind")
