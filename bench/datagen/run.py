@@ -39,9 +39,23 @@ def generate(*, orders: int, seed: int = 7, batch: int = 20_000, clocks: bool = 
         t = time.monotonic()
         clocks_recompute_open()
         log(f"clocks of {writer.open_count} open orders computed by the product ({time.monotonic() - t:.0f} s)")
+        mark_alerted()
     _analyze()
     counts["seconds"] = round(time.monotonic() - started)
     return counts
+
+
+def mark_alerted() -> None:
+    """The steady state of a running installation: the alert task has told everyone about every warning
+    and breach up to now (otherwise the first alert run after generating would alert a year at once)."""
+    from django.db.models import Q
+
+    from kefu.sla.models import SlaClock
+
+    now = timezone.now()
+    running = SlaClock.objects.filter(stopped_at__isnull=True)
+    running.filter(due_at__lte=now).exclude(alerted="breached").update(alerted="breached")
+    running.filter(Q(warn_at__lte=now) & Q(due_at__gt=now), alerted="").update(alerted="warning")
 
 
 def _customer_model():
