@@ -99,9 +99,9 @@ def generate(n_orders: int, n_agents: int, n_qa: int) -> None:
             "status": "CASE WHEN g % 100 < 80 THEN 'resolved' ELSE 'open' END",
             "customer_id": str(customer.pk), "first_responder_id": f"({agent_arr})[g % {n_agents} + 1]",
             "assignee_id": f"({agent_arr})[g % {n_agents} + 1]", "team_id": str(team), "department_id": str(dept),
-            "version": "1", "created_at": f"'{start.isoformat()}'::timestamptz + (g * 7919 % {span}) * interval '1 second'",
+            "version": "1", "created_at": f"'{start.isoformat()}'::timestamptz + (g::bigint * 7919 % {span}) * interval '1 second'",
             "updated_at": "now()",
-            "resolved_at": f"CASE WHEN g % 100 < 80 THEN '{start.isoformat()}'::timestamptz + ((g * 7919 % {span}) + 3600) * interval '1 second' END",
+            "resolved_at": f"CASE WHEN g % 100 < 80 THEN '{start.isoformat()}'::timestamptz + ((g::bigint * 7919 % {span}) + 3600) * interval '1 second' END",
         }, f"generate_series(1, {n_orders}) g")
         print(f"  orders: {time.perf_counter() - t0:.1f}s", flush=True)
         base = f"(SELECT id, assignee_id, created_at, resolved_at, row_number() OVER (ORDER BY id) AS g FROM tickets_ticket WHERE customer_id = {customer.pk}) t"
@@ -174,7 +174,7 @@ def generate_qa(n_qa: int, agent_arr: str, n_agents: int, team: int, start, span
     conversation = apps.get_model("qa", "Conversation")
     inspection = apps.get_model("qa", "Inspection")
     finding = apps.get_model("qa", "Finding")
-    at = f"'{start.isoformat()}'::timestamptz + (g * 104729 % {span}) * interval '1 second'"
+    at = f"'{start.isoformat()}'::timestamptz + (g::bigint * 104729 % {span}) * interval '1 second'"
     insert_select(conversation, {"external_id": f"'{MARK}-' || g", "source": "'import'", "channel": "'chat'",
                                  "agent_id": f"({agent_arr})[g % {n_agents} + 1]", "customer_id": str(customer),
                                  "started_at": at, "inspection_state": "'done'", "created_at": "now()",
