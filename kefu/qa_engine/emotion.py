@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import math
-
-import ahocorasick
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
+
+import ahocorasick
 
 DATA_DIR = Path(__file__).parent / "data"
 

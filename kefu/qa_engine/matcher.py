@@ -19,8 +19,7 @@ from .address import address_spans
 from .emotion import load_model
 from .normalize import Normalised, normalise
 from .pack import Rule
-from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, _vetoed
-from .patterns import anchor_slots, complete_slots
+from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, _vetoed, anchor_slots, complete_slots
 from .patterns import find as find_pattern
 
 _PHRASE, _NEGATIVE, _POSITIVE, _SLOT = 0, 1, 2, 3
