@@ -66,11 +66,12 @@ class Engine:
             if index not in flagged and here.text:
                 # The classifier's score is cached with the turn: test it before the context.
                 probability, span = self._matcher.emotion_probability(rule, here.text)
-                reason = context_reason(here, earlier, flagged, wait) if probability >= threshold else None
-                if reason is not None:
-                    level, why = reason
-                    flagged[index] = level
-                    added.append(_context_finding(rule, index, turn.text, span, level, why))
+                if probability >= threshold:
+                    reason = context_reason(here, earlier, flagged, wait)
+                    if reason is not None:
+                        level, why = reason
+                        flagged[index] = level
+                        added.append(_context_finding(rule, index, turn.text, span, level, why))
             earlier.append(here)
             last_customer_ts, answered = turn.ts, False
         return added

@@ -285,7 +285,7 @@ class TurnMatcher:
 
 def emotion_level(text: str, total: float, anxious: tuple[str, ...], angry: tuple[str, ...]) -> str:
     """愤怒 on anger cues or a pile-up of negative terms, 焦虑 on worry and urgency, else 不满."""
-    if total >= 3.0 or any(word in text for word in angry):
+    if total >= 4.0 or any(word in text for word in angry):
         return "愤怒"
     if any(word in text for word in anxious):
         return "焦虑"
