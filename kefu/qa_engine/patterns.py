@@ -118,11 +118,12 @@ Occurrences = dict[int, list[tuple[int, int]]]  # slot index -> (start, end) of 
 
 def anchor_slots(pattern: Pattern) -> tuple[int, ...]:
     """The slots whose words trigger the pattern: the most specific one (longest shortest word,
-    then fewest words), or every slot for an N-of pattern that may hold without some of them."""
+    then fewest words, then the earliest), or every slot for an N-of pattern that may hold
+    without some of them."""
     if pattern.n and pattern.n < len(pattern.slots):
         return tuple(range(len(pattern.slots)))
     best = max(range(len(pattern.slots)),
-               key=lambda i: (min(map(len, pattern.slots[i])), -len(pattern.slots[i]), i))
+               key=lambda i: (min(map(len, pattern.slots[i])), -len(pattern.slots[i]), -i))
     return (best,)
 
 
