@@ -37,3 +37,9 @@ def sla_refresh_paused() -> None:
 def survey_reminders() -> None:
     """Unanswered surveys get their one reminder N days after sending (KEFU_SURVEY_REMINDER_DAYS)."""
     enqueue("surveys.remind", {}, key="surveys.remind")
+
+
+@db_periodic_task(crontab(minute="41"))
+def rating_refresh() -> None:
+    """Open periods' star ratings are recomputed hourly, so pages and the API read fresh snapshots."""
+    enqueue("ratings.refresh", {}, key="ratings.refresh")
