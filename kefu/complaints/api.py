@@ -22,7 +22,14 @@ from . import receipts
 from . import services as cs
 from .forms import ACTION_FORMS, RecordForm, run_action
 from .models import ACTIONS, Complaint
-from .selectors import QUEUES, available_actions, complaint_get, complaint_list, complaint_steps
+from .selectors import (
+    QUEUES,
+    available_actions,
+    complaint_get,
+    complaint_list,
+    complaint_steps,
+    deadline_rows,
+)
 
 router = Router(tags=["complaints"])
 
@@ -107,7 +114,10 @@ def complaint_dict(c: Complaint, user, *, steps: bool = False) -> dict:
         "first_responder": {"id": c.ticket.first_responder_id, "name": c.ticket.first_responder.name},
         "record": _record(c, policy.can_view_personal_data(user)), "handling": _handling(c),
         "deadlines": {"reply_due_at": c.reply_due_at, "first_reply_at": c.first_reply_at,
-                      "implement_due_at": c.implement_due_at},
+                      "implement_due_at": c.implement_due_at,
+                      # the clocks themselves: the one source of on-time / warning / breached / paused
+                      "clocks": [{"kind": row["kind"], "due_at": row["due"], "stopped_at": row["done"],
+                                  "state": row["state"]} for row in deadline_rows(c, timezone.now())]},
         "actions": [a.name for a in available_actions(user, c)],
     }
     if steps:

@@ -290,6 +290,7 @@ def complaint_reject(*, complaint: Complaint, by: User, reason: str, explained_h
     complaint.explained_at = _when(explained_at, "explained_at", "解释时间", now)
     _mark_replied(complaint, complaint.explained_at)
     _reply_in_thread(complaint, by, complaint.explained_how, f"投诉不成立：{complaint.invalid_reason}")
+    deadlines.stop_running_clocks(complaint, now)
     _set_ticket_status(complaint.ticket, by, Status.CLOSED, "complaint_invalid")
     return _finish(complaint, by, "reject", ComplaintState.INVALID, complaint.invalid_reason)
 
@@ -355,6 +356,7 @@ def complaint_assign_responsibility(*, complaint: Complaint, by: User, party: st
 def complaint_propose(*, complaint: Complaint, by: User, solution: str) -> Complaint:
     complaint = _begin(complaint, by, "propose")
     complaint.solution = _text(solution, "solution", "解决方案")
+    deadlines.start_approve_clock(complaint, timezone.now())
     notify(users=_supervisors(complaint), text=f"投诉 {complaint.ticket.number} 的解决方案待您审批",
            url=complaint_url(complaint), kind=notices.TASK)
     return _finish(complaint, by, "propose", ComplaintState.PROPOSED, complaint.solution)
@@ -371,6 +373,7 @@ def complaint_approve(*, complaint: Complaint, by: User, comment: str = "") -> C
     complaint.approved_at = now
     complaint.approved_by = by
     complaint.approval_comment = _text(comment, "comment", "审批意见", required=False)
+    deadlines.stop_clock(complaint, deadlines.APPROVE, now)
     deadlines.start_implement_clock(complaint, now)
     return _finish(complaint, by, "approve", ComplaintState.APPROVED, complaint.approval_comment, now)
 
@@ -379,6 +382,7 @@ def complaint_approve(*, complaint: Complaint, by: User, comment: str = "") -> C
 def complaint_send_back(*, complaint: Complaint, by: User, comment: str) -> Complaint:
     complaint = _begin(complaint, by, "send_back")
     complaint.approval_comment = _text(comment, "comment", "退回意见")
+    deadlines.stop_clock(complaint, deadlines.APPROVE, timezone.now())
     notify(users=_handlers(complaint), text=f"投诉 {complaint.ticket.number} 的方案被退回：{complaint.approval_comment}",
            url=complaint_url(complaint), kind=notices.TASK)
     return _finish(complaint, by, "send_back", ComplaintState.RESPONSIBILITY, complaint.approval_comment)
@@ -458,6 +462,7 @@ def complaint_receipt(*, complaint: Complaint, by: User, satisfied: bool, commen
 def complaint_archive(*, complaint: Complaint, by: User) -> Complaint:
     complaint = _begin(complaint, by, "archive")
     complaint.archived_at = timezone.now()
+    deadlines.stop_running_clocks(complaint, complaint.archived_at)
     _set_ticket_status(complaint.ticket, by, Status.CLOSED, "complaint_archived")
     notify(users=_supervisors(complaint), text=f"投诉 {complaint.ticket.number} 已归档，请填写总结评价",
            url=complaint_url(complaint), kind=notices.TASK)

@@ -34,7 +34,7 @@ def due_badge(ticket, now=None):
     if not ticket.is_active:
         return format_html('<span class="muted">{}</span>', timezone.localtime(due).strftime("%m-%d %H:%M"))
     warning_at = getattr(ticket, "due_warning_at", None)
-    if ticket.status == "waiting":  # waiting on the customer pauses the resolution clock
+    if getattr(ticket, "due_paused", False):  # the SLA clock says so (e.g. waiting on the customer)
         return format_html('<span class="due paused" title="{}">{}</span>', _("等待客户，计时暂停"), _("已暂停"))
     if left < 0:
         css, text = "due breached", _("已超时 %(left)s") % {"left": _remaining(left)}
