@@ -29,3 +29,12 @@ def departments(*, active_only: bool = True) -> QuerySet[Department]:
 def teams(*, department_id: int | None = None) -> QuerySet[Team]:
     qs = Team.objects.select_related("department").order_by("department__name", "name")
     return qs.filter(department_id=department_id) if department_id else qs
+
+
+def active_staff(*, role: str | None = None, department_id: int | None = None) -> QuerySet[User]:
+    qs = User.objects.filter(is_active=True).exclude(role="").order_by("department_id", "role", "id")
+    if role:
+        qs = qs.filter(role=role)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    return qs

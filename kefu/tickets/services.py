@@ -268,7 +268,7 @@ def ticket_follow_complaint_dispatch(*, ticket: Ticket, by: User, department: De
 @transaction.atomic
 def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, customer_told: bool) -> Ticket:
     """Formal hand-over of first-responder ownership: supervisor only, reason given, customer told."""
-    policy.require(by.role in {Role.SUPERVISOR, Role.ADMIN} and policy.can_view_ticket(by, ticket),
+    policy.require(policy.can_hand_over_first_responder(by) and policy.can_view_ticket(by, ticket),
                    "只有主管可以变更首问负责人")
     if not reason.strip():
         raise DomainError("请填写移交原因", field="reason")

@@ -63,7 +63,7 @@ def ticket_detail(request, number: str):
         "intake": intake_for(ticket.intake, user),
         "can_work": policy.can_work_ticket(user, ticket),
         "can_assign": policy.can_assign_ticket(user, ticket),
-        "can_hand_over": user.role in {Role.SUPERVISOR, Role.ADMIN},
+        "can_hand_over": policy.can_hand_over_first_responder(user),
         "next_statuses": [(s, Status(s).label) for s in Status.values if s in TRANSITIONS[ticket.status]],
         "phrases": phrases,
         "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
