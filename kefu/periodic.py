@@ -3,6 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from kefu.channels.email.imap import mailboxes_poll
 from kefu.core.tasks import purge_read_notifications
 from kefu.sla.alerts import sla_send_alerts
 from kefu.sla.services import clocks_recompute_paused
@@ -19,3 +20,9 @@ def sla_alerts() -> None:
     provisional due times move on meanwhile."""
     clocks_recompute_paused()
     sla_send_alerts()
+
+
+@db_periodic_task(crontab(minute="*"))
+def mail_poll() -> None:
+    """New mail of every IMAP mailbox becomes work orders (a mail fetched twice is taken once)."""
+    mailboxes_poll()

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kefu.phrases",
     "kefu.sla",
     "kefu.complaints",
+    "kefu.channels.email",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,15 @@ KEFU_SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")
 # Shown to customers on pages they open without logging in (survey and receipt links).
 KEFU_COMPANY_NAME = env_str("KEFU_COMPANY_NAME", "客服中心")
 KEFU_HOTLINE = env_str("KEFU_HOTLINE", "")
+
+# The e-mail channel: outbound SMTP (smtp:// or smtps://user:pass@host:port, "?starttls" for STARTTLS),
+# the From address, the biggest raw mail the webhook takes, and the per-sender loop breaker.
+KEFU_SMTP_URL = env_str("KEFU_SMTP_URL")
+KEFU_MAIL_FROM = env_str("KEFU_MAIL_FROM", "kefu@localhost")
+KEFU_SMTP_TIMEOUT = env_int("KEFU_SMTP_TIMEOUT", 30)
+KEFU_MAIL_MAX_BYTES = env_int("KEFU_MAIL_MAX_BYTES", 25 * 1024 * 1024)
+KEFU_MAIL_SENDER_LIMIT = env_int("KEFU_MAIL_SENDER_LIMIT", 20)
+KEFU_MAIL_SENDER_WINDOW_SECONDS = env_int("KEFU_MAIL_SENDER_WINDOW_SECONDS", 3600)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

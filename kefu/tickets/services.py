@@ -29,7 +29,7 @@ from .models import (
     TicketEvent,
     TicketType,
 )
-from .signals import ticket_changed
+from .signals import message_added, ticket_changed
 
 
 def _display(value) -> str:
@@ -350,6 +350,7 @@ def ticket_add_message(
     _event(ticket, by, {"reply": "replied", "note": "noted", "customer": "customer_message"}.get(kind, kind),
            note=body[:200])
     _save(ticket)
+    message_added.send(sender=Message, message=message)
     return message
 
 
