@@ -5,6 +5,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from kefu.channels.email.imap import mailboxes_poll
 from kefu.core.tasks import purge_read_notifications
+from kefu.live.broadcast import prune as live_prune
 from kefu.sla.alerts import sla_send_alerts
 from kefu.sla.services import clocks_recompute_paused
 
@@ -12,6 +13,7 @@ from kefu.sla.services import clocks_recompute_paused
 @db_periodic_task(crontab(hour="3", minute="17"))
 def nightly_housekeeping() -> None:
     purge_read_notifications()
+    live_prune()
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.complaints",
     "kefu.channels.email",
+    "kefu.live",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kefu.core.context_processors.workspace",
+                "kefu.live.context.live",
             ],
         },
     }
@@ -210,6 +212,12 @@ KEFU_SMTP_TIMEOUT = env_int("KEFU_SMTP_TIMEOUT", 30)
 KEFU_MAIL_MAX_BYTES = env_int("KEFU_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 KEFU_MAIL_SENDER_LIMIT = env_int("KEFU_MAIL_SENDER_LIMIT", 20)
 KEFU_MAIL_SENDER_WINDOW_SECONDS = env_int("KEFU_MAIL_SENDER_WINDOW_SECONDS", 3600)
+
+# The live workspace (server-sent events; kefu/live/broadcast.py says how processes hear each other).
+LIVE_POLL_SECONDS = float(env_str("KEFU_LIVE_POLL_SECONDS", "0.2"))  # without Redis
+LIVE_SAFETY_POLL_SECONDS = 2.0  # with Redis, in case a ring is lost
+LIVE_HEARTBEAT_SECONDS = 15
+LIVE_STREAM_SECONDS = env_int("KEFU_LIVE_STREAM_SECONDS", 300)  # then the browser reconnects (Last-Event-ID)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("calendars/", include("kefu.sla.urls")),
     path("complaints/", include("kefu.complaints.urls")),
     path("channels/email/", include("kefu.channels.email.urls")),
+    path("live/", include("kefu.live.urls")),
     path("", include("kefu.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -37,6 +37,7 @@ def test_reply_page_saves_then_mail_leaves_after_commit_with_threading_headers(c
     assert outbound.state == DeliveryState.SENT and sent["Message-ID"] == outbound.message_id
     page = client.get(f"/tickets/{order.number}/").content.decode()
     assert 'data-testid="badge">已发送' in page
+    assert order.events.filter(code="mail.sent").count() == 1 and "邮件已发送" in page
 
 
 def test_customer_answer_to_our_reply_threads_back(desk, order, smtp_server):
@@ -88,6 +89,7 @@ def test_refused_recipient_fails_for_good_with_reason_on_the_message(client, des
     client.force_login(desk.agent)
     page = client.get(f"/tickets/{order.number}/").content.decode()
     assert "发送失败" in page and "mailbox unavailable" in page
+    assert order.events.get(code="mail.failed").params["reason"] == outbound.reason
 
 
 def test_no_smtp_configured_is_a_failure_not_a_pretend_send(desk, order, settings):

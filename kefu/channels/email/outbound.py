@@ -9,15 +9,14 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
+from kefu.live.broadcast import publish
+from kefu.live.channels import ticket_channels
+from kefu.tickets import events
 from kefu.tickets.models import Channel, Message, MessageKind, Ticket
 
 from .models import DeliveryState, DepartmentMail, InboundMail, OutboundMail
-
-# Sent when an outbound mail becomes 已发送 or 发送失败 (or records a failed attempt).
-delivery_changed = Signal()
 
 MAX_ATTEMPTS = 5
 
@@ -146,6 +145,7 @@ def mail_deliver(outbound_id: int) -> str:
         row.state, row.reason, row.sent_at = DeliveryState.SENT, "", timezone.now()
         row.attempts += 1
         row.save(update_fields=["state", "reason", "sent_at", "attempts"])
+        events.record(row.ticket, "mail.sent", to=row.to, automatic=row.automatic, outbound=row.pk)
     _announce(row)
     return row.state
 
@@ -158,6 +158,8 @@ def _failed(outbound_id: int, exc: Exception) -> str:
         if _permanent(exc) or row.attempts >= MAX_ATTEMPTS:
             row.state = DeliveryState.FAILED
         row.save(update_fields=["state", "reason", "attempts"])
+        if row.state == DeliveryState.FAILED:
+            events.record(row.ticket, "mail.failed", to=row.to, reason=row.reason, outbound=row.pk)
     _announce(row)
     if row.state == DeliveryState.PENDING:
         raise SendLater(row.reason) from exc
@@ -166,4 +168,5 @@ def _failed(outbound_id: int, exc: Exception) -> str:
 
 def _announce(row: OutboundMail) -> None:
     """The order page shows the new state without a reload."""
-    delivery_changed.send(sender=OutboundMail, outbound=row)
+    ticket = row.ticket
+    publish(ticket_channels(ticket), "ticket", {"number": ticket.number, "version": ticket.version})
