@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.complaints",
     "kefu.channels.email",
+    "kefu.channels.webchat",
     "kefu.live",
 ]
 
@@ -212,6 +213,10 @@ KEFU_SMTP_TIMEOUT = env_int("KEFU_SMTP_TIMEOUT", 30)
 KEFU_MAIL_MAX_BYTES = env_int("KEFU_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 KEFU_MAIL_SENDER_LIMIT = env_int("KEFU_MAIL_SENDER_LIMIT", 20)
 KEFU_MAIL_SENDER_WINDOW_SECONDS = env_int("KEFU_MAIL_SENDER_WINDOW_SECONDS", 3600)
+
+# Web chat: visitors may start this many sessions per address in the window (a public endpoint).
+KEFU_CHAT_START_LIMIT = env_int("KEFU_CHAT_START_LIMIT", 10)
+KEFU_CHAT_START_WINDOW_SECONDS = env_int("KEFU_CHAT_START_WINDOW_SECONDS", 600)
 
 # The live workspace (server-sent events; kefu/live/broadcast.py says how processes hear each other).
 LIVE_POLL_SECONDS = float(env_str("KEFU_LIVE_POLL_SECONDS", "0.2"))  # without Redis

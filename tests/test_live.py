@@ -5,6 +5,7 @@ import asyncio
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import transaction
@@ -97,6 +98,8 @@ def test_asgi_stream_is_fed_by_the_process_hub(desk, settings):
             chunks.append(chunk if isinstance(chunk, bytes) else chunk.encode())
         return _frames(b"".join(chunks).decode())
 
-    frames = asyncio.run(run())
+    # Its own thread: the browser tests' Playwright leaves an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        frames = pool.submit(asyncio.run, run()).result(timeout=60)
     assert any(f["kind"] == "ticket" and f["number"] == ticket.number for f in frames)
     assert len({f["id"] for f in frames}) == len(frames)  # no event twice
