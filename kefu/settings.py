@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "kefu.core",
+    "kefu.jobs",
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "kefu.channels.email",
     "kefu.channels.webchat",
     "kefu.live",
+    "kefu.surveys",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +225,13 @@ LIVE_POLL_SECONDS = float(env_str("KEFU_LIVE_POLL_SECONDS", "0.2"))  # without R
 LIVE_SAFETY_POLL_SECONDS = 2.0  # with Redis, in case a ring is lost
 LIVE_HEARTBEAT_SECONDS = 15
 LIVE_STREAM_SECONDS = env_int("KEFU_LIVE_STREAM_SECONDS", 300)  # then the browser reconnects (Last-Event-ID)
+# Satisfaction surveys: link lifetime, reminder delay, quiet period per customer, what counts as low.
+KEFU_SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
+KEFU_SURVEY_REMINDER_DAYS = env_int("KEFU_SURVEY_REMINDER_DAYS", 3)
+KEFU_SURVEY_QUIET_DAYS = env_int("KEFU_SURVEY_QUIET_DAYS", 30)
+KEFU_SURVEY_LOW_SCORE = env_int("KEFU_SURVEY_LOW_SCORE", 2)  # stars at or below; NPS at or below twice this
+KEFU_SURVEY_INTERNAL_TAGS = env_list("KEFU_SURVEY_INTERNAL_TAGS", "内部,internal")
+KEFU_SURVEY_SENDERS = env_list("KEFU_SURVEY_SENDERS")  # dotted paths of SMS / WeChat sender classes
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

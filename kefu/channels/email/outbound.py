@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from kefu.jobs import enqueue
 from kefu.live.broadcast import publish
 from kefu.live.channels import ticket_channels
 from kefu.tickets import events
@@ -80,10 +81,8 @@ def _domain() -> str:
 
 
 def _enqueue(outbound: OutboundMail) -> None:
-    from .tasks import mail_send_task
-
-    pk = outbound.pk
-    transaction.on_commit(lambda: mail_send_task(pk))
+    """Durable background work, recorded in this transaction: a rolled-back reply sends nothing."""
+    enqueue("mail.send", {"outbound": outbound.pk}, key=f"mail.send:{outbound.pk}")
 
 
 def build_message(outbound: OutboundMail) -> EmailMessage:
