@@ -1,0 +1,8 @@
+"""ASGI entry point (uvicorn): the live streams run as async views, one event-loop hub per process."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+application = get_asgi_application()
