@@ -1,4 +1,4 @@
-"""ASGI entry point (uvicorn): the live streams run as async views, one event-loop hub per process."""
+"""The ASGI entry point: `kefu serve` runs it under uvicorn with several worker processes."""
 
 import os
 

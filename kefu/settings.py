@@ -225,6 +225,7 @@ LIVE_POLL_SECONDS = float(env_str("KEFU_LIVE_POLL_SECONDS", "0.2"))  # without R
 LIVE_SAFETY_POLL_SECONDS = 2.0  # with Redis, in case a ring is lost
 LIVE_HEARTBEAT_SECONDS = 15
 LIVE_STREAM_SECONDS = env_int("KEFU_LIVE_STREAM_SECONDS", 300)  # then the browser reconnects (Last-Event-ID)
+LIVE_WSGI_RETRY_MS = env_int("KEFU_LIVE_WSGI_RETRY_MS", 1500)  # under WSGI: reconnect (poll) interval
 # Satisfaction surveys: link lifetime, reminder delay, quiet period per customer, what counts as low.
 KEFU_SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
 KEFU_SURVEY_REMINDER_DAYS = env_int("KEFU_SURVEY_REMINDER_DAYS", 3)

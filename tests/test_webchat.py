@@ -183,3 +183,13 @@ def test_panel_endpoints_for_agents_only(client, desk, chat):
                        content_type="application/json")
     assert said.status_code == 200 and said.json()["sender"] == "agent"
     assert client.get("/chat/panel/").status_code == 200
+
+
+def test_qa_assist_flags_a_rude_draft_and_passes_a_polite_one(client, desk, chat):
+    client.force_login(desk.agent)
+    rude = client.post("/chat/panel/assist/", json.dumps({"text": "你自己看说明书去，烦不烦"}),
+                       content_type="application/json").json()["findings"]
+    polite = client.post("/chat/panel/assist/", json.dumps({"text": "您好，我这就帮您查询物流进度。"}),
+                         content_type="application/json").json()["findings"]
+    assert rude and all(f["message"] for f in rude)
+    assert not [f for f in polite if f["severity"] in {"critical", "major"}]

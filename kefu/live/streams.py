@@ -1,5 +1,6 @@
-"""Server-sent event streams over the broadcast: an async one for ASGI (one hub per process) and a
-sync one for WSGI and the test server (polls on its own, since a WSGI thread has no event loop)."""
+"""Server-sent event streams over the broadcast: a real stream under ASGI (`kefu serve`, uvicorn; one hub
+per process feeds it) and, under a WSGI server (the test server, runserver), a degraded mode that
+answers at once and lets the browser reconnect: live within a second or two, no thread held."""
 
 import asyncio
 import contextlib
@@ -44,21 +45,11 @@ async def _async_events(channels: list[str], after: int):
 
 
 def _sync_events(channels: list[str], after: int):
-    last = after
-    yield "retry: 2000\n\n"
-    deadline = time.monotonic() + settings.LIVE_STREAM_SECONDS
-    quiet_since = time.monotonic()
-    while time.monotonic() < deadline:
-        events = events_after(last, channels)
-        for event in events:
-            last = event.id
-            yield frame(event)
-        if events:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > settings.LIVE_HEARTBEAT_SECONDS:
-            quiet_since = time.monotonic()
-            yield ": ping\n\n"
-        time.sleep(settings.LIVE_POLL_SECONDS)
+    """A WSGI server has a few threads and a stream would hold one each: instead, answer with what is
+    there now and let EventSource come back after `retry` with Last-Event-ID (polling, ~1.5 s late)."""
+    yield f"retry: {settings.LIVE_WSGI_RETRY_MS}\n\n"
+    for event in events_after(after, channels):
+        yield frame(event)
 
 
 def stream_response(request, channels: list[str], after: int) -> StreamingHttpResponse:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("panel/", views.panel, name="panel"),
     path("panel/queue/", views.queue, name="queue"),
     path("panel/presence/", views.presence, name="presence"),
+    path("panel/assist/", views.assist, name="assist"),
     path("panel/<uuid:session>/", views.lines, name="lines"),
     path("panel/<uuid:session>/accept/", views.accept, name="accept"),
     path("panel/<uuid:session>/say/", views.say, name="say"),

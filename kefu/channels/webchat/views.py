@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
@@ -15,6 +16,7 @@ from kefu.core.errors import DomainError
 from kefu.live.broadcast import latest_id
 from kefu.live.streams import last_event_id, stream_response
 from kefu.phrases.models import Phrase
+from kefu.qa_engine import check_utterance
 
 from . import services
 from .api import line_out
@@ -65,8 +67,15 @@ def panel(request):
     colleagues = [u for u in online_agents(agent.department) if u.pk != agent.pk] if agent.department_id else []
     return render(request, "webchat/panel.html", {
         "phrases": list(Phrase.objects.filter(is_active=True)), "colleagues": colleagues,
-        "live_after": latest_id(),
+        "live_after": latest_id(), "strings": _panel_strings(),
     })
+
+
+def _panel_strings() -> dict[str, str]:
+    """The panel script's words, in the agent's language (the script itself has none)."""
+    return {"failed": _("操作失败"), "accept": _("接入"), "visitor": _("访客"), "agent": _("客服"),
+            "system": _("系统"), "ticket": _("工单"), "transfer_to": _("转接给…"), "ended": _("会话已结束"),
+            "qa": _("质检提示：")}
 
 
 @login_required
@@ -147,6 +156,18 @@ def typing(request, session: UUID):
     agent = _agent(request)
     found = _session_for(request, session)
     return _act(request, lambda: services.chat_typing(session=found, by=agent))
+
+
+@login_required
+@require_POST
+def assist(request):
+    """QA assist on the agent's draft: what the quality rules would find, before it is sent. Uses the QA
+    engine directly until kefu/qa offers its assist endpoint (issue 11)."""
+    _agent(request)
+    text = str(_body(request).get("text", ""))[:2000]
+    findings = check_utterance(text, role="agent", channel="chat") if text.strip() else []
+    return JsonResponse({"findings": [{"rule": f.rule, "severity": f.severity, "message": f.message,
+                                       "text": f.text} for f in findings]})
 
 
 @login_required

@@ -66,6 +66,7 @@
     state.token = token;
     sessionStorage.setItem(key, JSON.stringify({ session: session, token: token }));
     show("talk");
+    $("intro").hidden = true;
     setState({ state: mode });
     listen();
     $("text").focus();

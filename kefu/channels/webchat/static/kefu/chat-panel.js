@@ -6,6 +6,7 @@
   if (!panel) return;
   var base = panel.dataset.base;  // /chat/panel/
   var csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  var T = JSON.parse(document.getElementById("chat-strings").textContent);
   var current = null;
   var seen = {};
   var unread = {};
@@ -21,7 +22,7 @@
     }).then(function (r) {
       if (r.status === 204) return {};
       return r.json().then(function (data) {
-        if (!r.ok) { $("chat-error").textContent = data.detail || "操作失败"; throw data; }
+        if (!r.ok) { $("chat-error").textContent = data.detail || T.failed; throw data; }
         $("chat-error").textContent = "";
         return data;
       });
@@ -45,7 +46,7 @@
       var take = document.createElement("button");
       take.type = "button";
       take.className = "primary small";
-      take.textContent = "接入";
+      take.textContent = T.accept;
       take.dataset.testid = "accept";
       take.addEventListener("click", function (e) { e.stopPropagation(); accept(s.session); });
       li.appendChild(take);
@@ -65,7 +66,7 @@
         $("mine").replaceChildren.apply($("mine"), data.mine.map(function (s) { return entry(s, false); }));
         $("waiting-count").textContent = String(data.waiting.length);
         var select = $("transfer-to");
-        var options = [new Option("转接给…", "")].concat(data.colleagues.map(function (c) { return new Option(c.name, c.id); }));
+        var options = [new Option(T.transfer_to, "")].concat(data.colleagues.map(function (c) { return new Option(c.name, c.id); }));
         select.replaceChildren.apply(select, options);
       });
     }, 100);
@@ -79,7 +80,7 @@
     item.dataset.testid = "chat-line";
     var meta = document.createElement("div");
     meta.className = "muted small";
-    meta.textContent = (line.sender === "visitor" ? "访客" : line.sender === "agent" ? (line.author || "客服") : "系统") +
+    meta.textContent = (line.sender === "visitor" ? T.visitor : line.sender === "agent" ? (line.author || T.agent) : T.system) +
       " " + line.at.slice(11, 16);
     var text = document.createElement("div");
     text.className = "text";
@@ -100,7 +101,7 @@
       var link = $("chat-ticket");
       link.hidden = !data.session.ticket;
       link.href = "/tickets/" + data.session.ticket + "/";
-      link.textContent = "工单 " + data.session.ticket;
+      link.textContent = T.ticket + " " + data.session.ticket;
       data.lines.forEach(addLine);
       $("chat-main").hidden = false;
       $("reply").focus();
@@ -118,6 +119,7 @@
     if (!text || !current) return;
     call(base + current + "/say/", { text: text }).then(function (line) {
       $("reply").value = "";
+      $("assist").replaceChildren();
       addLine(line);
     });
   }
@@ -127,7 +129,7 @@
     var data = event.detail.data;
     if (kind === "chat.queue" || kind === "chat.state") {
       loadQueue();
-      if (data.session === current && data.state === "closed") $("chat-state").textContent = "会话已结束";
+      if (data.session === current && data.state === "closed") $("chat-state").textContent = T.ended;
     } else if (kind === "chat.message") {
       if (data.session === current) addLine(data.line);
       else if (data.line.sender === "visitor") { unread[data.session] = (unread[data.session] || 0) + 1; loadQueue(); }
@@ -142,6 +144,21 @@
   $("reply").addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(e); }
   });
+  var assistTimer = null;
+  function assist() {
+    clearTimeout(assistTimer);
+    assistTimer = setTimeout(function () {
+      call(base + "assist/", { text: $("reply").value }).then(function (data) {
+        $("assist").replaceChildren.apply($("assist"), data.findings.map(function (f) {
+          var li = document.createElement("li");
+          li.className = "sev-" + f.severity;
+          li.textContent = T.qa + f.message + (f.text ? "（" + f.text + "）" : "");
+          return li;
+        }));
+      }).catch(function () {});
+    }, 500);
+  }
+  $("reply").addEventListener("input", assist);
   $("reply").addEventListener("input", function () {
     var now = Date.now();
     if (!current || now - lastTyping < 3000) return;
@@ -163,7 +180,7 @@
   });
   $("end-chat").addEventListener("click", function () {
     if (!current) return;
-    call(base + current + "/close/", {}).then(function () { $("chat-state").textContent = "会话已结束"; loadQueue(); });
+    call(base + current + "/close/", {}).then(function () { $("chat-state").textContent = T.ended; loadQueue(); });
   });
   $("online").addEventListener("change", function () {
     call(base + "presence/", { online: $("online").checked });
