@@ -43,3 +43,9 @@ def mail_poll() -> None:
 @db_periodic_task(crontab(hour="3", minute="41"))
 def live_prune() -> None:
     enqueue("live.prune", {}, key="live.prune")
+
+
+@db_periodic_task(crontab(minute="41"))
+def rating_refresh() -> None:
+    """Open periods' star ratings are recomputed hourly, so pages and the API read fresh snapshots."""
+    enqueue("ratings.refresh", {}, key="ratings.refresh")

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kefu.channels.webchat",
     "kefu.live",
     "kefu.surveys",
+    "kefu.ratings",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,15 @@ KEFU_SURVEY_QUIET_DAYS = env_int("KEFU_SURVEY_QUIET_DAYS", 30)
 KEFU_SURVEY_LOW_SCORE = env_int("KEFU_SURVEY_LOW_SCORE", 2)  # stars at or below; NPS at or below twice this
 KEFU_SURVEY_INTERNAL_TAGS = env_list("KEFU_SURVEY_INTERNAL_TAGS", "内部,internal")
 KEFU_SURVEY_SENDERS = env_list("KEFU_SURVEY_SENDERS")  # dotted paths of SMS / WeChat sender classes
+
+# Agent star ratings: an open period's snapshot is recomputed when older than this; QA finding
+# categories that stand for politeness and for product knowledge (only those the QA engine knows count).
+KEFU_RATING_REFRESH_MINUTES = env_int("KEFU_RATING_REFRESH_MINUTES", 60)
+KEFU_RATING_QA_CATEGORIES = {
+    "politeness": env_list("KEFU_RATING_QA_POLITENESS",
+                           "forbidden_phrase,insult,impolite_address,missing_greeting,missing_closing,missing_apology"),
+    "knowledge": env_list("KEFU_RATING_QA_KNOWLEDGE", "knowledge,wrong_answer"),
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
