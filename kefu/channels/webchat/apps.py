@@ -9,6 +9,9 @@ class WebchatConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu import policy
-        from kefu.core.extensions import register_nav
+        from kefu.core.extensions import register_demo, register_nav
+
+        from .demo import demo_channels
 
         register_nav(gettext_noop("在线客服"), "webchat:panel", allowed=policy.can_chat, order=15)
+        register_demo(demo_channels, order=70)

@@ -90,7 +90,9 @@ def _clean_text(text: str) -> str:
 
 
 def _locked(session: ChatSession) -> ChatSession:
-    return ChatSession.objects.select_for_update().select_related("ticket", "agent").get(pk=session.pk)
+    # Lock the session row only: PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
+    return (ChatSession.objects.select_for_update(of=("self",)).select_related("ticket", "agent")
+            .get(pk=session.pk))
 
 
 @transaction.atomic
