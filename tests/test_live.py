@@ -76,6 +76,50 @@ def test_stream_of_an_order_the_user_cannot_see_is_refused(client, desk):
     assert client.get("/live/stream/").status_code == 302
 
 
+def _asgi_frames(user, path: str, action) -> list[dict]:
+    async def run() -> list[dict]:
+        client = AsyncClient()
+        await client.aforce_login(user)
+        response = await client.get(path)
+        threading.Thread(target=action).start()
+        chunks = []
+        async for chunk in response.streaming_content:
+            chunks.append(chunk if isinstance(chunk, bytes) else chunk.encode())
+        return _frames(b"".join(chunks).decode())
+
+    # Its own thread: the browser tests' Playwright leaves an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=60)
+
+
+@pytest.mark.redis
+def test_with_redis_the_ring_wakes_the_hub_at_once(desk, settings):
+    """With REDIS_URL the hub sleeps on the ring, not on polling: a line arrives well before the safety poll."""
+    import os
+
+    import redis
+
+    url = os.environ.get("KEFU_TEST_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"Redis not reachable at {url}")
+    settings.REDIS_URL = url
+    settings.LIVE_SAFETY_POLL_SECONDS = 30  # only the ring can deliver within the stream's life
+    settings.LIVE_STREAM_SECONDS = 2.5
+    sent = {}
+
+    def later():
+        time.sleep(0.8)
+        sent["at"] = time.monotonic()
+        notify(users=[desk.agent], text="经 Redis 送达", url="/r/")
+
+    frames = _asgi_frames(desk.agent, f"/live/stream/?after={latest_id()}", later)
+    assert [f["text"] for f in frames if f["kind"] == "notification"] == ["经 Redis 送达"]
+
+
 def test_asgi_stream_is_fed_by_the_process_hub(desk, settings):
     """Under ASGI the stream is async and one hub per process reads the table for all streams."""
     settings.LIVE_STREAM_SECONDS = 1.5

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import weakref
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -84,12 +85,13 @@ class Hub:
                 await asyncio.sleep(2)
 
 
-_hubs: dict[int, Hub] = {}
+# One hub per event loop (uvicorn: one per worker process); weak, so a closed loop takes its hub along.
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
 
 
 def hub() -> Hub:
     loop = asyncio.get_running_loop()
-    found = _hubs.get(id(loop))
+    found = _hubs.get(loop)
     if found is None:
-        found = _hubs[id(loop)] = Hub()
+        found = _hubs[loop] = Hub()
     return found

@@ -11,3 +11,9 @@ def can_feed_mail(user: User) -> bool:
 def can_chat(user: User) -> bool:
     """Taking web chats from the queue: the service desk."""
     return user.is_active and user.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
+
+
+def can_see_chat(user: User, session) -> bool:
+    """A chat session belongs to its department's desk (the queue is shared before anyone accepts)."""
+    return can_chat(user) and (user.is_superuser or user.role == Role.ADMIN
+                               or user.department_id == session.department_id)

@@ -147,7 +147,7 @@ def _copy_lines_to_thread(session: ChatSession) -> None:
 @transaction.atomic
 def chat_accept(*, session: ChatSession, by: User) -> ChatSession:
     """An agent takes a queued chat: they become the first responder of its work order (首问负责)."""
-    policy.require(policy.can_chat(by) and by.department_id == session.department_id, "您不能接待该部门的会话")
+    policy.require(policy.can_see_chat(by, session), "您不能接待该部门的会话")
     session = _locked(session)
     if session.state != SessionState.QUEUED:
         raise DomainError("该会话已被接待或已结束", field="session", code="taken")

@@ -48,7 +48,7 @@ def _agent(request) -> User:
 
 def _session_for(request, session: UUID) -> ChatSession:
     found = get_object_or_404(ChatSession.objects.select_related("ticket", "agent", "department"), public_id=session)
-    if found.department_id != request.user.department_id and not request.user.is_superuser:
+    if not policy.can_see_chat(request.user, found):
         raise Http404("对象不存在")
     return found
 
