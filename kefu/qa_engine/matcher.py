@@ -246,6 +246,8 @@ class TurnMatcher:
             # A negative term counts unless negated (不慢); a positive one only when negated (不满意).
             if negated != positive:
                 continue
+            if not positive and _hypothetical(norm, start, end):
+                continue  # 会掉毛吗, 会生锈不: asking about a defect is not having one
             if not negated and any(text.endswith(i, 0, start) for i in self._intensifiers[rule.code]):
                 weight *= 1.5
             term = text[start:end]
@@ -308,6 +310,21 @@ def _ends_clause(norm: Normalised, end: int) -> bool:
     while end < len(text) and text[end] in _PARTICLES and (end == start or end not in norm.gaps):
         end += 1
     return end == len(text) or end in norm.gaps or any(ch != "的" for ch in text[start:end])
+
+
+_MODAL = ("会", "能", "可能", "是否")
+_QUESTION_END = frozenset("吗么不没")
+
+
+def _hypothetical(norm: Normalised, start: int, end: int) -> bool:
+    """A term after a modal (会, 能, 是否) in a clause that ends as a yes/no question."""
+    text = norm.text
+    if not any(m in text[max(0, start - 3):start] for m in _MODAL):
+        return False
+    stop = min((b for b in _breaks(norm)[1] if b >= end), default=len(text))
+    while stop > end and text[stop - 1] in "啊呀呢哦":
+        stop -= 1
+    return stop > end and text[stop - 1] in _QUESTION_END
 
 
 def _skip_addressee(text: str, end: int) -> int:
