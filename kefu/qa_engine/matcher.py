@@ -183,7 +183,7 @@ class TurnMatcher:
             if span is None or any(s < span[1] and span[0] < e for s, e in [*kept, *spans]):
                 continue
             start, end, last = span
-            # The negation may stand before the pattern or before its last word (我要是不投诉, 不会去投诉).
+            # The negation may stand before the pattern or before its last word (我不是要投诉, 我不会去投诉).
             negation = self._negators[rule.code], rule.params.get("negation_window", 0)
             if last > start and _negated(norm.text, last, *negation):
                 continue
