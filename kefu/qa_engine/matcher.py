@@ -1,9 +1,10 @@
-"""Per-turn matching: one Aho-Corasick automaton for every phrase and lexicon term.
+"""Per-turn matching: one Aho-Corasick automaton for every phrase, pattern anchor and lexicon term.
 
-The automaton is built once when the engine loads a pack. Each key maps to the rules
-that own it, so a turn is scanned once whatever the number of phrase rules; exclusion
-contexts, negation and the standalone test run only on hits. Regular-expression rules
-run after it on the same compact text.
+The automaton is built once per role and channel. Each key maps to the rules that own it, so
+a turn is scanned once whatever the number of phrase rules; exclusion contexts, negation,
+vetoes and the rest of a slot pattern (patterns.py) are looked at only on hits. Regular
+expression, address (address.py) and emotion rules (the classifier, emotion.py) run after it
+on the same compact text. Results are cached per turn text, since chat repeats itself.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .address import address_spans
 from .emotion import load_model
 from .normalize import Normalised, normalise
 from .pack import Rule
-from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, _vetoed, anchor_slots, complete_slots
+from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, anchor_slots, complete_slots, vetoed
 from .patterns import find as find_pattern
 
 _PHRASE, _NEGATIVE, _POSITIVE, _SLOT = 0, 1, 2, 3
@@ -206,7 +207,7 @@ class TurnMatcher:
         if not pattern and rule.params.get("clause_end") and not _ends_clause(norm, _skip_addressee(text, end)):
             return True
         veto = self._veto[rule.code]
-        if veto and _vetoed(veto, text, start, end, _breaks(norm)[1]):
+        if veto and vetoed(veto, text, start, end, _breaks(norm)[1]):
             return True
         if any(text.find(w, end, end + _FOLLOW_WINDOW) != -1 for w in self._followed[rule.code]):
             return True  # a hedge followed by action (不太清楚，我帮您查一下) is not a brush-off
