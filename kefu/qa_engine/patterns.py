@@ -168,7 +168,7 @@ def _chain(pattern: Pattern, found: Occurrences, slot: int, previous: tuple[int,
     after = previous[0]
     if slot == len(pattern.slots):
         return previous if not pattern.anchored_end or ends_clause(after) else None
-    for start, end in sorted(found.get(slot, ())):
+    for start, end in sorted(found.get(slot, ()), key=lambda span: (span[0], -span[1])):  # longest word first
         if start < after or start - after > pattern.gaps[slot - 1]:
             continue
         if any(after <= b <= start for b in sentence_breaks):
