@@ -6,7 +6,6 @@ same form and run by the same service, so roles, states and messages are identic
 
 from datetime import datetime
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Body, Field, Router, Schema, Status
@@ -156,23 +155,20 @@ def _form_errors(form) -> DomainError:
 
 @router.post("", response={201: ComplaintOut}, summary="File a complaint (受理), optionally with its record form")
 def create_complaint(request: HttpRequest, payload: ComplaintIn):
-    with transaction.atomic():
-        if payload.ticket:
-            complaint = cs.complaint_receive(by=request.user, ticket=ticket_get(request.user, payload.ticket),
-                                             source=payload.source, account_manager=payload.account_manager)
-        else:
-            if payload.customer_id is None:
-                raise DomainError("请提供 customer_id 或 ticket", field="customer_id")
-            complaint = cs.complaint_receive(
-                by=request.user, customer=customer_get(request.user, payload.customer_id), subject=payload.subject,
-                description=str(payload.record.get("description", "")), channel=payload.channel,
-                source=payload.source, account_manager=payload.account_manager)
-        if payload.record:
-            form = RecordForm({"source": payload.source, "account_manager": payload.account_manager,
-                               "severity": "minor", **payload.record})
-            if not form.is_valid():
-                raise _form_errors(form)
-            complaint = cs.complaint_record(complaint=complaint, by=request.user, **form.cleaned_data)
+    ticket = ticket_get(request.user, payload.ticket) if payload.ticket else None
+    if ticket is None and payload.customer_id is None:
+        raise DomainError("请提供 customer_id 或 ticket", field="customer_id")
+    customer = customer_get(request.user, payload.customer_id) if ticket is None else None
+    record = None
+    if payload.record:
+        form = RecordForm({"source": payload.source, "account_manager": payload.account_manager,
+                           "severity": "minor", **payload.record})
+        if not form.is_valid():
+            raise _form_errors(form)
+        record = form.cleaned_data
+    complaint = cs.complaint_register(by=request.user, customer=customer, ticket=ticket, subject=payload.subject,
+                                      channel=payload.channel, source=payload.source,
+                                      account_manager=payload.account_manager, record=record)
     created = complaint_get(request.user, complaint.ticket.number)
     return Status(201, complaint_dict(created, request.user, steps=True))
 

@@ -17,6 +17,7 @@ from kefu.accounts.selectors import active_handlers, active_supervisors
 from kefu.core.errors import DomainError
 from kefu.customers.masking import mask_phone
 from kefu.customers.models import Customer
+from kefu.customers.services import customer_create
 from kefu.notifications import notify
 from kefu.tickets import events
 from kefu.tickets import services as ticket_services
@@ -205,6 +206,26 @@ def complaint_receive(*, by: User, customer: Customer | None = None, subject: st
                           account_manager=account_manager, description=(description or "").strip())
     deadlines.start_reply_clock(complaint, complaint.received_at)
     return _finish(complaint, by, "receive", ComplaintState.RECEIVED, now=complaint.received_at)
+
+
+@transaction.atomic
+def complaint_register(*, by: User, customer: Customer | None = None, new_customer: dict | None = None,
+                       ticket: Ticket | None = None, subject: str = "", channel: str = Channel.PHONE,
+                       source: str = Source.DIRECT, account_manager: str = "", record: dict | None = None) -> Complaint:
+    """登记投诉 in one transaction, for the page and the API alike: a new customer if asked
+    (new_customer={"name", "phones"}), the complaint received on a new or an existing 投诉 work order,
+    and its record form when given. Nothing is half-written when any part is refused."""
+    if ticket is None and customer is None and new_customer:
+        customer = customer_create(by=by, name=new_customer.get("name", ""), phones=new_customer.get("phones", []))
+    description = str((record or {}).get("description") or "")
+    if ticket is None:
+        complaint = complaint_receive(by=by, customer=customer, subject=subject, description=description,
+                                      channel=channel, source=source, account_manager=account_manager)
+    else:
+        complaint = complaint_receive(by=by, ticket=ticket, source=source, account_manager=account_manager)
+    if record:
+        complaint = complaint_record(complaint=complaint, by=by, **record)
+    return complaint
 
 
 def _clean_record(data: dict, now: datetime) -> dict:

@@ -6,7 +6,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from kefu.accounts.models import Department, DepartmentKind
 from kefu.core.errors import DomainError, Forbidden
 from kefu.customers.masking import mask_phone
 from kefu.customers.selectors import customer_get
-from kefu.customers.services import customer_create
 from kefu.tickets.selectors import ticket_get
 
 from . import exports, receipts
@@ -115,17 +113,11 @@ def complaint_create(request):
 
 def _register(request, form: ComplaintCreateForm, ticket):
     data = form.cleaned_data
-    with transaction.atomic():
-        if ticket is None:
-            customer = customer_get(request.user, data["customer_id"]) if data["customer_id"] else customer_create(
-                by=request.user, name=data["new_customer_name"], phones=[data["new_customer_phone"]])
-            complaint = cs.complaint_receive(
-                by=request.user, customer=customer, subject=data["subject"], description=data["description"],
-                channel=data["channel"], source=data["source"], account_manager=data["account_manager"])
-        else:
-            complaint = cs.complaint_receive(by=request.user, ticket=ticket, source=data["source"],
-                                             account_manager=data["account_manager"])
-        return cs.complaint_record(complaint=complaint, by=request.user, **form.record())
+    customer = customer_get(request.user, data["customer_id"]) if ticket is None and data["customer_id"] else None
+    new_customer = {"name": data["new_customer_name"], "phones": [data["new_customer_phone"]]}
+    return cs.complaint_register(by=request.user, customer=customer, new_customer=new_customer, ticket=ticket,
+                                 subject=data["subject"], channel=data["channel"], source=data["source"],
+                                 account_manager=data["account_manager"], record=form.record())
 
 
 @login_required
