@@ -80,6 +80,7 @@ def _mount() -> None:
     from kefu.complaints.api import router as complaints_router
     from kefu.customers.api import router as customers_router
     from kefu.phrases.api import router as phrases_router
+    from kefu.qa.api import router as qa_router
     from kefu.sla.api import router as sla_router
     from kefu.tickets.api import router as tickets_router
 
@@ -89,6 +90,7 @@ def _mount() -> None:
     api.add_router("/phrases", phrases_router)
     api.add_router("/calendar", sla_router)
     api.add_router("/complaints", complaints_router)
+    api.add_router("/qa", qa_router)
 
 
 _mount()

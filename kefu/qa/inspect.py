@@ -1,0 +1,159 @@
+"""Automatic inspection: conversations judged by the active pack, results stored in bulk.
+
+``inspect_conversations`` is the one writer of Inspection and Finding rows. It is used for one
+conversation (an API upsert, a work-order reply) and for a chunk of an import, so both paths store
+exactly the same facts. It is idempotent: a conversation whose current inspection already judged
+the same turns with the same pack version is left alone (background work runs at least once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.qa_engine import Finding as EngineFinding
+from kefu.qa_engine import InputError
+
+from . import sampling
+from .models import Conversation, Finding, Inspection, InspectionState, QaEvent, Trigger
+from .packs import ActivePack, active_pack, pack_by_version
+
+
+def conversation_digest(channel: str, turns: list, meta: dict) -> str:
+    raw = json.dumps([channel, turns, meta or {}], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+def engine_input(conversation: Conversation) -> dict:
+    return {"id": str(conversation.pk), "channel": conversation.channel, "turns": conversation.turns,
+            "meta": conversation.meta or {}}
+
+
+@transaction.atomic
+def inspect_conversations(*, conversations: Sequence[Conversation], trigger: str, pack: ActivePack | None = None,
+                          force: bool = False, now: datetime | None = None) -> list[Inspection]:
+    """Inspect and store; ``force`` re-inspects even unchanged input (a re-inspection by a new version
+    still skips conversations that version already judged)."""
+    pack = pack or active_pack()
+    now = now or timezone.now()
+    todo = _needing_inspection(conversations, pack, force)
+    if not todo:
+        return []
+    results, failed = [], []
+    for conversation in todo:
+        try:
+            results.append((conversation, pack.engine.inspect(engine_input(conversation))))
+        except InputError as exc:
+            failed.append((conversation, str(exc)))
+    inspections = _store(results, pack, trigger, now)
+    _mark(results, failed, now)
+    sampling.sample(inspections, now=now)
+    return inspections
+
+
+def _needing_inspection(conversations: Sequence[Conversation], pack: ActivePack, force: bool) -> list[Conversation]:
+    ids = [c.pk for c in conversations]
+    judged = set(
+        Inspection.objects.filter(conversation_id__in=ids, pack_name=pack.name, pack_version=pack.version)
+        .filter(is_current=True).values_list("conversation_id", "digest")
+    )
+    todo = []
+    for conversation in conversations:
+        same_input = (conversation.pk, conversation.digest) in judged
+        if same_input:
+            continue  # this version already judged exactly these turns: at-least-once delivery, effect once
+        if not force or not _judged_by(conversation.pk, pack, conversation.digest):
+            todo.append(conversation)
+    return todo
+
+
+def _judged_by(conversation_id: int, pack: ActivePack, digest: str) -> bool:
+    return Inspection.objects.filter(conversation_id=conversation_id, pack_name=pack.name,
+                                     pack_version=pack.version, digest=digest).exists()
+
+
+def _store(results: list, pack: ActivePack, trigger: str, now: datetime) -> list[Inspection]:
+    if not results:
+        return []
+    Inspection.objects.filter(conversation_id__in=[c.pk for c, _r in results], is_current=True).update(
+        is_current=False)
+    team_of = _teams([c.agent_id for c, _r in results if c.agent_id])
+    inspections = []
+    for conversation, result in results:
+        fatal = any(item.status == "fatal" for item in result.items)
+        inspections.append(Inspection(
+            conversation=conversation, pack_name=pack.name, pack_version=pack.version, trigger=trigger,
+            is_current=True, digest=conversation.digest, auto_score=result.score, score=result.score, fatal=fatal,
+            items=[item.to_json() for item in result.items], finding_count=len(result.findings),
+            agent_id=conversation.agent_id, team_id=team_of.get(conversation.agent_id),
+            channel=conversation.channel, started_at=conversation.started_at, created_at=now))
+    inspections = Inspection.objects.bulk_create(inspections)
+    if any(i.pk is None for i in inspections):  # a backend that returns no ids from bulk inserts
+        inspections = _reload(inspections)
+    findings = [_finding_row(inspection, f) for inspection, (_c, result) in zip(inspections, results, strict=True)
+                for f in result.findings]
+    Finding.objects.bulk_create(findings, batch_size=2000)
+    QaEvent.objects.bulk_create([
+        QaEvent(conversation_id=i.conversation_id, code="qa.inspected", created_at=now,
+                params={"inspection": i.pk, "pack": i.pack_name, "version": i.pack_version, "score": i.score,
+                        "findings": i.finding_count, "trigger": trigger})
+        for i in inspections])
+    return inspections
+
+
+def _reload(inspections: list[Inspection]) -> list[Inspection]:
+    by_conversation = {i.conversation_id: i for i in Inspection.objects.filter(
+        conversation_id__in=[i.conversation_id for i in inspections], is_current=True)}
+    return [by_conversation[i.conversation_id] for i in inspections]
+
+
+def _teams(agent_ids: list[int]) -> dict[int, int | None]:
+    from kefu.accounts.models import User
+
+    return dict(User.objects.filter(pk__in=set(agent_ids)).values_list("pk", "team_id"))
+
+
+def _finding_row(inspection: Inspection, f: EngineFinding) -> Finding:
+    return Finding(inspection=inspection, rule=f.rule, category=f.category, severity=f.severity, turn=f.turn,
+                   start=f.span[0], end=f.span[1], evidence=f.text[:200], message=f.message[:300])
+
+
+def _mark(results: list, failed: list, now: datetime) -> None:
+    done_ids = [c.pk for c, _r in results]
+    if done_ids:
+        Conversation.objects.filter(pk__in=done_ids).update(inspection_state=InspectionState.DONE, updated_at=now)
+    for conversation, message in failed:
+        Conversation.objects.filter(pk=conversation.pk).update(inspection_state=InspectionState.FAILED)
+        QaEvent.objects.create(conversation=conversation, code="qa.inspection_failed", params={"message": message},
+                               created_at=now)
+    for conversation, _r in results:
+        conversation.inspection_state = InspectionState.DONE
+
+
+def rescore(inspection: Inspection) -> float:
+    """The score that counts: the scorecard over the findings that still count, plus the manual items
+    an inspector scored. Needs the pack version that judged it (published versions are kept)."""
+    pack = pack_by_version(inspection.pack_name, inspection.pack_version)
+    if pack is None:
+        return inspection.score
+    counting = [EngineFinding(f.rule, f.category, f.turn, (f.start, f.end), f.evidence, f.severity, f.message)
+                for f in inspection.findings.all() if f.counts]
+    scorecard = pack.engine.pack.scorecard
+    score, items = scorecard.score(counting)
+    manual = getattr(inspection, "review", None)
+    if manual is not None and manual.manual_scores:
+        score += sum(float(v) for v in manual.manual_scores.values()) * 100 / scorecard.base
+    score = round(max(0.0, min(100.0, score)), 1)
+    inspection.score = score
+    inspection.fatal = any(item.status == "fatal" for item in items)
+    inspection.save(update_fields=["score", "fatal"])
+    return score
+
+
+def reinspect(*, conversations: Sequence[Conversation], pack: ActivePack | None = None) -> list[Inspection]:
+    return inspect_conversations(conversations=conversations, trigger=Trigger.REINSPECT, pack=pack, force=True)
