@@ -58,7 +58,8 @@ def _review_row(inspection: Inspection, by: User, now: datetime) -> Review:
 
 @transaction.atomic
 def finding_review(*, finding: Finding, by: User, verdict: str, comment: str = "") -> Finding:
-    finding = Finding.objects.select_for_update().select_related("inspection__conversation__agent").get(pk=finding.pk)
+    finding = (Finding.objects.select_for_update(of=("self",))
+               .select_related("inspection__conversation__agent").get(pk=finding.pk))
     inspection = finding.inspection
     policy.require(policy.can_review(by, inspection), "您不能复核这条质检结果")
     if verdict not in (Verdict.CONFIRMED, Verdict.REJECTED):
@@ -81,7 +82,8 @@ def finding_review(*, finding: Finding, by: User, verdict: str, comment: str = "
 def review_complete(*, inspection: Inspection, by: User, manual_scores: dict | None = None,
                     comment: str = "") -> Review:
     """Manual items (沟通技巧, 营销意识 ...) scored, the comment written, the review done; the agent is told."""
-    inspection = Inspection.objects.select_for_update().select_related("conversation__agent").get(pk=inspection.pk)
+    inspection = (Inspection.objects.select_for_update(of=("self",))
+                  .select_related("conversation__agent").get(pk=inspection.pk))
     policy.require(policy.can_review(by, inspection), "您不能复核这条质检结果")
     now = timezone.now()
     review = _review_row(inspection, by, now)
@@ -151,8 +153,8 @@ def appeal_refusal(inspection: Inspection, finding: Finding | None, now: datetim
 
 @transaction.atomic
 def appeal_create(*, inspection: Inspection, by: User, reason: str, finding: Finding | None = None) -> Appeal:
-    inspection = Inspection.objects.select_for_update().select_related("agent__team", "conversation").get(
-        pk=inspection.pk)
+    inspection = (Inspection.objects.select_for_update(of=("self",))
+                  .select_related("agent__team", "conversation").get(pk=inspection.pk))
     policy.require(policy.can_appeal(by, inspection), "只有该会话的客服本人可以申诉")
     reason = _text(reason, "reason", "申诉理由", required=True)
     refusal = appeal_refusal(inspection, finding)
@@ -181,7 +183,7 @@ def appeal_rule(*, appeal: Appeal, by: User, decision: str, comment: str = "") -
     """accept: the finding was wrong (it stops counting, and counts against the rule's precision);
     partial: the finding stands on record but the agent is not penalised for it; reject: unchanged.
     On a score appeal, accept/partial drop the manual deductions. The ruling is final."""
-    appeal = Appeal.objects.select_for_update().select_related(
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related(
         "inspection__conversation__agent", "finding", "agent").get(pk=appeal.pk)
     policy.require(policy.can_rule_appeal(by, appeal), "您不能裁定这条申诉（主管裁定，且不能裁定针对本人复核的申诉）")
     if appeal.state != AppealState.OPEN:
