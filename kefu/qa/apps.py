@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class QaConfig(AppConfig):
@@ -8,8 +8,13 @@ class QaConfig(AppConfig):
     verbose_name = gettext_lazy("质检")
 
     def ready(self) -> None:
+        from kefu import policy
+        from kefu.core.extensions import register_demo, register_nav
         from kefu.tickets.signals import ticket_changed
 
-        from . import hooks, tasks  # noqa: F401  (tasks registers the background handlers)
+        from . import demo, hooks, tasks  # noqa: F401  (tasks registers the background handlers)
 
         ticket_changed.connect(hooks.on_ticket_changed, dispatch_uid="qa_sync_ticket_conversation")
+        # a Chinese msgid: the sidebar translates it when it renders
+        register_nav(gettext_noop("质检"), "qa:home", allowed=policy.can_use_qa, order=40)
+        register_demo(demo.demo_qa, order=70)

@@ -53,6 +53,13 @@ def appeal_get(user: User, pk: int) -> Appeal:
     return appeal
 
 
+def pack_of(inspection: Inspection):
+    """The pack version that judged an inspection (its rules' titles and reasons), or None if unknown."""
+    from .packs import pack_by_version
+
+    return pack_by_version(inspection.pack_name, inspection.pack_version)
+
+
 def _review_json(finding: Finding) -> dict | None:
     if finding.verdict == Verdict.PENDING:
         return None
