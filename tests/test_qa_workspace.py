@@ -7,6 +7,7 @@ import pytest
 
 from kefu.qa.models import Appeal, Conversation, Finding, Inspection, QaEvent
 from kefu.qa.review import appeal_deadline
+from kefu.tickets import events
 from kefu.tickets.models import Status
 from kefu.tickets.services import ticket_add_message, ticket_set_status
 from tests import factories
@@ -193,6 +194,8 @@ def test_agent_reply_on_work_order_is_inspected(desk, django_capture_on_commit_c
     assert inspection.trigger == "reply"
     assert inspection.findings.filter(rule="FP02").exists()
     assert conversation.agent == desk.agent
+    facts = events.of_tickets([ticket.pk], codes=["qa.inspected"]).values_list("params", flat=True)
+    assert [p["score"] for p in facts] == [inspection.score]
     with django_capture_on_commit_callbacks(execute=True):
         ticket_add_message(ticket=ticket, by=desk.agent, kind="reply", body="您好，已为您催促快递")
     assert conversation.inspections.count() == 2

@@ -210,11 +210,29 @@ def get_import(request: HttpRequest, job_id: int):
     return import_status(job)
 
 
-@router.post("/check", response={200: CheckOut, **ERRORS},
+@router.post("/check", response={200: CheckOut, **ERRORS}, url_name="qa_check",
              summary="Live check of a draft (real-time rules); writes nothing")
 def check(request: HttpRequest, payload: CheckIn):
     ticket = ticket_get(request.user, payload.ticket) if payload.ticket else None
     return {"findings": assist.check_text(by=request.user, text=payload.text, role=payload.role, ticket=ticket)}
+
+
+class OverrideIn(Schema):
+    text: str
+    rules: list[str] = []
+    ticket: str | None = None
+
+
+class OverrideOut(Schema):
+    id: int
+
+
+@router.post("/assist/overrides", response={201: OverrideOut, **ERRORS}, url_name="qa_override",
+             summary="Record a reply sent although the live check warned (sending is never blocked)")
+def record_override(request: HttpRequest, payload: OverrideIn):
+    ticket = ticket_get(request.user, payload.ticket) if payload.ticket else None
+    row = assist.assist_override(by=request.user, text=payload.text, rules=payload.rules, ticket=ticket)
+    return Status(201, {"id": row.pk})
 
 
 @router.post("/findings/{finding_id}/review", response={200: FindingOut, **ERRORS},

@@ -9,7 +9,7 @@ class QaConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu import policy
-        from kefu.core.extensions import register_demo, register_nav
+        from kefu.core.extensions import register_demo, register_nav, register_ticket_panel
         from kefu.tickets.signals import ticket_changed
 
         from . import demo, hooks, tasks  # noqa: F401  (tasks registers the background handlers)
@@ -18,3 +18,5 @@ class QaConfig(AppConfig):
         # a Chinese msgid: the sidebar translates it when it renders
         register_nav(gettext_noop("质检"), "qa:home", allowed=policy.can_use_qa, order=40)
         register_demo(demo.demo_qa, order=70)
+        hooks.register_history()
+        register_ticket_panel("qa/_assist.html", hooks.assist_panel, order=90, placement="top")

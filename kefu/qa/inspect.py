@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from kefu.qa_engine import Finding as EngineFinding
 from kefu.qa_engine import InputError
+from kefu.tickets import events
+from kefu.tickets.models import Ticket, TicketEvent
 
 from . import sampling
 from .models import Conversation, Finding, Inspection, InspectionState, QaEvent, Trigger
@@ -103,7 +105,17 @@ def _store(results: list, pack: ActivePack, trigger: str, now: datetime) -> list
                 params={"inspection": i.pk, "pack": i.pack_name, "version": i.pack_version, "score": i.score,
                         "findings": i.finding_count, "trigger": trigger})
         for i in inspections])
+    _ticket_history(results, inspections, now)
     return inspections
+
+
+def _ticket_history(results: list, inspections: list[Inspection], now: datetime) -> None:
+    """A work order's history says when its conversation was inspected and the score."""
+    linked = [(c, i) for (c, _r), i in zip(results, inspections, strict=True) if c.ticket_id]
+    if linked:
+        TicketEvent.objects.bulk_create([
+            events.build(Ticket(pk=c.ticket_id), "qa.inspected", at=now, conversation=c.pk, score=i.score,
+                         version=i.pack_version, findings=i.finding_count) for c, i in linked])
 
 
 def _reload(inspections: list[Inspection]) -> list[Inspection]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kefu import policy
 from kefu.accounts.models import User
+from kefu.tickets import events
 from kefu.tickets.models import MessageKind, Status, Ticket
 
 from .inspect import conversation_digest
@@ -21,10 +22,18 @@ from .records import AgentDirectory, Record, clean_record
 VOICE_TICKET_CHANNELS = {"phone"}
 
 
+# QA facts that also belong in the work order's own history when the conversation is its thread or
+# linked to it (registered with kefu.tickets.events in hooks.register_history).
+TICKET_HISTORY_CODES = {"qa.inspected", "qa.reviewed", "qa.appealed", "qa.ruled"}
+
+
 def event(conversation: Conversation, code: str, by: User | None = None, now: datetime | None = None,
           **params: object) -> QaEvent:
-    return QaEvent.objects.create(conversation=conversation, actor=by, code=code, params=params,
-                                  created_at=now or timezone.now())
+    now = now or timezone.now()
+    if conversation.ticket_id and code in TICKET_HISTORY_CODES:
+        events.record(conversation.ticket, code, by=by, at=now, conversation=conversation.pk,
+                      **{k: v for k, v in params.items() if k in ("score", "decision", "rule", "version")})
+    return QaEvent.objects.create(conversation=conversation, actor=by, code=code, params=params, created_at=now)
 
 
 def queue_inspection(conversation: Conversation, trigger: str) -> None:
