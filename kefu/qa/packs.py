@@ -11,8 +11,6 @@ from kefu.qa_engine import Engine, Pack, load_pack, load_pack_data
 from .models import PackState, PackVersion
 
 _ENGINES: dict[tuple[str, str], Engine] = {}
-# The rules checked live when a pack has no realtime list of its own: per-utterance agent rules.
-_LIVE_KINDS = ("phrase", "regex", "lexicon")
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,9 @@ def bundled_default() -> Pack:
 
 
 def default_realtime(pack: Pack) -> list[str]:
-    return [r.code for r in pack.rules if r.kind in _LIVE_KINDS and "agent" in r.roles]
+    """Without a list of its own, every agent rule is live; Engine.check only ever reports those that judge
+    one utterance (phrases, address, patterns ...), so whole-conversation rules drop out by themselves."""
+    return [r.code for r in pack.rules if "agent" in r.roles]
 
 
 def engine_for(name: str, version: str, data: dict | None) -> Engine:
