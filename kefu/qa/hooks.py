@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu import policy
 from kefu.accounts.models import User
+from kefu.jobs import enqueue
 from kefu.tickets import events
 from kefu.tickets.models import Ticket
-
-from .jobs import enqueue
 
 
 def on_ticket_changed(sender: type, ticket: Ticket, **kwargs: object) -> None:

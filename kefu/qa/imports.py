@@ -25,9 +25,9 @@ from django.utils import timezone
 from kefu import policy
 from kefu.accounts.models import User
 from kefu.core.errors import DomainError
+from kefu.jobs import enqueue
 
 from .inspect import conversation_digest, inspect_conversations
-from .jobs import enqueue
 from .models import Conversation, ImportJob, ImportState, InspectionState, QaEvent, Source, Trigger
 from .packs import active_pack
 from .records import AgentDirectory, Record, clean_record

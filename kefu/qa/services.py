@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from kefu import policy
 from kefu.accounts.models import User
+from kefu.jobs import enqueue
 from kefu.tickets import events
 from kefu.tickets.models import MessageKind, Status, Ticket
 
 from .inspect import conversation_digest
-from .jobs import enqueue
 from .models import Channel, Conversation, InspectionState, QaEvent, Source, Trigger
 from .records import AgentDirectory, Record, clean_record
 

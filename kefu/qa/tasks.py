@@ -3,11 +3,11 @@ importing a file, re-inspecting a range with a new pack version. Each handler is
 
 from __future__ import annotations
 
+from kefu.jobs import background
 from kefu.tickets.models import Ticket
 
 from .imports import import_run
 from .inspect import inspect_conversations, reinspect
-from .jobs import background
 from .models import Conversation
 from .packs import active_pack
 from .services import conversation_sync_ticket

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Role, Team, User
 from kefu.core.errors import DomainError
+from kefu.jobs import enqueue
 
 from . import dashboard, review, selectors
 from .imports import example_csv, import_start, import_status
-from .jobs import enqueue
 from .models import Appeal, AppealState, Channel, ImportJob, QaEvent, Verdict
 from .packs import active_pack
 from .presenters import DECISION_TEXT, REASON_TEXT, SEVERITY_TEXT, event_text, scorecard, thread_rows
