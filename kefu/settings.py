@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.complaints",
     "kefu.qa",
+    "kefu.surveys",
+    "kefu.ratings",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,23 @@ KEFU_SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")
 # Shown to customers on pages they open without logging in (survey and receipt links).
 KEFU_COMPANY_NAME = env_str("KEFU_COMPANY_NAME", "客服中心")
 KEFU_HOTLINE = env_str("KEFU_HOTLINE", "")
+
+# Satisfaction surveys: link lifetime, reminder delay, quiet period per customer, what counts as low.
+KEFU_SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
+KEFU_SURVEY_REMINDER_DAYS = env_int("KEFU_SURVEY_REMINDER_DAYS", 3)
+KEFU_SURVEY_QUIET_DAYS = env_int("KEFU_SURVEY_QUIET_DAYS", 30)
+KEFU_SURVEY_LOW_SCORE = env_int("KEFU_SURVEY_LOW_SCORE", 2)  # stars at or below; NPS at or below twice this
+KEFU_SURVEY_INTERNAL_TAGS = env_list("KEFU_SURVEY_INTERNAL_TAGS", "内部,internal")
+KEFU_SURVEY_SENDERS = env_list("KEFU_SURVEY_SENDERS")  # dotted paths of SMS / WeChat sender classes
+
+# Agent star ratings: an open period's snapshot is recomputed when older than this; QA finding
+# categories that stand for politeness and for product knowledge (only those the QA engine knows count).
+KEFU_RATING_REFRESH_MINUTES = env_int("KEFU_RATING_REFRESH_MINUTES", 60)
+KEFU_RATING_QA_CATEGORIES = {
+    "politeness": env_list("KEFU_RATING_QA_POLITENESS",
+                           "forbidden_phrase,insult,impolite_address,missing_greeting,missing_closing,missing_apology"),
+    "knowledge": env_list("KEFU_RATING_QA_KNOWLEDGE", "knowledge,wrong_answer"),
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
