@@ -211,3 +211,17 @@ def test_resolving_a_work_order_inspects_it_again(desk, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):  # a later unrelated change inspects nothing new
         ticket_set_status(ticket=ticket, by=desk.agent, status=Status.CLOSED)
     assert conversation.inspections.count() == 2
+
+
+def test_ratings_read_the_current_results(submit, desk):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.ratings.evidence import qa
+
+    submit({**RUDE, "turns": [{"role": "customer", "text": "怎么还没到"}, {"role": "agent", "text": "你有病吧，烦不烦"}]})
+    submit({**RUDE, "external_id": "call-2"})
+    now = timezone.now()
+    evidence = qa([desk.agent.pk], now - timedelta(days=1), now + timedelta(days=1))
+    assert evidence["qa_fatal"][desk.agent.pk].value == 0.5  # one fatal conversation of two
