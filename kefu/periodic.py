@@ -23,9 +23,14 @@ def nightly_housekeeping() -> None:
 
 @db_periodic_task(crontab(minute="*/5"))
 def sla_alerts() -> None:
-    """SLA clocks entering warning or breach notify their people (each alert once); paused clocks'
-    provisional due times move on meanwhile."""
+    """SLA clocks entering warning or breach notify their people (each alert once)."""
     enqueue("sla.alerts", {}, key="sla.alerts")
+
+
+@db_periodic_task(crontab(minute="41"))
+def sla_refresh_paused() -> None:
+    """Paused clocks' provisional due times move on with time (the inbox sorts waiting orders by them)."""
+    enqueue("sla.refresh_paused", {}, key="sla.refresh_paused")
 
 
 @db_periodic_task(crontab(minute="23"))

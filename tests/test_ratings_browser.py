@@ -42,7 +42,7 @@ def test_supervisor_opens_an_agents_evidence(browser, live_server, screenshot_di
     page.click("text=星级评定")
     page.wait_for_selector("[data-testid=rating-agent_a]")
     page.screenshot(path=os.path.join(screenshot_dir, "ratings-list.png"), full_page=True)
-    page.click("[data-testid=rating-agent_a] >> text=agent_a")
+    page.click("[data-testid=rating-agent_a] td:first-child a")
     page.wait_for_selector("[data-testid=criterion-needs]")
     page.screenshot(path=os.path.join(screenshot_dir, "ratings-agent.png"), full_page=True)
     page.click("[data-testid=criterion-needs] h3 a")

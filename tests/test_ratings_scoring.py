@@ -1,5 +1,7 @@
 """The pure scoring core and periods: thresholds, minimum samples, missing sources, rounding."""
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -105,3 +107,9 @@ def test_periods():
     for bad in ("2026-13", "2026-W60", "26-01", "", "2026-Q5"):
         with pytest.raises(PeriodError):
             parse_period(bad)
+
+
+def test_scoring_core_imports_no_django():
+    code = ("import sys; import kefu.ratings.scoring, kefu.ratings.criteria, kefu.ratings.periods; "
+            "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

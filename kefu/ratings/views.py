@@ -39,7 +39,9 @@ def rating_list(request):
     policy.require(policy.can_see_ratings(request.user))
     period, error = _period(request)
     rows = ratings_for(request.user, period)
+    names = {a.username: a.name for a in visible_agents(request.user)}
     for row in rows:
+        row["name"] = names.get(row["agent"], row["agent"])
         row["rows"] = criterion_rows(row)
         row["stars_text"] = stars_text(row["stars"])
     return render(request, "ratings/list.html", {"period": period, "error": error, "rows": rows,
