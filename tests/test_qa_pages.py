@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from kefu.qa.models import Appeal, Conversation, Finding, ImportJob, Inspection
+from kefu.qa.review import manual_items
 from kefu.qa.services import conversation_submit
 
 
@@ -68,7 +69,8 @@ def test_results_list_filters_and_runs_a_fixed_number_of_queries(client, desk, d
         client.get("/qa/results/")
     assert len(more) == len(few)  # no query per row
     page = client.get("/qa/results/?rule=FP02").content.decode()
-    assert page.count("/qa/conversations/") == 6
+    hit = Inspection.objects.filter(is_current=True, findings__rule="FP02").distinct().count()
+    assert hit >= 6 and page.count("/qa/conversations/") == hit
     assert client.get("/qa/results/?band=excellent&channel=voice").status_code == 200
 
 
@@ -77,7 +79,7 @@ def test_review_appeal_and_ruling_through_the_pages(client, desk, convo, django_
     inspection = finding.inspection
     client.force_login(desk.qa)
     client.post(f"/qa/findings/{finding.pk}/review/", {"verdict": "confirmed", "comment": "属实"})
-    manual = next(i["code"] for i in inspection.items if i["status"] == "manual")
+    manual = manual_items(inspection)[0]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/qa/inspections/{inspection.pk}/review/", {f"manual_{manual}": "-3", "comment": "注意用语"})
     assert Inspection.objects.get(pk=inspection.pk).score == pytest.approx(inspection.score - 3)

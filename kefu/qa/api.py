@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -204,8 +204,6 @@ def start_import(request: HttpRequest, file: UploadedFile = File(...)):
 def get_import(request: HttpRequest, job_id: int):
     job = ImportJob.objects.filter(pk=job_id, created_by=request.user).first()
     if job is None:
-        from django.http import Http404
-
         raise Http404("导入任务不存在")
     return import_status(job)
 

@@ -17,6 +17,7 @@ from kefu.tickets.models import Ticket
 
 from .models import AssistOverride
 from .packs import ActivePack, active_pack
+from .services import ticket_turns
 
 MAX_DRAFT = 20000
 # Which standard phrase (规范用语) fits a finding of each category.
@@ -42,8 +43,6 @@ def check_text(*, by: User, text: str, role: str = "agent", ticket: Ticket | Non
 
 
 def _in_context(pack: ActivePack, ticket: Ticket, text: str, seen: set[str]) -> list:
-    from .services import ticket_turns
-
     turns = ticket_turns(ticket)
     if not any(t["role"] == "customer" for t in turns):
         return []

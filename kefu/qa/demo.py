@@ -83,7 +83,7 @@ def _reviews_and_appeals(people: dict[str, User], inspections: list[Inspection])
         if verdict:
             review.finding_review(finding=finding, by=qa, verdict=verdict, comment="示例复核")
     for inspection in flawed[:3]:
-        manual = [item["code"] for item in inspection.items if item.get("status") == "manual"][:2]
+        manual = review.manual_items(inspection)[:2]
         review.review_complete(inspection=inspection, by=qa, manual_scores={code: -2 for code in manual},
                                comment="整体服务流程完整，注意用语规范")
     # appeals: open, accepted, partly accepted, rejected, and one on the score

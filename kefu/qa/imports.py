@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from kefu import policy
 from kefu.accounts.models import User
@@ -122,8 +123,6 @@ def _has_surrogate(text: str) -> bool:
 
 
 def _xlsx_rows(path: str) -> Iterator[tuple[int, list[str] | str]]:
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook

@@ -16,14 +16,20 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from kefu.accounts.models import User
 from kefu.qa_engine import Finding as EngineFinding
 from kefu.qa_engine import InputError
 from kefu.tickets import events
 from kefu.tickets.models import Ticket, TicketEvent
 
-from . import sampling
-from .models import Conversation, Finding, Inspection, InspectionState, QaEvent, Trigger
+from . import bulk, sampling
+from .models import Conversation, Finding, Inspection, InspectionState, QaEvent, Trigger, Verdict
 from .packs import ActivePack, active_pack, pack_by_version
+
+# Only the items that cost points are stored with a result; the rest of the scorecard is the pack's.
+FAILED = ("fail", "fatal")
+FINDING_FIELDS = ("inspection", "rule", "category", "severity", "turn", "start", "end", "evidence", "message",
+                  "verdict", "verdict_comment", "counts")
 
 
 def conversation_digest(channel: str, turns: list, meta: dict) -> str:
@@ -91,19 +97,20 @@ def _store(results: list, pack: ActivePack, trigger: str, now: datetime) -> list
         inspections.append(Inspection(
             conversation=conversation, pack_name=pack.name, pack_version=pack.version, trigger=trigger,
             is_current=True, digest=conversation.digest, auto_score=result.score, score=result.score, fatal=fatal,
-            items=[item.to_json() for item in result.items], finding_count=len(result.findings),
+            items=[item.to_json() for item in result.items if item.status in FAILED],
+            finding_count=len(result.findings),
             agent_id=conversation.agent_id, team_id=team_of.get(conversation.agent_id),
             channel=conversation.channel, started_at=conversation.started_at, created_at=now))
     inspections = Inspection.objects.bulk_create(inspections)
     if any(i.pk is None for i in inspections):  # a backend that returns no ids from bulk inserts
         inspections = _reload(inspections)
-    findings = [_finding_row(inspection, f) for inspection, (_c, result) in zip(inspections, results, strict=True)
-                for f in result.findings]
-    Finding.objects.bulk_create(findings, batch_size=2000)
-    QaEvent.objects.bulk_create([
-        QaEvent(conversation_id=i.conversation_id, code="qa.inspected", created_at=now,
-                params={"inspection": i.pk, "pack": i.pack_name, "version": i.pack_version, "score": i.score,
-                        "findings": i.finding_count, "trigger": trigger})
+    bulk.insert(Finding, FINDING_FIELDS, [
+        (inspection.pk, f.rule, f.category, f.severity, f.turn, f.span[0], f.span[1], f.text[:200], f.message[:300],
+         Verdict.PENDING, "", True)
+        for inspection, (_c, result) in zip(inspections, results, strict=True) for f in result.findings])
+    bulk.insert(QaEvent, ("conversation", "code", "params", "created_at"), [
+        (i.conversation_id, "qa.inspected", {"inspection": i.pk, "pack": i.pack_name, "version": i.pack_version,
+                                             "score": i.score, "findings": i.finding_count, "trigger": trigger}, now)
         for i in inspections])
     _ticket_history(results, inspections, now)
     return inspections
@@ -125,14 +132,7 @@ def _reload(inspections: list[Inspection]) -> list[Inspection]:
 
 
 def _teams(agent_ids: list[int]) -> dict[int, int | None]:
-    from kefu.accounts.models import User
-
     return dict(User.objects.filter(pk__in=set(agent_ids)).values_list("pk", "team_id"))
-
-
-def _finding_row(inspection: Inspection, f: EngineFinding) -> Finding:
-    return Finding(inspection=inspection, rule=f.rule, category=f.category, severity=f.severity, turn=f.turn,
-                   start=f.span[0], end=f.span[1], evidence=f.text[:200], message=f.message[:300])
 
 
 def _mark(results: list, failed: list, now: datetime) -> None:
@@ -157,13 +157,14 @@ def rescore(inspection: Inspection) -> float:
                 for f in inspection.findings.all() if f.counts]
     scorecard = pack.engine.pack.scorecard
     score, items = scorecard.score(counting)
+    inspection.items = [item.to_json() for item in items if item.status in FAILED]
     manual = getattr(inspection, "review", None)
     if manual is not None and manual.manual_scores:
         score += sum(float(v) for v in manual.manual_scores.values()) * 100 / scorecard.base
     score = round(max(0.0, min(100.0, score)), 1)
     inspection.score = score
     inspection.fatal = any(item.status == "fatal" for item in items)
-    inspection.save(update_fields=["score", "fatal"])
+    inspection.save(update_fields=["score", "fatal", "items"])
     return score
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Finding, QaEvent
+from .packs import pack_by_version
 
 SEVERITY_RANK = {"info": 0, "minor": 1, "major": 2, "critical": 3}
 SEVERITY_TEXT = {"info": gettext_lazy("提示"), "minor": gettext_lazy("轻微"), "major": gettext_lazy("严重"),
@@ -68,14 +69,23 @@ def _seconds(turn: dict) -> str:
     return f"{float(turn['start']):.1f}s"
 
 
-def scorecard(items: list[dict], manual: dict) -> list[dict]:
+def scorecard(inspection, manual: dict) -> list[dict]:
+    """Every item of the pack version's scorecard: the stored failed ones, the rest passed or manual."""
+    stored = {item["code"]: item for item in inspection.items}
+    pack = pack_by_version(inspection.pack_name, inspection.pack_version)
+    if pack is None:  # a version no longer known here: show what was stored
+        rows = [dict(item) for item in inspection.items]
+    else:
+        rows = [dict(stored.get(item.code) or {"section": item.section, "code": item.code, "title": item.title,
+                                               "status": "manual" if item.manual else "pass", "points": 0,
+                                               "hits": 0})
+                for item in pack.engine.pack.scorecard.items]
     sections: dict[str, list[dict]] = {}
-    for item in items:
-        row = dict(item)
-        if item.get("status") == "manual":
-            row["points"] = manual.get(item["code"], 0)
-        sections.setdefault(item["section"], []).append(row)
-    return [{"name": name, "items": rows} for name, rows in sections.items()]
+    for row in rows:
+        if row.get("status") == "manual":
+            row["points"] = manual.get(row["code"], 0)
+        sections.setdefault(row["section"], []).append(row)
+    return [{"name": name, "items": items} for name, items in sections.items()]
 
 
 def event_text(event: QaEvent) -> str:

@@ -13,7 +13,9 @@ from django.utils.dateparse import parse_datetime
 
 from kefu.accounts.models import User
 from kefu.core.errors import DomainError
+from kefu.customers.models import Customer
 from kefu.qa_engine import InputError, parse_conversation
+from kefu.tickets.models import Ticket
 
 from .models import AgentAlias, Channel
 
@@ -105,8 +107,6 @@ def _started(value: Any, parsed: Any, now: datetime | None) -> datetime:
 
 
 def _customer(value: Any) -> int | None:
-    from kefu.customers.models import Customer
-
     if value in (None, ""):
         return None
     try:
@@ -119,8 +119,6 @@ def _customer(value: Any) -> int | None:
 
 
 def _ticket(value: Any) -> int | None:
-    from kefu.tickets.models import Ticket
-
     if value in (None, ""):
         return None
     pk = Ticket.objects.filter(number=str(value)).values_list("pk", flat=True).first()

@@ -30,6 +30,7 @@ from .models import (
     ReviewState,
     Verdict,
 )
+from .packs import pack_by_version
 from .sampling import qa_settings
 from .services import event
 
@@ -104,8 +105,14 @@ def review_complete(*, inspection: Inspection, by: User, manual_scores: dict | N
     return review
 
 
+def manual_items(inspection: Inspection) -> list[str]:
+    """The scorecard items a person scores (沟通技巧, 营销意识 ...), from the pack version that judged it."""
+    pack = pack_by_version(inspection.pack_name, inspection.pack_version)
+    return [item.code for item in pack.engine.pack.scorecard.items if item.manual] if pack else []
+
+
 def _manual_scores(inspection: Inspection, raw: dict) -> dict:
-    manual_codes = {item["code"] for item in inspection.items if item.get("status") == "manual"}
+    manual_codes = set(manual_items(inspection))
     scores = {}
     for code, value in raw.items():
         if code not in manual_codes:
@@ -146,9 +153,16 @@ def appeal_refusal(inspection: Inspection, finding: Finding | None, now: datetim
         return "已有待裁定的申诉"
     if finding is not None and not finding.counts:
         return "该发现已不计分，无需申诉"
+    if finding is not None and _turn_role(inspection, finding) != "agent":
+        return "客户情绪类发现不扣客服的分，无需申诉"
     if now > appeal_deadline(inspection):
         return "已超过申诉时限"
     return None
+
+
+def _turn_role(inspection: Inspection, finding: Finding) -> str | None:
+    turns = inspection.conversation.turns
+    return turns[finding.turn].get("role") if finding.turn < len(turns) else None
 
 
 @transaction.atomic

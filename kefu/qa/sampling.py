@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
@@ -73,7 +74,5 @@ def _take(room: dict[int, int], exclude: int | None) -> int | None:
 
 def queue_for(user: User):
     """The inspector's review queue: their own items first, then the shared pool."""
-    from django.db.models import Q
-
     return (Review.objects.filter(state=ReviewState.QUEUED).filter(Q(reviewer=user) | Q(reviewer__isnull=True))
             .exclude(inspection__agent=user))

@@ -14,6 +14,8 @@ from kefu import policy
 from kefu.accounts.models import User
 
 from .models import Appeal, Conversation, Finding, Inspection, Review, Verdict
+from .packs import pack_by_version
+from .sampling import queue_for
 
 SCORE_BANDS = {"fail": (0, 60), "pass": (60, 80), "good": (80, 90), "excellent": (90, 100.1)}
 
@@ -55,8 +57,6 @@ def appeal_get(user: User, pk: int) -> Appeal:
 
 def pack_of(inspection: Inspection):
     """The pack version that judged an inspection (its rules' titles and reasons), or None if unknown."""
-    from .packs import pack_by_version
-
     return pack_by_version(inspection.pack_name, inspection.pack_version)
 
 
@@ -137,7 +137,9 @@ def results(user: User, *, agent: str = "", team: int | None = None, rule: str =
         qs = qs.filter(fatal=fatal)
     if version:
         qs = qs.filter(pack_version=version)
-    return qs.select_related("agent", "conversation").order_by("-started_at", "-id")
+    # the list shows the conversation's name, never its turns: leave the big JSON columns in the table
+    return (qs.select_related("agent", "conversation").defer("items", "conversation__turns", "conversation__meta")
+            .order_by("-started_at", "-id"))
 
 
 def _day_start(day: date) -> datetime:
@@ -164,8 +166,6 @@ def rule_precision(user: User) -> list[dict]:
 
 
 def review_queue(user: User) -> QuerySet[Review]:
-    from .sampling import queue_for
-
     return queue_for(user).filter(inspection__is_current=True).filter(
         policy.qa_scope(user, "inspection__agent")).select_related(
         "inspection__conversation", "inspection__agent").order_by("created_at", "id")

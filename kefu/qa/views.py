@@ -43,7 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("qa:results")
     context = {"counts": dashboard.counts(request.user), "queue": selectors.review_queue(request.user)[:15],
                "rules": dashboard.rule_hit_rates(request.user)[:15], "trend": dashboard.score_trend(request.user),
-               "reasons": REASON_TEXT, "pack": active_pack()}
+               "reasons": REASON_TEXT, "pack": active_pack(),
+               "can_manage_rules": policy.can_manage_rules(request.user)}
     return render(request, "qa/home.html", context)
 
 
@@ -113,7 +114,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     manual = inspection.review.manual_scores if inspection and hasattr(inspection, "review") else {}
     context = {
         "conv": conv, "inspection": inspection, "thread": thread_rows(conv, findings), "rows": rows,
-        "scorecard": scorecard(inspection.items, manual) if inspection else [],
+        "scorecard": scorecard(inspection, manual) if inspection else [],
         "review": getattr(inspection, "review", None) if inspection else None,
         "can_review": bool(inspection) and policy.can_review(user, inspection),
         "can_appeal": bool(inspection) and policy.can_appeal(user, inspection),
