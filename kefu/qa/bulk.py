@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 
 
@@ -14,7 +15,7 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[tupl
     if not rows:
         return
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [_field(meta, name) for name in fields]
     converters = [_converter(field) for field in columns]
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
@@ -24,6 +25,14 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[tupl
               for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+
+
+def _field(meta, name: str) -> models.Field:
+    """A field by name, or a foreign key by its column name (agent_id)."""
+    try:
+        return meta.get_field(name)
+    except FieldDoesNotExist:
+        return meta.get_field(name.removesuffix("_id"))
 
 
 def _converter(field: models.Field):

@@ -28,12 +28,15 @@ from kefu.accounts.models import User
 from kefu.core.errors import DomainError
 from kefu.jobs import enqueue
 
+from . import bulk
 from .inspect import conversation_digest, inspect_conversations
 from .models import Conversation, ImportJob, ImportState, InspectionState, QaEvent, Source, Trigger
 from .packs import active_pack
 from .records import AgentDirectory, Record, clean_record
 
 CHUNK = 500
+NEW_FIELDS = ("external_id", "source", "channel", "agent", "customer", "ticket", "started_at", "turns", "digest",
+              "meta", "inspection_state", "created_at", "updated_at")
 MAX_ERRORS = 1000  # reported in full up to here; beyond it only counted (the file is obviously wrong)
 KINDS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 # Column names accepted in CSV/XLSX headers (English as in the API, or Chinese), and their field.
@@ -286,19 +289,20 @@ def _upsert(records: list[Record], now) -> list[Conversation]:
         target.meta, target.digest, target.inspection_state = record.meta, digest, InspectionState.QUEUED
         target.updated_at = now
         (changed if conversation is not None else new).append(target)
-    created = Conversation.objects.bulk_create(new, batch_size=1000)
-    if any(c.pk is None for c in created):
-        ids = dict(Conversation.objects.filter(external_id__in=[c.external_id for c in created]).values_list(
-            "external_id", "pk"))
-        for conversation in created:
-            conversation.pk = ids[conversation.external_id]
+    bulk.insert(Conversation, NEW_FIELDS, [
+        (c.external_id, c.source, c.channel, c.agent_id, c.customer_id, c.ticket_id, c.started_at, c.turns, c.digest,
+         c.meta, c.inspection_state, now, now) for c in new])
+    ids = dict(Conversation.objects.filter(external_id__in=[c.external_id for c in new]).values_list("external_id",
+                                                                                                     "pk"))
+    for conversation in new:
+        conversation.pk = ids[conversation.external_id]
     Conversation.objects.bulk_update(changed, ["channel", "agent_id", "customer_id", "ticket_id", "started_at",
                                                "turns", "meta", "digest", "inspection_state", "updated_at"],
                                      batch_size=1000)
-    events = [QaEvent(conversation=c, code="qa.imported", params={"source": "import"}, created_at=now) for c in created]
-    events += [QaEvent(conversation=c, code="qa.updated", params={"source": "import"}, created_at=now) for c in changed]
-    QaEvent.objects.bulk_create(events, batch_size=2000)
-    return [*created, *changed]
+    bulk.insert(QaEvent, ("conversation", "code", "params", "created_at"),
+                [(c.pk, "qa.imported", {"source": "import"}, now) for c in new]
+                + [(c.pk, "qa.updated", {"source": "import"}, now) for c in changed])
+    return [*new, *changed]
 
 
 def import_status(job: ImportJob) -> dict:

@@ -28,6 +28,9 @@ from .packs import ActivePack, active_pack, pack_by_version
 
 # Only the items that cost points are stored with a result; the rest of the scorecard is the pack's.
 FAILED = ("fail", "fatal")
+INSPECTION_FIELDS = ("conversation_id", "pack_name", "pack_version", "trigger", "is_current", "digest", "auto_score",
+                     "score", "fatal", "items", "finding_count", "agent_id", "team_id", "channel", "started_at",
+                     "created_at")
 FINDING_FIELDS = ("inspection", "rule", "category", "severity", "turn", "start", "end", "evidence", "message",
                   "verdict", "verdict_comment", "counts")
 
@@ -101,9 +104,12 @@ def _store(results: list, pack: ActivePack, trigger: str, now: datetime) -> list
             finding_count=len(result.findings),
             agent_id=conversation.agent_id, team_id=team_of.get(conversation.agent_id),
             channel=conversation.channel, started_at=conversation.started_at, created_at=now))
-    inspections = Inspection.objects.bulk_create(inspections)
-    if any(i.pk is None for i in inspections):  # a backend that returns no ids from bulk inserts
-        inspections = _reload(inspections)
+    bulk.insert(Inspection, INSPECTION_FIELDS, [tuple(getattr(i, f) for f in INSPECTION_FIELDS)
+                                                 for i in inspections])
+    ids = dict(Inspection.objects.filter(conversation_id__in=[i.conversation_id for i in inspections],
+                                         is_current=True).values_list("conversation_id", "pk"))
+    for inspection in inspections:
+        inspection.pk = ids[inspection.conversation_id]
     bulk.insert(Finding, FINDING_FIELDS, [
         (inspection.pk, f.rule, f.category, f.severity, f.turn, f.span[0], f.span[1], f.text[:200], f.message[:300],
          Verdict.PENDING, "", True)
@@ -123,12 +129,6 @@ def _ticket_history(results: list, inspections: list[Inspection], now: datetime)
         TicketEvent.objects.bulk_create([
             events.build(Ticket(pk=c.ticket_id), "qa.inspected", at=now, conversation=c.pk, score=i.score,
                          version=i.pack_version, findings=i.finding_count) for c, i in linked])
-
-
-def _reload(inspections: list[Inspection]) -> list[Inspection]:
-    by_conversation = {i.conversation_id: i for i in Inspection.objects.filter(
-        conversation_id__in=[i.conversation_id for i in inspections], is_current=True)}
-    return [by_conversation[i.conversation_id] for i in inspections]
 
 
 def _teams(agent_ids: list[int]) -> dict[int, int | None]:
