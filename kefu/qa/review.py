@@ -16,7 +16,7 @@ from django.utils import timezone
 from kefu import policy
 from kefu.accounts.models import Role, User
 from kefu.core.errors import Conflict, DomainError
-from kefu.core.notify import notify
+from kefu.notifications import notify
 from kefu.sla.calendars import default_calendar, work_calendar
 
 from .inspect import rescore
