@@ -180,8 +180,8 @@ async def run(args, port: int, dept, people) -> None:
     report("agent stream (visitor's line reaches the agent)", agent_ms)
     lost = len(sent) - len(agent_ms)
     print(f"lines not seen by the agent stream within the run: {lost}")
-    copied = await sync_to_async(lambda: ChatLine.objects.filter(sender="visitor", thread_message__isnull=False)
-                                 .count())()
+    copied = await sync_to_async(lambda: ChatLine.objects.filter(
+        sender="visitor", thread_message__isnull=False, session__department=dept).count())()
     print(f"visitor lines copied into the orders' threads by the worker at the end: {copied}/{len(sent)}")
 
 
