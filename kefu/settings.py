@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "kefu.core",
+    "kefu.notifications",
     "kefu.jobs",
     "kefu.accounts",
     "kefu.customers",
