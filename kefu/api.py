@@ -1,6 +1,7 @@
 """The REST API root (/api/v1/): authentication, error format, and each domain's router."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -8,7 +9,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from kefu.accounts.services import token_user
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, field_errors
 
 
 class BearerToken(HttpBearer):
@@ -53,6 +54,13 @@ def on_validation_error(request, exc: ValidationError):
 def on_domain_error(request, exc: DomainError):
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
     return _error(request, exc.status_code, exc.message, errors)
+
+
+@api.exception_handler(ModelValidationError)
+def on_model_validation_error(request, exc: ModelValidationError):
+    """A model's own validation (full_clean) refused a value: 422 naming the field, never a 500."""
+    errors = field_errors(exc)
+    return _error(request, 422, errors[0]["message"] if errors else "请求参数有误", errors)
 
 
 @api.exception_handler(PermissionDenied)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kefu.phrases",
     "kefu.sla",
     "kefu.complaints",
+    "kefu.security",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kefu.core.middleware.DefaultLanguageMiddleware",
+    "kefu.security.inputs.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -188,12 +190,19 @@ MEDIA_URL = "/media/"
 
 # Attachments on work-order messages.
 KEFU_ATTACHMENT_MAX_BYTES = env_int("KEFU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+KEFU_ATTACHMENT_MAX_FILES = env_int("KEFU_ATTACHMENT_MAX_FILES", 10)  # per message
+KEFU_ATTACHMENT_MESSAGE_MAX_BYTES = env_int("KEFU_ATTACHMENT_MESSAGE_MAX_BYTES", 25 * 1024 * 1024)
+KEFU_ATTACHMENT_TICKET_MAX_BYTES = env_int("KEFU_ATTACHMENT_TICKET_MAX_BYTES", 100 * 1024 * 1024)
+# Checked against the type read from each file's first bytes, not the type the browser declared.
 KEFU_ATTACHMENT_TYPES = env_list(
     "KEFU_ATTACHMENT_TYPES",
     "image/png,image/jpeg,image/gif,application/pdf,text/plain,audio/mpeg,audio/wav,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/zip",
 )
+# Lists on work orders and customers.
+KEFU_MAX_TAGS = env_int("KEFU_MAX_TAGS", 20)
+KEFU_MAX_TAG_LENGTH = env_int("KEFU_MAX_TAG_LENGTH", 30)
 KEFU_LOGIN_MAX_ATTEMPTS = env_int("KEFU_LOGIN_MAX_ATTEMPTS", 5)
 KEFU_LOGIN_LOCK_SECONDS = env_int("KEFU_LOGIN_LOCK_SECONDS", 300)
 KEFU_SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")

@@ -23,3 +23,11 @@ class Forbidden(DomainError):
     """The actor's role or relation to the object does not allow the action. HTTP 403."""
 
     status_code = 403
+
+
+def field_errors(exc) -> list[dict]:
+    """A Django ValidationError (model full_clean, validators) as [{"field", "message"}] naming each field."""
+    if hasattr(exc, "error_dict"):
+        return [{"field": field, "message": str(message)}
+                for field, errors in exc.error_dict.items() for error in errors for message in error]
+    return [{"field": "body", "message": str(message)} for message in exc.messages]

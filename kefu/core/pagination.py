@@ -12,4 +12,7 @@ def paginate(qs: QuerySet, page: int, page_size: int) -> tuple[list, dict]:
         raise DomainError(f"page_size 必须在 1 到 {MAX_PAGE_SIZE} 之间", field="page_size")
     count = qs.count()
     start = (page - 1) * page_size
-    return list(qs[start : start + page_size]), {"count": count, "page": page, "page_size": page_size}
+    meta = {"count": count, "page": page, "page_size": page_size}
+    if start >= count:  # past the end: empty, without an OFFSET the database cannot hold (page=10**19)
+        return [], meta
+    return list(qs[start : start + page_size]), meta

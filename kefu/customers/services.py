@@ -4,6 +4,7 @@ from django.db import transaction
 
 from kefu import policy
 from kefu.core.errors import DomainError
+from kefu.core.limits import check_text, clean_tags
 
 from .intake import clean_intake, merge_intake
 from .models import Customer, Salutation
@@ -32,7 +33,7 @@ def _clean_phones(phones: list[str] | str | None) -> list[str]:
 def _clean_tags(tags: list[str] | str | None) -> list[str]:
     if isinstance(tags, str):
         tags = re.split(r"[,，\s]+", tags)
-    return sorted({str(t).strip() for t in tags or [] if str(t).strip()})
+    return clean_tags(tags)
 
 
 def _apply(customer: Customer, data: dict) -> None:
@@ -49,6 +50,7 @@ def _apply(customer: Customer, data: dict) -> None:
         raise DomainError("称谓只能是先生、女士或留空", field="salutation")
     customer.phones = _clean_phones(customer.phones)
     customer.tags = _clean_tags(customer.tags)
+    check_text(customer.notes, field="notes", limit=5000, label="备注")
     try:
         customer.vip_level = int(customer.vip_level or 0)
     except (TypeError, ValueError) as exc:

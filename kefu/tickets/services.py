@@ -6,16 +6,19 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone, translation
 
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import Conflict, DomainError
+from kefu.core.limits import check_text, clean_tags
 from kefu.core.notify import notify
 from kefu.customers.intake import clean_intake
 from kefu.customers.masking import mask_text
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_remember_intake
+from kefu.security.uploads import read_head, sniff
 
 from .models import (
     TRANSITIONS,
@@ -119,9 +122,10 @@ def ticket_create(
         assignee=assignee or (by if by.role == Role.AGENT else None),
         team=team or by.team,
         department=by.department,
-        tags=sorted({t.strip() for t in tags or [] if t.strip()}),
+        tags=clean_tags(tags),
         intake=answers,
-        account_manager=account_manager.strip(),
+        account_manager=check_text((account_manager or "").strip(), field="account_manager", limit=60,
+                                   label="招商经理"),
         created_at=now,
         last_customer_message_at=now if body else None,
     )
@@ -155,7 +159,9 @@ def ticket_update(*, ticket: Ticket, by: User, version: int | None = None, **cha
             if not value:
                 raise DomainError("主题不能为空", field="subject")
         elif field == "tags":
-            value = sorted({t.strip() for t in value or [] if t.strip()})
+            value = clean_tags(value)
+        elif field == "account_manager":
+            value = check_text((value or "").strip(), field="account_manager", limit=60, label="招商经理")
         elif field == "intake":
             value = clean_intake(value)
             customer_remember_intake(customer=ticket.customer, answers=value)
@@ -301,14 +307,37 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, custome
     return ticket
 
 
-def _check_upload(upload: UploadedFile) -> None:
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"
+
+
+def _check_upload(upload: UploadedFile) -> str:
+    """Size and type of one file; the type comes from its bytes (a declared image/png may be a script)."""
     if upload.size > settings.KEFU_ATTACHMENT_MAX_BYTES:
-        limit = settings.KEFU_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise DomainError(f"附件「{upload.name}」超过 {limit} MB 的上限", field="attachments")
-    content_type = (upload.content_type or "").split(";")[0]
+        raise DomainError(f"附件「{upload.name}」超过 {_mb(settings.KEFU_ATTACHMENT_MAX_BYTES)} 的上限",
+                          field="attachments")
+    content_type = sniff(read_head(upload), upload.content_type or "")
     if content_type not in settings.KEFU_ATTACHMENT_TYPES:
         raise DomainError(f"不允许上传此类型的附件：{upload.name}（{content_type or '未知类型'}）",
                           field="attachments")
+    return content_type
+
+
+def _check_uploads(ticket: Ticket, attachments: list[UploadedFile]) -> list[str]:
+    """Per-message count and total, and the order's total across all its messages."""
+    if len(attachments) > settings.KEFU_ATTACHMENT_MAX_FILES:
+        raise DomainError(f"每条消息最多 {settings.KEFU_ATTACHMENT_MAX_FILES} 个附件", field="attachments")
+    types = [_check_upload(upload) for upload in attachments]
+    total = sum(upload.size for upload in attachments)
+    if total > settings.KEFU_ATTACHMENT_MESSAGE_MAX_BYTES:
+        raise DomainError(f"一条消息的附件合计不能超过 {_mb(settings.KEFU_ATTACHMENT_MESSAGE_MAX_BYTES)}",
+                          field="attachments")
+    if attachments:
+        stored = Attachment.objects.filter(message__ticket=ticket).aggregate(n=Sum("size"))["n"] or 0
+        if stored + total > settings.KEFU_ATTACHMENT_TICKET_MAX_BYTES:
+            raise DomainError(f"该工单的附件合计不能超过 {_mb(settings.KEFU_ATTACHMENT_TICKET_MAX_BYTES)}",
+                              field="attachments")
+    return types
 
 
 @transaction.atomic
@@ -324,16 +353,15 @@ def ticket_add_message(
         raise DomainError("内容不能为空", field="body")
     if len(body) > 20000:
         raise DomainError("内容不能超过 20000 字", field="body")
-    for upload in attachments:
-        _check_upload(upload)
     ticket = _locked(ticket, None)
+    types = _check_uploads(ticket, list(attachments))
     if ticket.merged_into_id:
         raise DomainError(f"该工单已合并到 {ticket.merged_into.number}，请在那里继续处理", field="ticket")
     now = timezone.now()
     message = Message.objects.create(ticket=ticket, kind=kind, author=by, body=body, created_at=now)
-    for upload in attachments:
+    for upload, content_type in zip(attachments, types, strict=True):
         Attachment.objects.create(message=message, file=upload, name=upload.name[:200], size=upload.size,
-                                  content_type=(upload.content_type or "").split(";")[0])
+                                  content_type=content_type)
     if kind == MessageKind.REPLY:
         ticket.last_reply_at = now
         if ticket.first_response_at is None:
