@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kefu.security.audit.RequestContextMiddleware",
+    "kefu.security.middleware.TwoFactorSetupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kefu.core.middleware.DomainErrorMiddleware",
@@ -203,8 +205,17 @@ KEFU_ATTACHMENT_TYPES = env_list(
 # Lists on work orders and customers.
 KEFU_MAX_TAGS = env_int("KEFU_MAX_TAGS", 20)
 KEFU_MAX_TAG_LENGTH = env_int("KEFU_MAX_TAG_LENGTH", 30)
+# Login throttling: after KEFU_LOGIN_MAX_ATTEMPTS failures of one account from one address, each next
+# attempt waits 2, 4, 8 ... seconds, up to KEFU_LOGIN_MAX_DELAY (an address spraying many accounts, and
+# one account tried from many addresses, get the same after four times as many; see security/throttle.py).
 KEFU_LOGIN_MAX_ATTEMPTS = env_int("KEFU_LOGIN_MAX_ATTEMPTS", 5)
-KEFU_LOGIN_LOCK_SECONDS = env_int("KEFU_LOGIN_LOCK_SECONDS", 300)
+KEFU_LOGIN_MAX_DELAY = env_int("KEFU_LOGIN_MAX_DELAY", 900)
+# Two-factor login (TOTP) is required for these roles (comma separated; empty = optional for everyone).
+KEFU_2FA_REQUIRED_ROLES = env_list("KEFU_2FA_REQUIRED_ROLES", "admin")
+KEFU_2FA_ISSUER = env_str("KEFU_2FA_ISSUER", "Kefu")
+# API tokens expire after this many days by default (0 = never); requests per minute per token or user.
+KEFU_TOKEN_DAYS = env_int("KEFU_TOKEN_DAYS", 90)
+KEFU_API_RATE_LIMIT = env_int("KEFU_API_RATE_LIMIT", 600)
 KEFU_SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")
 # Shown to customers on pages they open without logging in (survey and receipt links).
 KEFU_COMPANY_NAME = env_str("KEFU_COMPANY_NAME", "客服中心")
@@ -215,6 +226,8 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kefu@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
+# A session lasts one working day (8 hours and the lunch break) by default, not Django's two weeks.
+SESSION_COOKIE_AGE = env_int("KEFU_SESSION_HOURS", 9) * 3600
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

@@ -3,12 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from kefu.accounts.views import RateLimitedLoginView
+from kefu.accounts.views import ThrottledLoginView
 from kefu.api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False)),
-    path("login/", RateLimitedLoginView.as_view(), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -20,6 +20,9 @@ urlpatterns = [
     path("complaints/", include("kefu.complaints.urls")),
     path("", include("kefu.core.urls")),
     path("api/v1/", api.urls),
+    path("security/", include("kefu.security.urls")),
+    # The admin signs in through the same throttled, two-factor login as the workspace.
+    path("admin/login/", ThrottledLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 # No /media/ route, even with DEBUG: attachments are served only by tickets:attachment, which checks access.

@@ -19,6 +19,15 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class RateLimited(Exception):
+    """Too many requests or failed attempts: HTTP 429 with Retry-After (seconds)."""
+
+    def __init__(self, retry_after: int, message: str = "请求过于频繁，请稍后再试") -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.message = message
+
+
 class Forbidden(DomainError):
     """The actor's role or relation to the object does not allow the action. HTTP 403."""
 
