@@ -8,6 +8,7 @@ from django.http import Http404
 from kefu import policy
 from kefu.accounts.models import User
 
+from . import events
 from .models import ACTIVE_STATUSES, Channel, Priority, Status, Ticket, TicketType
 
 INBOX_VIEWS = ("mine", "team", "unassigned", "all")
@@ -89,5 +90,6 @@ def ticket_thread(user: User, ticket: Ticket, *, include_notes: bool = True):
     return qs
 
 
-def ticket_history(ticket: Ticket):
-    return ticket.events.select_related("actor").order_by("-created_at", "-id")
+def ticket_history(ticket: Ticket) -> list[events.Line]:
+    """The order's history as lines in the active language, newest first."""
+    return events.lines(events.of_ticket(ticket))
