@@ -204,6 +204,9 @@ KEFU_ATTACHMENT_TYPES = env_list(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/zip",
 )
+# Who sees a customer: "department" (staff see their own department's customers) or "shared" (one
+# directory for every service-desk role). Handlers always see only customers of orders dispatched to them.
+KEFU_CUSTOMER_DIRECTORY = env_str("KEFU_CUSTOMER_DIRECTORY", "department")
 # Lists on work orders and customers.
 KEFU_MAX_TAGS = env_int("KEFU_MAX_TAGS", 20)
 KEFU_MAX_TAG_LENGTH = env_int("KEFU_MAX_TAG_LENGTH", 30)

@@ -60,7 +60,7 @@ def test_tag_lists_are_limited_on_tickets_and_customers(agent_api, desk, tags):
     response = agent_api.post("/api/v1/tickets", {"customer_id": cust.pk, "subject": "问", "tags": tags})
     assert response.status_code in {400, 422}
     assert "tags" in _fields(response)
-    response = agent_api.patch(f"/api/v1/customers/{cust.pk}", {"tags": tags})
+    response = agent_api.patch(f"/api/v1/customers/{cust.pk}", {"version": cust.version, "tags": tags})
     assert response.status_code in {400, 422}
     assert "tags" in _fields(response)
 

@@ -3,7 +3,7 @@ import re
 from django.db import transaction
 
 from kefu import policy
-from kefu.core.errors import DomainError
+from kefu.core.errors import Conflict, DomainError
 from kefu.core.limits import check_text, clean_tags
 
 from .intake import clean_intake, merge_intake
@@ -72,10 +72,15 @@ def customer_create(*, by, **data) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by, **data) -> Customer:
+def customer_update(*, customer: Customer, by, version: int | None = None, **data) -> Customer:
+    """version: the one the editor read; another edit since then is refused (409), never overwritten."""
     # Editing shows and overwrites phones and addresses: not for roles that see them masked.
     policy.require(policy.can_edit_customer(by) and policy.can_view_personal_data(by),
                    "编辑客户档案需要查看个人信息的权限")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if version is not None and int(version) != customer.version:
+        raise Conflict("该客户档案已被他人修改，请刷新后重试", field="version", code="conflict")
+    customer.version += 1
     _apply(customer, data)
     customer.full_clean(exclude=["phones", "tags", "intake", "created_by"])
     customer.save()

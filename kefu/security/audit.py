@@ -2,7 +2,10 @@
 
 from contextvars import ContextVar
 
+from django.core.cache import cache
 from django.http import HttpRequest
+
+from kefu import policy
 
 from .models import EventKind, SecurityEvent
 
@@ -42,3 +45,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_request.reset(token)
+
+
+READ_MEMORY_SECONDS = 600  # one row per user and customer per ten minutes, not one per page view
+
+
+def personal_data_read(user, customer_ids, *, where: str, request: HttpRequest | None = None) -> None:
+    """Records that user saw these customers' personal data unmasked (PIPL: who read whose data)."""
+    if not policy.can_view_personal_data(user):
+        return  # masked: nothing personal was shown
+    fresh = []
+    for customer_id in dict.fromkeys(int(c) for c in customer_ids if c):
+        if cache.add(f"pd-read:{user.pk}:{customer_id}", 1, READ_MEMORY_SECONDS):
+            fresh.append(customer_id)
+    if fresh:
+        record(EventKind.PERSONAL_DATA_READ, actor=user, request=request, where=where, customers=fresh)

@@ -47,6 +47,21 @@ def _locked(ticket: Ticket, version: int | None) -> Ticket:
     return fresh
 
 
+# Complaint states after 归档: the complaint record and its work order are kept as they were archived.
+ARCHIVED_COMPLAINT_STATES = {"archived", "summarised"}
+
+
+def is_archived(ticket: Ticket) -> bool:
+    complaint = getattr(ticket, "complaint", None)  # the reverse one-to-one of kefu.complaints, if any
+    return complaint is not None and complaint.state in ARCHIVED_COMPLAINT_STATES
+
+
+def _refuse_archived(ticket: Ticket) -> None:
+    if is_archived(ticket):
+        raise DomainError("该工单的投诉已归档，不能再修改；客户再次联系时会新建一张关联工单",
+                          field="ticket", code="archived")
+
+
 def _save(ticket: Ticket) -> None:
     ticket.version += 1
     ticket.save()
@@ -129,6 +144,7 @@ def ticket_update(*, ticket: Ticket, by: User, version: int | None = None, **cha
     if unknown:
         raise DomainError(f"字段不可修改：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     ticket = _locked(ticket, version)
+    _refuse_archived(ticket)
     choices = {"type": TicketType, "channel": Channel, "priority": Priority}
     for field, value in changes.items():
         if field in choices:
@@ -160,6 +176,7 @@ def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | N
     """note: what the person wrote; reason: a code (events.REASONS) when a flow changes the status itself."""
     policy.require(policy.can_work_ticket(by, ticket))
     ticket = _locked(ticket, version)
+    _refuse_archived(ticket)
     status = _choice(status, Status, "status")
     if ticket.merged_into_id:
         raise DomainError(f"该工单已合并到 {ticket.merged_into.number}，请在那里继续处理", field="status")
@@ -194,6 +211,7 @@ def ticket_assign(
     """Transfers a work order to another agent and/or team; the first responder stays and is told."""
     policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
     ticket = _locked(ticket, version)
+    _refuse_archived(ticket)
     if assignee is not None:
         _check_staff(ticket, assignee, "assignee")
     if team is not None and team.department_id != ticket.department_id:
@@ -236,6 +254,7 @@ def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, 
     """Sends the case to a responsible department (销售部, 售后部 ...), whose handlers then see it."""
     policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
     ticket = _locked(ticket, None)
+    _refuse_archived(ticket)
     if department is not None and (department.kind != DepartmentKind.RESPONSIBLE or not department.is_active):
         raise DomainError(f"只能转派给启用中的责任部门：{department}", field="department")
     if getattr(ticket, "complaint", None) is not None:
@@ -276,6 +295,7 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, custome
     if not customer_told:
         raise DomainError("移交前须告知客户新的负责人", field="customer_told")
     ticket = _locked(ticket, None)
+    _refuse_archived(ticket)
     _check_staff(ticket, to, "to")
     previous = ticket.first_responder
     if previous == to:
@@ -329,12 +349,19 @@ def ticket_add_message(
     if by is not None:
         policy.require(policy.can_work_ticket(by, ticket))
     kind = _choice(kind, MessageKind, "kind")
+    if kind == MessageKind.SYSTEM and by is not None:
+        raise DomainError("系统消息只能由系统生成", field="kind")
     body = (body or "").strip()
     if not body:
         raise DomainError("内容不能为空", field="body")
     if len(body) > 20000:
         raise DomainError("内容不能超过 20000 字", field="body")
     ticket = _locked(ticket, None)
+    if is_archived(ticket):
+        if kind != MessageKind.CUSTOMER:
+            _refuse_archived(ticket)
+        return ticket_add_message(ticket=_follow_up(ticket, by), by=by, kind=kind, body=body,
+                                  attachments=attachments)
     types = _check_uploads(ticket, list(attachments))
     if ticket.merged_into_id:
         raise DomainError(f"该工单已合并到 {ticket.merged_into.number}，请在那里继续处理", field="ticket")
@@ -363,6 +390,17 @@ def ticket_add_message(
     return message
 
 
+def _follow_up(ticket: Ticket, by: User | None) -> Ticket:
+    """A new contact about an archived complaint starts a new work order, linked to the archived one."""
+    owner = by if by is not None and policy.can_create_ticket(by) else ticket.first_responder
+    new = ticket_create(by=owner, customer=ticket.customer, subject=f"{ticket.subject}（再次来电）"[:200],
+                        type=ticket.type, channel=ticket.channel, priority=ticket.priority)
+    new.related.add(ticket)
+    events.record(new, events.LINKED, by=owner, other=ticket.number, other_id=ticket.pk)
+    events.record(ticket, events.LINKED, by=owner, other=new.number, other_id=new.pk)
+    return new
+
+
 @transaction.atomic
 def ticket_link(*, ticket: Ticket, other: Ticket, by: User) -> None:
     policy.require(policy.can_work_ticket(by, ticket) and policy.can_view_ticket(by, other))
@@ -382,8 +420,12 @@ def ticket_merge(*, source: Ticket, target: Ticket, by: User) -> Ticket:
                    "您没有权限合并这些工单")
     if source.pk == target.pk:
         raise DomainError("不能把工单合并到自身", field="target")
-    source = _locked(source, None)
-    target = _locked(target, None)
+    # Both rows locked in one statement in id order: merging A into B while B merges into A waits, never
+    # deadlocks (locking source then target took the two locks in opposite orders).
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    source, target = locked[source.pk], locked[target.pk]
+    _refuse_archived(source)
+    _refuse_archived(target)
     if source.merged_into_id:
         raise DomainError(f"工单 {source.number} 已合并过", field="source")
     if target.merged_into_id:
