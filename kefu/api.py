@@ -13,6 +13,7 @@ from kefu.accounts.services import token_user
 from kefu.core.errors import DomainError, RateLimited, field_errors
 from kefu.security import throttle
 from kefu.security.audit import client_address, record
+from kefu.security.docs import docs_for_users
 from kefu.security.models import EventKind
 
 
@@ -62,6 +63,7 @@ api = NinjaAPI(
     description="Kefu 客服 REST API. Authenticate with `Authorization: Bearer <token>` "
     "(create one with `kefu token create USERNAME`).",
     auth=[BearerToken(), RateLimitedSession()],
+    docs_decorator=docs_for_users,
     urls_namespace="api",
 )
 

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kefu.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kefu.core.middleware.DefaultLanguageMiddleware",
@@ -238,6 +239,14 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kefu@localhost")
 
+# Headers (kefu/security/headers.py adds the CSP; cookies get Secure on every HTTPS request by themselves).
+# Behind a proxy that terminates TLS, KEFU_PROXY_SSL_HEADER=1 trusts its X-Forwarded-Proto (only then).
+if env_bool("KEFU_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("KEFU_HSTS_SECONDS", 365 * 24 * 3600)  # sent only over HTTPS
+SECURE_REFERRER_POLICY = "same-origin"
+KEFU_CSP = env_str("KEFU_CSP", "")  # replaces the built-in policy when set
+KEFU_PUBLIC_API_DOCS = env_bool("KEFU_PUBLIC_API_DOCS", False)  # docs and schema without signing in
 SESSION_COOKIE_HTTPONLY = True
 # A session lasts one working day (8 hours and the lunch break) by default, not Django's two weeks.
 SESSION_COOKIE_AGE = env_int("KEFU_SESSION_HOURS", 9) * 3600

@@ -28,7 +28,8 @@ def customer_list(request):
 @login_required
 def customer_lookup(request):
     """htmx partial for the create-order page: matching customers to pick from."""
-    q = request.GET.get("q", "").strip()
+    # The lookup box posts itself (name=lookup): no script computes the query (CSP forbids eval).
+    q = (request.GET.get("q") or request.GET.get("lookup") or "").strip()
     rows = [customer_dict(c, request.user) for c in customer_search(request.user, q)[:8]] if q else []
     personal_data_read(request.user, [c["id"] for c in rows], where="customer_lookup", request=request)
     return render(request, "customers/_lookup.html", {"rows": rows, "q": q})
