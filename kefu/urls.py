@@ -19,6 +19,7 @@ urlpatterns = [
     path("calendars/", include("kefu.sla.urls")),
     path("complaints/", include("kefu.complaints.urls")),
     path("survey/", include("kefu.surveys.urls")),
+    path("ratings/", include("kefu.ratings.urls")),
     path("", include("kefu.core.urls")),
     path("api/v1/", api.urls),
     path("security/", include("kefu.security.urls")),

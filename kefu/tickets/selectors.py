@@ -7,6 +7,7 @@ from django.http import Http404
 
 from kefu import policy
 from kefu.accounts.models import User
+from kefu.core.keyset import Key
 
 from . import events
 from .models import ACTIVE_STATUSES, Channel, Priority, Status, Ticket, TicketType
@@ -20,6 +21,18 @@ SORTS = {
     "-created": ("-created_at",),
     "updated": ("-updated_at",),
     "priority": ("priority", "-created_at"),
+}
+
+
+# The same orders as SORTS with the id as the last tie-breaker: what keyset (cursor) paging walks.
+KEYSETS = {
+    "due": [Key("due_at", nulls_last=True), Key("created_at", descending=True), Key("id", descending=True)],
+    "-due": [Key("due_at", descending=True, nulls_last=True), Key("created_at", descending=True),
+             Key("id", descending=True)],
+    "created": [Key("created_at"), Key("id")],
+    "-created": [Key("created_at", descending=True), Key("id", descending=True)],
+    "updated": [Key("updated_at", descending=True), Key("id", descending=True)],
+    "priority": [Key("priority"), Key("created_at", descending=True), Key("id", descending=True)],
 }
 
 

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
@@ -16,6 +15,7 @@ from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
 from kefu.core.extensions import render_ticket_panels
+from kefu.core.pagination import CappedPaginator
 from kefu.customers.presenters import customer_phones, intake_for
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import customer_create
@@ -39,7 +39,7 @@ def inbox(request):
         filters["status"] = "active"
     sort = request.GET.get("sort", "due")
     qs = ticket_list(request.user, view=view, sort=sort, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(t, customer_phones(t.customer, request.user)) for t in page.object_list]
     personal_data_read(request.user, [t.customer_id for t in page.object_list], where="inbox", request=request)
     context = {
