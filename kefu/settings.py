@@ -259,9 +259,7 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kefu@localhost")
 
 # Headers (kefu/security/headers.py adds the CSP; cookies get Secure on every HTTPS request by themselves).
-# Behind a proxy that terminates TLS, KEFU_PROXY_SSL_HEADER=1 trusts its X-Forwarded-Proto (only then).
-if env_bool("KEFU_PROXY_SSL_HEADER", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind nginx, BEHIND_PROXY (below) makes HTTPS requests known as such, and so HSTS and Secure cookies apply.
 SECURE_HSTS_SECONDS = env_int("KEFU_HSTS_SECONDS", 365 * 24 * 3600)  # sent only over HTTPS
 SECURE_REFERRER_POLICY = "same-origin"
 KEFU_CSP = env_str("KEFU_CSP", "")  # replaces the built-in policy when set

@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from kefu.accounts.models import Role, User
+from kefu.policy.customers import can_view_customer, can_view_personal_data
 
 
 def is_admin(user: User) -> bool:
@@ -32,3 +33,16 @@ def requires_two_factor(user: User) -> bool:
 
 def can_use_two_factor(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
+
+
+def can_file_privacy_request(user: User, customer) -> bool:
+    """Staff who may see the customer's personal data file a customer's PIPL request."""
+    return (user.is_authenticated and user.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
+            and can_view_personal_data(user) and can_view_customer(user, customer))
+
+
+def can_decide_privacy_request(user: User, request) -> bool:
+    """A supervisor who sees the customer (or an admin) approves, never the person who filed it."""
+    if not user.is_authenticated or user.pk == request.requested_by_id:
+        return False
+    return is_admin(user) or (user.role == Role.SUPERVISOR and can_view_customer(user, request.customer))

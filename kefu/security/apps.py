@@ -15,4 +15,5 @@ class SecurityConfig(AppConfig):
         signals.connect()
         register_nav(gettext_noop("两步验证"), "security:two_factor", allowed=views.can_manage_own_tokens, order=89)
         register_nav(gettext_noop("API 令牌"), "security:tokens", allowed=views.can_manage_own_tokens, order=90)
+        register_nav(gettext_noop("个人信息请求"), "security:privacy", allowed=views.can_see_privacy, order=92)
         register_nav(gettext_noop("安全日志"), "security:audit", allowed=views.can_see_audit, order=91)

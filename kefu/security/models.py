@@ -69,3 +69,40 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class PrivacyKind(models.TextChoices):
+    EXPORT = "export", _("导出个人信息")
+    ERASE = "erase", _("删除个人信息")
+
+
+class PrivacyState(models.TextChoices):
+    PENDING = "pending", _("待审批")  # filed by staff on the customer's request
+    APPROVED = "approved", _("已批准")  # export: the files can be downloaded
+    REJECTED = "rejected", _("已驳回")
+    DONE = "done", _("已完成")  # erase: personal data anonymised
+
+
+class PrivacyRequest(models.Model):
+    """个人信息请求 (PIPL): a customer asks for a copy of, or the deletion of, their personal data.
+
+    Staff file it; a supervisor (or admin) other than the filer approves; approval of an erasure
+    anonymises the customer at once, keeping work orders, statistics and the audit."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="privacy_requests")
+    kind = models.CharField(_("类型"), max_length=10, choices=PrivacyKind.choices)
+    reason = models.CharField(_("说明"), max_length=500, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=PrivacyState.choices, default=PrivacyState.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("个人信息请求")
+        verbose_name_plural = _("个人信息请求")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.customer_id}"

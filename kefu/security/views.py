@@ -33,6 +33,10 @@ def can_manage_own_tokens(user) -> bool:
     return policy.can_have_tokens(user)
 
 
+def can_see_privacy(user) -> bool:
+    return user.is_authenticated and user.role in {"supervisor", "admin"}
+
+
 def can_see_audit(user) -> bool:
     return policy.can_see_security_log(user)
 
