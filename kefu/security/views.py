@@ -1,5 +1,6 @@
 """Two-factor set-up and sign-in, API tokens (own; every user's for admins), the security log."""
 
+import io
 import time
 
 import segno
@@ -125,8 +126,10 @@ def two_factor_qr(request):
     if device is None:
         return HttpResponse(status=404)
     uri = totp.provisioning_uri(device.secret, request.user.username, settings.KEFU_2FA_ISSUER)
-    svg = segno.make(uri, error="m").svg_inline(scale=5)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    svg = io.BytesIO()
+    # A standalone SVG file (with its xmlns, unlike svg_inline) so that <img> can show it.
+    segno.make(uri, error="m").save(svg, kind="svg", scale=5, border=4, xmldecl=False)
+    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
 
