@@ -213,3 +213,17 @@ def test_masked_reads_are_not_personal_data_reads(desk, api_client):
     ticket = factories.ticket(desk.agent, cust)
     api_client.as_user(desk.qa).get(f"/api/v1/tickets/{ticket.number}")
     assert not SecurityEvent.objects.filter(kind=EventKind.PERSONAL_DATA_READ).exists()
+
+
+def test_complaint_exports_and_prints_are_recorded_as_reads(desk, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    ensure_seed_data()
+    complaint = walk_to(desk, ComplaintState.RECORDED)
+    client.force_login(desk.supervisor)
+    assert client.get("/complaints/export.xlsx", {"queue": "all"}).status_code == 200
+    client.get(f"/complaints/{complaint.ticket.number}/print/")
+    wheres = set(SecurityEvent.objects.filter(kind=EventKind.PERSONAL_DATA_READ, actor=desk.supervisor)
+                 .values_list("params__where", flat=True))
+    assert "complaint_export" in wheres
