@@ -108,3 +108,6 @@ def login(page, live_server, username: str, password: str = factories.PASSWORD) 
         page.fill("input[name=code]", totp.code_at(secret, time.time()))
         page.click("form button.primary")
         page.wait_for_load_state("networkidle")
+
+
+from tests.mailservers import imap_server, smtp_server  # noqa: E402,F401  (real mail servers)
