@@ -95,7 +95,7 @@ class ApiToken(models.Model):
     revoked = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Why: "revoked" by a person, "password_changed", "deactivated".
-    revoked_reason = models.CharField(max_length=30, blank=True)
+    revoked_reason = models.CharField(max_length=30, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("API 令牌")
