@@ -195,7 +195,7 @@ def main() -> None:
     os.environ["KEFU_VAR_DIR"] = var_dir
     setup_django(var_dir)
     dept, people = seed(20, max(1, args.sessions // 20))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KEFU_DB_POOL": "true"}  # as `kefu serve` runs it
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
          "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
@@ -212,8 +212,11 @@ def main() -> None:
                 time.sleep(0.3)
         asyncio.run(run(args, args.port, dept, people))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.terminate()  # open streams can keep uvicorn's graceful shutdown waiting
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 if __name__ == "__main__":

@@ -6,9 +6,23 @@ import logging
 import weakref
 
 from asgiref.sync import sync_to_async
+from django import db
 from django.conf import settings
 
 from .broadcast import RING_CHANNEL, events_after, latest_id
+
+
+def _read_and_release(fn, *args):
+    """Runs a query in an executor thread and gives its connection back: that thread never sees the end
+    of a request, so a connection kept there would hold a pool slot (or a server connection) forever."""
+    try:
+        return fn(*args)
+    finally:
+        db.connection.close()
+
+
+async def read(fn, *args):
+    return await sync_to_async(_read_and_release, thread_sensitive=False)(fn, *args)
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +38,7 @@ class Hub:
     async def subscribe(self, channels: list[str]) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue(maxsize=1000)
         if self.cursor is None:
-            self.cursor = await sync_to_async(latest_id, thread_sensitive=False)()
+            self.cursor = await read(latest_id)
         for channel in channels:
             self.queues.setdefault(channel, set()).add(queue)
         if self.task is None or self.task.done():
@@ -58,7 +72,7 @@ class Hub:
 
     async def _fetch(self) -> None:
         while True:
-            rows = await sync_to_async(events_after, thread_sensitive=False)(self.cursor or 0)
+            rows = await read(events_after, self.cursor or 0)
             for row in rows:
                 self.cursor = row.id
                 for queue in list(self.queues.get(row.channel, ())):

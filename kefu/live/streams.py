@@ -7,13 +7,13 @@ import contextlib
 import json
 import time
 
-from asgiref.sync import sync_to_async
+from django import db
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
 
 from .broadcast import events_after
-from .hub import hub
+from .hub import hub, read
 from .models import LiveEvent
 
 
@@ -27,7 +27,7 @@ async def _async_events(channels: list[str], after: int):
     last = after
     try:
         yield "retry: 2000\n\n"
-        for event in await sync_to_async(events_after, thread_sensitive=False)(after, channels):
+        for event in await read(events_after, after, channels):
             last = event.id
             yield frame(event)
         deadline = time.monotonic() + settings.LIVE_STREAM_SECONDS
@@ -54,6 +54,9 @@ def _sync_events(channels: list[str], after: int):
 
 def stream_response(request, channels: list[str], after: int) -> StreamingHttpResponse:
     if isinstance(request, ASGIRequest):
+        # The request lasts as long as the stream: give this thread's connection back now, or every
+        # open page would hold one (a pool slot) for minutes. The hub reads for all streams.
+        db.connection.close()
         body = _async_events(channels, after)
     else:
         body = _sync_events(channels, after)
