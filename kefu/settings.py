@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "kefu.core",
+    "kefu.notifications",
     "kefu.jobs",
     "kefu.accounts",
     "kefu.customers",
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "kefu.phrases",
     "kefu.sla",
     "kefu.complaints",
+    "kefu.qa",
     "kefu.channels.email",
     "kefu.channels.webchat",
     "kefu.live",
@@ -209,6 +211,7 @@ MEDIA_URL = "/media/"
 
 # Attachments on work-order messages.
 KEFU_ATTACHMENT_MAX_BYTES = env_int("KEFU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+KEFU_QA_IMPORT_MAX_BYTES = env_int("KEFU_QA_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
 KEFU_ATTACHMENT_MAX_FILES = env_int("KEFU_ATTACHMENT_MAX_FILES", 10)  # per message
 KEFU_ATTACHMENT_MESSAGE_MAX_BYTES = env_int("KEFU_ATTACHMENT_MESSAGE_MAX_BYTES", 25 * 1024 * 1024)
 KEFU_ATTACHMENT_TICKET_MAX_BYTES = env_int("KEFU_ATTACHMENT_TICKET_MAX_BYTES", 100 * 1024 * 1024)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kefu.complaints import receipts
 from kefu.complaints.models import ComplaintState
-from kefu.core.models import Notification
+from kefu.notifications.models import Notification
 from kefu.surveys import hooks, senders
 from kefu.surveys.delivery import survey_deliver, survey_token, surveys_send_reminders
 from kefu.surveys.models import Delivery, Questionnaire, Survey, SurveyRule, Trigger
