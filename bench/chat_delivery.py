@@ -135,6 +135,16 @@ async def run(args, port: int, dept, people) -> None:
                 bucket.append((at - t0) * 1000)
         return on_event
 
+    from kefu.channels.webchat.availability import presence_set
+
+    async def heartbeat() -> None:  # what each agent's open chat panel does every 30 s
+        while not stop.is_set():
+            for agent, _key in people:
+                await sync_to_async(presence_set)(user=agent, online=True)
+            await asyncio.sleep(20)
+
+    beating = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0.5)
     sessions = []
     for _ in range(args.sessions):
         status, body = await request(port, "POST", "/api/v1/chat/sessions",
@@ -171,7 +181,7 @@ async def run(args, port: int, dept, people) -> None:
     await asyncio.sleep(args.seconds)
     stop.set()
     await asyncio.sleep(2)
-    for task in talkers + tasks:
+    for task in talkers + tasks + [beating]:
         task.cancel()
     print(f"sessions={args.sessions} agents={len(people)} interval={args.interval}s seconds={args.seconds} "
           f"workers={args.workers} db={'postgres' if os.environ.get('DATABASE_URL') else 'sqlite'} "
