@@ -77,6 +77,8 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from kefu.accounts.api import router as accounts_router
+    from kefu.channels.email.api import router as email_router
+    from kefu.channels.webchat.api import router as chat_router
     from kefu.complaints.api import router as complaints_router
     from kefu.customers.api import router as customers_router
     from kefu.phrases.api import router as phrases_router
@@ -91,6 +93,8 @@ def _mount() -> None:
     api.add_router("/phrases", phrases_router)
     api.add_router("/calendar", sla_router)
     api.add_router("/complaints", complaints_router)
+    api.add_router("/channels", email_router)
+    api.add_router("/chat", chat_router)
     api.add_router("/", surveys_router)
     api.add_router("/ratings", ratings_router)
 

@@ -32,6 +32,16 @@ TICKET_PANELS: list[TicketPanel] = []
 DEMO_STEPS: list[tuple[int, Callable]] = []
 # Banners shown above pages: (template, context_fn(user, path) -> dict | None).
 PAGE_BANNERS: list[tuple[str, Callable]] = []
+# Small marks next to thread messages (e.g. an e-mail reply's 待发送 / 已发送 / 发送失败):
+# fn(messages) -> {message id: [Badge, ...]}, one query per provider, not per message.
+MESSAGE_BADGES: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    tone: str = ""  # "", "ok", "warn" or "bad"
+    title: str = ""
 
 
 def register_nav(label: str, url_name: str, allowed: Callable = lambda user: True, order: int = 50) -> None:
@@ -76,3 +86,20 @@ def render_ticket_panels(ticket, user, request) -> dict[str, list[str]]:
         if context is not None:
             rendered[panel.placement].append(render_to_string(panel.template, context, request=request))
     return rendered
+
+
+def register_message_badges(provider: Callable) -> None:
+    if provider not in MESSAGE_BADGES:
+        MESSAGE_BADGES.append(provider)
+
+
+def badge_messages(messages) -> list:
+    """The thread as a list whose messages carry `.badges` for the template."""
+    messages = list(messages)
+    for message in messages:
+        message.badges = []
+    for provider in MESSAGE_BADGES:
+        found = provider(messages)
+        for message in messages:
+            message.badges.extend(found.get(message.pk, []))
+    return messages

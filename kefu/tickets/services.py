@@ -29,7 +29,7 @@ from .models import (
     Ticket,
     TicketType,
 )
-from .signals import ticket_changed, ticket_created
+from .signals import message_added, ticket_changed, ticket_created
 
 
 def _history_intake(answers: dict) -> str:
@@ -335,6 +335,7 @@ def ticket_add_message(
     if code is not None:  # a system message is not a step anyone took
         events.record(ticket, code, by=by, message=message.pk, note=body[:200])
     _save(ticket)
+    message_added.send(sender=Message, message=message)
     return message
 
 

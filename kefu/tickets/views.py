@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
-from kefu.core.extensions import render_ticket_panels
+from kefu.core.extensions import badge_messages, render_ticket_panels
 from kefu.core.pagination import CappedPaginator
 from kefu.customers.presenters import customer_phones, intake_for
 from kefu.customers.selectors import customer_get
@@ -58,7 +58,7 @@ def ticket_detail(request, number: str):
     phrases = list(Phrase.objects.filter(is_active=True))
     context = {
         "ticket": ticket,
-        "thread": ticket_thread(user, ticket),
+        "thread": badge_messages(ticket_thread(user, ticket)),
         "history": ticket_history(ticket),
         "phones": customer_phones(ticket.customer, user),
         "intake": intake_for(ticket.intake, user),
@@ -117,7 +117,8 @@ def _run(request, number: str, action, success: str):
 def ticket_message(request, number: str):
     ticket = ticket_get(request.user, number)
     kind = request.POST.get("kind", "reply")
-    label = {"reply": _("回复已发送"), "note": _("内部备注已保存"), "customer": _("客户来信已记录")}.get(kind, _("已保存"))
+    # A reply is saved here; whether a channel delivered it shows on the message itself (待发送 / 已发送).
+    label = {"reply": _("回复已保存"), "note": _("内部备注已保存"), "customer": _("客户来信已记录")}.get(kind, _("已保存"))
     return _run(request, number, lambda: services.ticket_add_message(
         ticket=ticket, by=request.user, kind=kind, body=request.POST.get("body", ""),
         attachments=request.FILES.getlist("attachments")), label)
