@@ -11,9 +11,9 @@ import pytest
 from django.db import transaction
 from django.test import AsyncClient
 
-from kefu.core.notify import notify
 from kefu.live.broadcast import events_after, latest_id, publish
 from kefu.live.models import LiveEvent
+from kefu.notifications import notify
 from kefu.tickets.models import MessageKind
 from kefu.tickets.services import ticket_add_message, ticket_assign
 from tests import factories

@@ -2,7 +2,11 @@
 
 - sidebar entries (register_nav),
 - panels on the work-order page (register_ticket_panel),
-- demo data steps run by `kefu demo` after the core data (register_demo).
+- demo data steps run by `kefu demo` (register_demo),
+- banners above pages (register_banner),
+- values every page's template context needs from an app (register_context), e.g. the unread count.
+
+core imports no domain app (tests/test_import_graph.py): apps come to it through these registries.
 """
 
 from collections.abc import Callable
@@ -32,6 +36,10 @@ TICKET_PANELS: list[TicketPanel] = []
 DEMO_STEPS: list[tuple[int, Callable]] = []
 # Banners shown above pages: (template, context_fn(user, path) -> dict | None).
 PAGE_BANNERS: list[tuple[str, Callable]] = []
+# Nightly idempotent clean-ups of apps (core.housekeeping runs them): fn() -> None.
+HOUSEKEEPING: list[Callable] = []
+# Template context from apps: fn(user) -> dict, merged into every page's context for a signed-in user.
+CONTEXT_HOOKS: list[Callable] = []
 # Small marks next to thread messages (e.g. an e-mail reply's 待发送 / 已发送 / 发送失败):
 # fn(messages) -> {message id: [Badge, ...]}, one query per provider, not per message.
 MESSAGE_BADGES: list[Callable] = []
@@ -77,6 +85,23 @@ def render_banners(user, path: str) -> list[str]:
             # No request here: rendering with one would run the context processors, which render banners.
             rendered.append(render_to_string(template, data))
     return rendered
+
+
+def register_housekeeping(fn: Callable) -> None:
+    if fn not in HOUSEKEEPING:
+        HOUSEKEEPING.append(fn)
+
+
+def register_context(fn: Callable) -> None:
+    if fn not in CONTEXT_HOOKS:
+        CONTEXT_HOOKS.append(fn)
+
+
+def page_context(user) -> dict:
+    context: dict = {}
+    for fn in CONTEXT_HOOKS:
+        context.update(fn(user))
+    return context
 
 
 def render_ticket_panels(ticket, user, request) -> dict[str, list[str]]:
