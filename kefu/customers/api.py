@@ -4,6 +4,7 @@ from ninja import Field, Router, Schema, Status
 
 from kefu import policy
 from kefu.core.pagination import paginate
+from kefu.security.audit import personal_data_read
 
 from .presenters import customer_dict
 from .selectors import customer_get, customer_search
@@ -29,6 +30,7 @@ class CustomerOut(Schema):
     notes: str
     intake: dict
     personal_data_masked: bool
+    version: int
     created_at: datetime
     updated_at: datetime
 
@@ -57,6 +59,7 @@ class CustomerIn(Schema):
 
 
 class CustomerPatch(Schema):
+    version: int = Field(..., description="The version you read; 409 if someone saved since")
     name: str | None = None
     salutation: str | None = None
     phones: list[str] | None = None
@@ -75,6 +78,7 @@ class CustomerPatch(Schema):
 @router.get("", response=CustomerPage, summary="Search customers by name, phone or company")
 def list_customers(request, q: str = "", page: int = 1, page_size: int = 50):
     rows, meta = paginate(customer_search(request.user, q), page, page_size)
+    personal_data_read(request.user, [c.pk for c in rows], where="api.customers", request=request)
     return {**meta, "results": [customer_dict(c, request.user) for c in rows]}
 
 
@@ -87,7 +91,9 @@ def create_customer(request, payload: CustomerIn):
 
 @router.get("/{customer_id}", response=CustomerOut)
 def get_customer(request, customer_id: int):
-    return customer_dict(customer_get(request.user, customer_id), request.user)
+    customer = customer_get(request.user, customer_id)
+    personal_data_read(request.user, [customer.pk], where="api.customer", request=request)
+    return customer_dict(customer, request.user)
 
 
 @router.patch("/{customer_id}", response=CustomerOut)
@@ -95,5 +101,6 @@ def patch_customer(request, customer_id: int, payload: CustomerPatch):
     policy.require(policy.can_edit_customer(request.user))
     customer = customer_get(request.user, customer_id)
     changes = payload.dict(exclude_unset=True)
-    customer = customer_update(customer=customer, by=request.user, **changes)
+    version = changes.pop("version")
+    customer = customer_update(customer=customer, by=request.user, version=version, **changes)
     return customer_dict(customer, request.user)

@@ -3,7 +3,8 @@ import re
 from django.db import transaction
 
 from kefu import policy
-from kefu.core.errors import DomainError
+from kefu.core.errors import Conflict, DomainError
+from kefu.core.limits import check_text, clean_tags
 
 from .intake import clean_intake, merge_intake
 from .models import Customer, Salutation
@@ -32,7 +33,7 @@ def _clean_phones(phones: list[str] | str | None) -> list[str]:
 def _clean_tags(tags: list[str] | str | None) -> list[str]:
     if isinstance(tags, str):
         tags = re.split(r"[,，\s]+", tags)
-    return sorted({str(t).strip() for t in tags or [] if str(t).strip()})
+    return clean_tags(tags)
 
 
 def _apply(customer: Customer, data: dict) -> None:
@@ -49,6 +50,7 @@ def _apply(customer: Customer, data: dict) -> None:
         raise DomainError("称谓只能是先生、女士或留空", field="salutation")
     customer.phones = _clean_phones(customer.phones)
     customer.tags = _clean_tags(customer.tags)
+    check_text(customer.notes, field="notes", limit=5000, label="备注")
     try:
         customer.vip_level = int(customer.vip_level or 0)
     except (TypeError, ValueError) as exc:
@@ -70,10 +72,15 @@ def customer_create(*, by, **data) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by, **data) -> Customer:
+def customer_update(*, customer: Customer, by, version: int | None = None, **data) -> Customer:
+    """version: the one the editor read; another edit since then is refused (409), never overwritten."""
     # Editing shows and overwrites phones and addresses: not for roles that see them masked.
     policy.require(policy.can_edit_customer(by) and policy.can_view_personal_data(by),
                    "编辑客户档案需要查看个人信息的权限")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if version is not None and int(version) != customer.version:
+        raise Conflict("该客户档案已被他人修改，请刷新后重试", field="version", code="conflict")
+    customer.version += 1
     _apply(customer, data)
     customer.full_clean(exclude=["phones", "tags", "intake", "created_by"])
     customer.save()

@@ -18,6 +18,7 @@ from kefu.customers.presenters import customer_phones, intake_for
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import customer_create
 from kefu.phrases.models import Phrase
+from kefu.security.audit import personal_data_read
 
 from . import services
 from .forms import TicketCreateForm
@@ -39,6 +40,7 @@ def inbox(request):
     qs = ticket_list(request.user, view=view, sort=sort, **filters)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(t, customer_phones(t.customer, request.user)) for t in page.object_list]
+    personal_data_read(request.user, [t.customer_id for t in page.object_list], where="inbox", request=request)
     context = {
         "page": page, "rows": rows, "view": view, "filters": filters, "sort": sort, "now": timezone.now(),
         "views": [("mine", _("我的工单")), ("team", _("班组队列")), ("unassigned", _("未分配")),
@@ -54,6 +56,7 @@ def inbox(request):
 def ticket_detail(request, number: str):
     ticket = ticket_get(request.user, number)
     user = request.user
+    personal_data_read(user, [ticket.customer_id], where="ticket_page", request=request)
     phrases = list(Phrase.objects.filter(is_active=True))
     context = {
         "ticket": ticket,
