@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "kefu.core",
+    "kefu.search",
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu import policy
 from kefu.accounts.models import Role, User
+from kefu.search import index as search
 
 from .models import ACTIONS, HANDLER_STATES, Action, Complaint, ComplaintState
 
@@ -76,6 +77,21 @@ def default_queue(user: User) -> str:
     return {Role.HANDLER: "handler", Role.SUPERVISOR: "approval", Role.AGENT: "mine"}.get(user.role, "all")
 
 
+def _search(qs: QuerySet[Complaint], q: str) -> QuerySet[Complaint]:
+    """Full text over the order's number and subject and the complaint's record (description, demand,
+    the customer's words, cause, solution ...), plus the customer's name; one character is a substring."""
+    plan = search.plan_query(q)
+    if not plan.terms:
+        sub = plan.substring or q
+        return qs.filter(Q(ticket__number__icontains=sub) | Q(ticket__subject__icontains=sub)
+                         | Q(ticket__customer__name__icontains=sub))
+    cond = Q(pk__in=search.rank("complaint", plan, within=qs)) | Q(ticket__number=q.strip().upper())
+    customers = search.rank("customer", plan, limit=200, title_only=True)
+    if customers:
+        cond |= Q(ticket__customer_id__in=customers)
+    return qs.filter(cond)
+
+
 def complaint_list(user: User, *, queue: str = "all", state: str = "", department: str = "", category: str = "",
                    overdue: bool = False, q: str = "", now: datetime) -> QuerySet[Complaint]:
     qs = visible_complaints(user).filter(_queue_q(user, queue)).select_related(
@@ -89,8 +105,7 @@ def complaint_list(user: User, *, queue: str = "all", state: str = "", departmen
     if overdue:
         qs = qs.filter(overdue_q(now))
     if q:
-        qs = qs.filter(Q(ticket__number__icontains=q) | Q(ticket__subject__icontains=q)
-                       | Q(ticket__customer__name__icontains=q))
+        qs = _search(qs, q)
     late = Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
     return qs.annotate(is_late=late).order_by("-received_at")
 

@@ -135,7 +135,7 @@ class EventOut(Schema):
 
 @router.get("", response=TicketPage, summary="List work orders visible to the caller")
 def list_tickets(request, view: str = "all", status: str = "", type: str = "", channel: str = "",
-                 priority: str = "", q: str = "", sort: str = "due", page: int = 1, page_size: int = 50):
+                 priority: str = "", q: str = "", sort: str = "", page: int = 1, page_size: int = 50):
     qs = ticket_list(request.user, view=view, status=status, type=type, channel=channel, priority=priority,
                      q=q, sort=sort)
     rows, meta = paginate(qs, page, page_size)

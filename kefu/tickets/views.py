@@ -20,11 +20,12 @@ from kefu.customers.presenters import customer_phones, intake_for
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import customer_create
 from kefu.phrases.models import Phrase
+from kefu.search import text as search_text
 
 from . import services
 from .forms import TicketCreateForm
 from .models import ACTIVE_STATUSES, TRANSITIONS, Channel, Priority, Status, TicketType
-from .selectors import INBOX_VIEWS, ticket_get, ticket_history, ticket_list, ticket_thread
+from .selectors import INBOX_VIEWS, ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
 
 PAGE_SIZE = 50
 
@@ -36,12 +37,15 @@ def inbox(request):
     filters = {key: request.GET.get(key, "") for key in ("status", "type", "channel", "priority", "q")}
     if "status" not in request.GET:
         filters["status"] = "active"
-    sort = request.GET.get("sort", "due")
+    sort = request.GET.get("sort") or ("relevance" if filters["q"].strip() else "due")
     qs = ticket_list(request.user, view=view, sort=sort, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(t, customer_phones(t.customer, request.user)) for t in page.object_list]
+    words = search_text.plan_query(filters["q"]).highlight if filters["q"].strip() else ()
+    snippets = ticket_snippets(page.object_list, words)
+    rows = [(t, customer_phones(t.customer, request.user), snippets.get(t.pk, "")) for t in page.object_list]
     context = {
         "page": page, "rows": rows, "view": view, "filters": filters, "sort": sort, "now": timezone.now(),
+        "search_words": words,
         "views": [("mine", _("我的工单")), ("team", _("班组队列")), ("unassigned", _("未分配")),
                   ("all", _("全部可见"))],
         "statuses": Status.choices, "types": TicketType.choices, "channels": Channel.choices,
