@@ -7,12 +7,13 @@ from django.http import Http404
 from kefu import policy
 from kefu.search import index as search
 
-from .models import Customer
+from .models import Customer, CustomerPhone
+from .phones import looks_like_phone
 
 
 def customer_search(user, q: str = "") -> QuerySet[Customer]:
     """Find by name, phone (any part of the digits) or company."""
-    qs = policy.visible_customers(user)
+    qs = policy.visible_customers(user).filter(merged_into__isnull=True)
     q = (q or "").strip()
     ranked: list[int] = []
     if q:
@@ -22,10 +23,9 @@ def customer_search(user, q: str = "") -> QuerySet[Customer]:
             cond = Q(pk__in=ranked)
         else:
             cond = Q(name__icontains=plan.substring) | Q(company__icontains=plan.substring)
-        digits = re.sub(r"\D", "", q)
-        # Looking a customer up by number would reveal whose a number is to roles that see it masked.
-        if len(digits) >= 3 and policy.can_view_personal_data(user):
-            cond |= Q(phones_index__contains=digits)
+        by_phone = customers_by_phone(user, q)
+        if by_phone is not None:
+            cond |= Q(pk__in=by_phone)
         qs = qs.filter(cond)
     # Count only the orders this user may see (another team's orders are not theirs to know about).
     visible = (policy.visible_tickets(user).filter(customer=OuterRef("pk")).order_by()
@@ -36,6 +36,23 @@ def customer_search(user, q: str = "") -> QuerySet[Customer]:
                     output_field=IntegerField())
         return qs.order_by(best.asc(), "-updated_at", "-id")
     return qs.order_by("-updated_at", "-id")
+
+
+def customers_by_phone(user, q: str):
+    """Ids of the customers a query names by phone (a subquery), or None when it is not a number.
+
+    A whole number (135 7744 6522, +86 135-7744-6522) is an indexed look-up in the phone table; a part
+    of a number (three digits or more, e.g. the last four) is a substring match over the digits. Not for
+    roles that see numbers masked: finding a customer by number would tell them whose number it is."""
+    if not policy.can_view_personal_data(user):
+        return None
+    number = looks_like_phone(q)
+    if number and CustomerPhone.objects.filter(number=number).exists():
+        return CustomerPhone.objects.filter(number=number).values("customer_id")
+    digits = re.sub(r"\D", "", q)
+    if len(digits) >= 3 and len(digits) == len(re.sub(r"[\s\-+()]", "", q)):
+        return Customer.objects.filter(phones_index__contains=digits).values("pk")
+    return None
 
 
 def customer_get(user, pk: int) -> Customer:
