@@ -12,7 +12,7 @@ from kefu import policy
 from kefu.accounts.models import Role, User
 from kefu.search import index as search
 
-from .models import ACTIONS, HANDLER_STATES, Action, Complaint, ComplaintState
+from .models import ACTIONS, FINAL_STATES, HANDLER_STATES, MAIN_PATH, Action, Actor, Complaint, ComplaintState
 
 S = ComplaintState
 CLOSED_STATES = [S.INVALID, S.ARCHIVED, S.SUMMARISED]
@@ -140,6 +140,32 @@ def available_actions(user: User, complaint: Complaint) -> list[Action]:
     """
     return [a for a in ACTIONS.values() if complaint.state in a.sources
             and policy.can_act_on_complaint(user, complaint, a.actor, visible=True)]
+
+
+def main_action(state: str, actions: list[Action]) -> Action | None:
+    """Of the actions open in a state, the one that moves the complaint along its path (下发 rather than
+    判定不成立 or an interim reply); the page shows it first and folds the others."""
+    if not actions:
+        return None
+    ahead = MAIN_PATH[MAIN_PATH.index(state) + 1] if state in MAIN_PATH[:-1] else None
+    return next((a for a in actions if a.target == ahead), actions[0])
+
+
+def next_step(complaint: Complaint) -> dict | None:
+    """Who acts next and in which step, for every reader (a handler with nothing to do is told who has)."""
+    action = main_action(complaint.state, [a for a in ACTIONS.values() if complaint.state in a.sources])
+    if action is None or complaint.state in FINAL_STATES:
+        return None
+    if action.actor == Actor.SERVICE:
+        who = _("首问负责人 %(name)s") % {"name": complaint.ticket.first_responder.name}
+    elif action.actor == Actor.HANDLER:
+        dept = complaint.dispatched_to.name if complaint.dispatched_to_id else _("责任部门")
+        who = _("%(dept)s的处理人") % {"dept": dept}
+    else:
+        who = _("客服主管")
+    if action.name == "receipt":
+        who = _("客户（通过回执链接），或首问负责人 %(name)s 代为登记") % {"name": complaint.ticket.first_responder.name}
+    return {"action": action, "title": action.title, "who": who}
 
 
 def is_overdue(complaint: Complaint, now: datetime) -> bool:
