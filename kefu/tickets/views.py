@@ -16,9 +16,9 @@ from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
 from kefu.core.extensions import render_ticket_panels
-from kefu.customers.presenters import customer_phones, intake_for
+from kefu.customers.presenters import customer_dict, customer_phones, intake_for
 from kefu.customers.selectors import customer_get
-from kefu.customers.services import customer_create
+from kefu.customers.services import DuplicateCustomer, customer_create
 from kefu.phrases.models import Phrase
 from kefu.search import text as search_text
 
@@ -219,7 +219,7 @@ def ticket_link(request, number: str):
 def ticket_create(request):
     policy.require(policy.can_create_ticket(request.user), _("只有客服人员可以创建工单"))
     form = TicketCreateForm(request.POST or None, initial={"customer_id": request.GET.get("customer")})
-    customer = None
+    customer = duplicate = None
     if request.GET.get("customer"):
         customer = _pick_customer(request)
     if request.method == "POST" and form.is_valid():
@@ -232,6 +232,7 @@ def ticket_create(request):
                     customer = customer_create(
                         by=request.user, name=data["new_customer_name"],
                         salutation=data["new_customer_salutation"], phones=[data["new_customer_phone"]],
+                        allow_duplicate=data["allow_duplicate"],
                     )
                 ticket = services.ticket_create(
                     by=request.user, customer=customer, subject=data["subject"], body=data["body"],
@@ -239,12 +240,16 @@ def ticket_create(request):
                     account_manager=data["account_manager"], tags=data["tags"].replace("，", ",").split(","),
                     intake=form.intake(),
                 )
+        except DuplicateCustomer as exc:
+            # Offer the existing record (one click re-submits with it) or an explicit "another person".
+            duplicate = customer_dict(exc.existing, request.user)
+            form.add_error(None, exc.message)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("工单 %(number)s 已创建，您是首问负责人") % {"number": ticket.number})
             return redirect("tickets:detail", number=ticket.number)
-    return render(request, "tickets/create.html", {"form": form, "customer": customer})
+    return render(request, "tickets/create.html", {"form": form, "customer": customer, "duplicate": duplicate})
 
 
 @login_required
@@ -257,7 +262,7 @@ def overview(request):
     active = visible.filter(status__in=ACTIVE_STATUSES)
     by_status = dict(visible.values_list("status").annotate(n=Count("id")))
     agents = (
-        User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
+        User.objects.filter(is_active=True, role=Role.AGENT)  # agents' load: supervisors are not seats
         .annotate(
             open_count=Count("assigned_tickets", filter=Q(assigned_tickets__in=active)),
             overdue_count=Count("assigned_tickets", filter=Q(assigned_tickets__in=active,
