@@ -42,7 +42,10 @@ def test_create_ticket_and_reply_through_the_api(desk, api_client):
     moved = api.post(f"/api/v1/tickets/{number}/transition", {"status": "resolved"})
     assert moved.json()["status"] == Status.RESOLVED
     history = api.get(f"/api/v1/tickets/{number}/events").json()
-    assert {e["action"] for e in history} >= {"created", "replied", "status_changed"}
+    assert {e["code"] for e in history} >= {"ticket.created", "ticket.replied", "ticket.status_changed"}
+    moved_row = next(e for e in history if e["code"] == "ticket.status_changed")
+    assert moved_row["params"] == {"old": "open", "new": "resolved"}
+    assert (moved_row["old_value"], moved_row["new_value"]) == ("处理中", "已解决")
 
 
 def test_invalid_fields_get_422_with_the_field_named(desk, api_client):

@@ -11,6 +11,7 @@ from kefu.accounts.models import Department, Team, User
 from kefu.complaints.models import ComplaintCategory, ComplaintState
 from kefu.customers.models import Customer
 from kefu.sla.models import Calendar
+from kefu.tickets import events
 from tests.test_complaint_support import walk_to
 
 S = ComplaintState
@@ -107,7 +108,12 @@ def test_an_english_readers_steps_store_chinese_text(english, desk):
     english.post(f"/complaints/{complaint.ticket.number}/act/dispatch/", {"department": desk.aftersales.pk})
     step = complaint.steps.get(action="reply")
     assert step.note == "电话：已致歉"
-    event = TicketEvent.objects.filter(ticket=complaint.ticket, action="complaint_dispatch").get()
-    assert (event.old_value, event.new_value) == ("已记录", "已派发")
+    event = TicketEvent.objects.filter(ticket=complaint.ticket, code="complaint.dispatch").get()
+    assert (event.params["from"], event.params["to"]) == ("recorded", "dispatched")
+    line = events.render(event)
+    assert (line.old, line.new, line.note) == ("已记录", "已派发", f"下发投诉处理单：{desk.aftersales.name}")
+    with translation.override("en"):
+        line = events.render(event)
+    assert (line.old, line.new) == ("Recorded", "Dispatched") and line.note.startswith("Issue handling order")
     texts = list(Notification.objects.filter(text__contains=complaint.ticket.number).values_list("text", flat=True))
     assert texts and not any(word in text for text in texts for word in ("Dispatched", "Recorded"))

@@ -61,7 +61,7 @@ def test_main_path_walks_every_state_with_each_roles_allowed_and_refused_actions
         c = step(desk, c)
         assert c.state == target
     assert [s.to_state for s in c.steps.all()] == [S.RECEIVED, *[t for t, _ in STEPS]]
-    events = TicketEvent.objects.filter(ticket=c.ticket, action__startswith="complaint_")
+    events = TicketEvent.objects.filter(ticket=c.ticket, code__startswith="complaint.")
     assert events.count() == len(STEPS) + 1
     c.ticket.refresh_from_db()
     assert c.ticket.status == Status.CLOSED and c.ticket.dispatched_to == desk.aftersales

@@ -2,6 +2,7 @@
 the contact phone in the record form, who may act (the complaint's own department), audited
 corrections, undeletable records in the admin, and a refusal at registration being a refusal."""
 
+import json
 from io import BytesIO
 from unittest import mock
 
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 from kefu.complaints import services as cs
 from kefu.complaints.models import Complaint, ComplaintState, ComplaintStep
 from kefu.core.errors import DomainError, Forbidden
+from kefu.tickets import events
 from kefu.tickets.models import TicketEvent
 from tests import factories
 from tests.test_complaint_support import received, record_data, walk_to
@@ -130,8 +132,9 @@ def test_dispatch_moves_the_work_order_with_the_complaint_and_writes_its_history
     complaint.ticket.refresh_from_db()
     assert complaint.dispatched_to == complaint.ticket.dispatched_to == desk.logistics
     assert complaint.ticket.version > version
-    event = TicketEvent.objects.get(ticket=complaint.ticket, action="dispatched")
-    assert (event.field, event.new_value, event.actor) == ("dispatched_to", str(desk.logistics), desk.agent)
+    event = TicketEvent.objects.get(ticket=complaint.ticket, code="ticket.dispatched")
+    assert (event.params["new_id"], event.params["new"], event.actor) == (desk.logistics.pk, str(desk.logistics),
+                                                                          desk.agent)
 
 
 # ---- 4. corrections of the record form are audited ------------------------------------------------
@@ -142,19 +145,21 @@ def test_each_corrected_record_field_writes_one_history_row_with_masked_phones(d
     cs.complaint_record(complaint=complaint, by=desk.agent, **record_data(contact_phone=PHONE, demand="换货"))
     cs.complaint_record(complaint=complaint, by=desk.supervisor,
                         **record_data(contact_phone="13999999999", demand="退款", severity="critical"))
-    rows = {e.field: e for e in TicketEvent.objects.filter(ticket=complaint.ticket,
-                                                          action="complaint_record_corrected")}
-    assert set(rows) == {"complaint_contact_phone", "complaint_demand", "complaint_severity"}
-    assert (rows["complaint_demand"].old_value, rows["complaint_demand"].new_value) == ("换货", "退款")
-    phone = rows["complaint_contact_phone"]
-    assert (phone.old_value, phone.new_value, phone.actor) == (MASKED, "139****9999", desk.supervisor)
-    assert not TicketEvent.objects.filter(ticket=complaint.ticket, old_value__contains=PHONE).exists()
+    rows = {e.params["field"]: e for e in TicketEvent.objects.filter(ticket=complaint.ticket,
+                                                                     code="complaint.record_corrected")}
+    assert set(rows) == {"contact_phone", "demand", "severity"}
+    assert (rows["demand"].params["old"], rows["demand"].params["new"]) == ("换货", "退款")
+    phone = rows["contact_phone"]
+    assert (phone.params["old"], phone.params["new"], phone.actor) == (MASKED, "139****9999", desk.supervisor)
+    assert events.render(rows["severity"]).new == "重大"
+    every_fact = json.dumps([e.params for e in TicketEvent.objects.filter(ticket=complaint.ticket)])
+    assert PHONE not in every_fact
 
 
 def test_first_recording_and_an_unchanged_re_recording_write_no_correction_rows(desk):
     complaint = walk_to(desk, S.RECORDED)
     cs.complaint_record(complaint=complaint, by=desk.agent, **record_data())
-    assert not TicketEvent.objects.filter(ticket=complaint.ticket, action="complaint_record_corrected").exists()
+    assert not TicketEvent.objects.filter(ticket=complaint.ticket, code="complaint.record_corrected").exists()
 
 
 # ---- 5. the admin cannot delete complaints or their step log ---------------------------------------

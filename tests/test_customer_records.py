@@ -122,7 +122,7 @@ def test_merge_moves_orders_complaints_and_history_with_an_audit_row(desk):
     assert keep.phones == ["13577446522", "13911112222"] and keep.email == "li@example.com"
     assert keep.tags == ["投诉过", "老客户"] and keep.vip_level == 2
     assert dup.merged_into == keep and dup.phones == []
-    assert order.events.filter(action="customer_merged").exists()
+    assert order.events.filter(code="customer.merged", params__old_id=dup.pk, params__new_id=keep.pk).exists()
     audit = CustomerMerge.objects.get()
     assert audit == merge and audit.by == desk.supervisor and audit.source_data["email"] == "li@example.com"
     assert audit.moved == {"tickets.Ticket": 1}

@@ -58,7 +58,12 @@ def test_output_contract_shape(engine: Engine) -> None:
     data = engine.inspect(convo).to_json()
     assert data["id"] == "7" and 0 <= data["score"] <= 100
     for finding in data["findings"]:
-        assert set(finding) == {"rule", "category", "turn", "span", "text", "severity", "message"}
+        contract = {"rule", "category", "turn", "span", "text", "severity", "message"}
+        # `level` is an addition, on customer emotion findings only; the contract's keys stay.
+        extra = {"level"} if finding["category"] == "customer_negative" else set()
+        assert set(finding) == contract | extra
+        if extra:
+            assert finding["level"] in ("焦虑", "不满", "愤怒")
         assert finding["category"] in CATEGORIES
         turn_text = convo["turns"][finding["turn"]]["text"]
         start, end = finding["span"]

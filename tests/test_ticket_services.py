@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kefu.core.errors import Conflict, DomainError, Forbidden
 from kefu.core.models import Notification
-from kefu.tickets import services
+from kefu.tickets import events, services
 from kefu.tickets.models import MessageKind, Status, TicketEvent
 from tests import factories
 
@@ -16,7 +16,7 @@ def test_creator_becomes_first_responder_and_creation_is_audited(desk):
     assert ticket.assignee == desk.agent
     assert ticket.number.startswith("GD")
     assert ticket.messages.get().kind == MessageKind.CUSTOMER
-    assert ticket.events.filter(action="created", actor=desk.agent).exists()
+    assert ticket.events.filter(code="ticket.created", actor=desk.agent, params__number=ticket.number).exists()
 
 
 def test_intake_answers_are_kept_on_the_customer_profile(desk):
@@ -41,9 +41,12 @@ def test_transfer_keeps_first_responder_and_tells_them(desk):
     assert ticket.assignee == desk.teammate
     assert Notification.objects.filter(user=desk.agent, text__contains=ticket.number).exists()
     assert Notification.objects.filter(user=desk.teammate).exists()
-    event = ticket.events.get(action="assigned")
-    assert (event.field, event.old_value, event.new_value, event.actor) == (
-        "assignee", str(desk.agent), str(desk.teammate), desk.supervisor)
+    event = ticket.events.get(code="ticket.assigned")
+    assert (event.params, event.actor) == (
+        {"old": str(desk.agent), "old_id": desk.agent.pk, "new": str(desk.teammate), "new_id": desk.teammate.pk,
+         "note": "排班"}, desk.supervisor)
+    line = events.render(event)
+    assert (line.field, line.old, line.new, line.note) == ("处理人", str(desk.agent), str(desk.teammate), "排班")
 
 
 def test_first_responder_changes_only_by_formal_hand_over(desk):
@@ -56,7 +59,7 @@ def test_first_responder_changes_only_by_formal_hand_over(desk):
     services.ticket_hand_over(ticket=ticket, by=desk.supervisor, to=desk.teammate, reason="休假", customer_told=True)
     ticket.refresh_from_db()
     assert ticket.first_responder == desk.teammate
-    assert ticket.events.filter(action="first_responder_changed", note="休假").exists()
+    assert ticket.events.filter(code="ticket.first_responder_changed", params__note="休假").exists()
 
 
 def test_status_transitions_follow_the_table_and_reopen_is_audited(desk):
@@ -68,7 +71,8 @@ def test_status_transitions_follow_the_table_and_reopen_is_audited(desk):
     services.ticket_set_status(ticket=ticket, by=desk.agent, status=Status.OPEN, note="客户再次来电")
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN and ticket.closed_at is None
-    assert ticket.events.filter(action="reopened", note="客户再次来电").exists()
+    assert ticket.events.filter(code="ticket.reopened", params__note="客户再次来电", params__old="closed",
+                                params__new="open").exists()
 
 
 def test_reply_sets_first_response_and_opens(desk):
@@ -101,19 +105,23 @@ def test_stale_version_is_refused_and_nothing_is_lost(desk):
 def test_audit_history_records_field_old_new_who(desk):
     ticket = factories.ticket(desk.agent)
     services.ticket_update(ticket=ticket, by=desk.agent, priority="urgent", tags=["加急"])
-    rows = {(e.field, e.old_value, e.new_value, e.actor_id) for e in ticket.events.filter(action="field_changed")}
-    assert ("priority", "normal", "urgent", desk.agent.pk) in rows
-    assert ("tags", "", "加急", desk.agent.pk) in rows
+    changed = ticket.events.filter(code="ticket.field_changed")
+    facts = {(e.params["field"], str(e.params.get("old")), str(e.params["new"]), e.actor_id) for e in changed}
+    assert ("priority", "normal", "urgent", desk.agent.pk) in facts
+    assert ("tags", "[]", "['加急']", desk.agent.pk) in facts
+    shown = {(line.field, line.old, line.new) for line in events.lines(changed)}
+    assert {("优先级", "普通", "紧急"), ("标签", "", "加急")} <= shown
 
 
 def test_audit_rows_cannot_be_edited_or_deleted(desk):
     event = factories.ticket(desk.agent).events.first()
-    event.note = "篡改"
+    original = dict(event.params)
+    event.params = {"number": "篡改"}
     with pytest.raises(PermissionError):
         event.save()
     with pytest.raises(PermissionError):
         event.delete()
-    assert TicketEvent.objects.get(pk=event.pk).note == ""
+    assert TicketEvent.objects.get(pk=event.pk).params == original
 
 
 def test_failed_action_writes_nothing(desk):
@@ -175,8 +183,8 @@ def test_link_is_symmetric_and_audited_on_both(desk):
     b = factories.ticket(desk.agent)
     services.ticket_link(ticket=a, other=b, by=desk.agent)
     assert list(b.related.all()) == [a]
-    assert a.events.filter(action="linked", new_value=b.number).exists()
-    assert b.events.filter(action="linked", new_value=a.number).exists()
+    assert a.events.filter(code="ticket.linked", params__other=b.number).exists()
+    assert b.events.filter(code="ticket.linked", params__other=a.number).exists()
 
 
 def test_handler_cannot_transfer_and_qa_cannot_reply(desk):

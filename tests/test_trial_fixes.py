@@ -105,14 +105,21 @@ def test_demo_customers_are_addressed_by_their_gender_and_few_notices_stay_unrea
     assert all(u.notifications.filter(read_at__isnull=True).count() <= 8 for u in User.objects.all())
 
 
-def test_history_is_stored_in_chinese_whatever_language_the_actor_reads(desk):
+def test_history_stores_codes_whatever_language_the_actor_reads_and_renders_in_the_readers(desk):
     from django.utils import translation
+
+    from kefu.tickets import events
 
     ticket = factories.ticket(desk.agent)
     with translation.override("en"):
         services.ticket_set_status(ticket=ticket, by=desk.agent, status=Status.WAITING)
-    event = ticket.events.get(action="status_changed")
-    assert (event.old_value, event.new_value) == ("新建", "等待客户")
+    event = ticket.events.get(code="ticket.status_changed")
+    assert event.params == {"old": "new", "new": "waiting"}
+    line = events.render(event)
+    assert (line.old, line.new) == ("新建", "等待客户")
+    with translation.override("en"):
+        line = events.render(event)
+    assert (line.title, line.old, line.new) == ("Status changed", "New", "Waiting on customer")
 
 
 def test_language_does_not_outlive_the_request(desk, client):

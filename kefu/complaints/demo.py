@@ -145,11 +145,11 @@ def _spread(complaint: Complaint, start: datetime, now: datetime, rng: random.Ra
 
 def _move_history(ticket_id: int, times: list[datetime]) -> None:
     """Each complaint_* event takes its step's time; other events (status, dispatch) the step they belong to."""
-    events = list(TicketEvent.objects.filter(ticket_id=ticket_id).order_by("-id").values_list("pk", "action"))
+    events = list(TicketEvent.objects.filter(ticket_id=ticket_id).order_by("-id").values_list("pk", "code"))
     step_times = iter(reversed(times))
     current = times[-1]
     for pk, action in events:  # newest first: a plain event was written just before its complaint event
-        if action.startswith("complaint_"):
+        if action.startswith("complaint."):
             current = next(step_times, times[0])
         TicketEvent.objects.filter(pk=pk).update(created_at=current)
 

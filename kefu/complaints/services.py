@@ -1,7 +1,7 @@
 """Writes of the complaint flow. One service per action of models.ACTIONS, named complaint_<action>.
 
 Each service is one transaction: it re-reads the complaint under a row lock, checks the actor's role
-(kefu.policy) and the state (ACTIONS table), applies the step, writes a TicketEvent (work-order history)
+(kefu.policy) and the state (ACTIONS table), applies the step, writes a fact to the work-order history
 and a ComplaintStep (the flow's own log) and tells the first responder (首问负责人).
 """
 
@@ -17,12 +17,13 @@ from kefu.core.errors import DomainError
 from kefu.core.notify import notify
 from kefu.customers.masking import mask_phone
 from kefu.customers.models import Customer
+from kefu.tickets import events
 from kefu.tickets import services as ticket_services
-from kefu.tickets.models import Channel, MessageKind, Status, Ticket, TicketEvent, TicketType
+from kefu.tickets.models import Channel, MessageKind, Status, Ticket, TicketType
 from kefu.tickets.signals import ticket_changed
 
 from . import deadlines
-from .history import write_record_corrections
+from .history import step_code, write_record_corrections
 from .models import (
     ACTIONS,
     RECEIPT_TARGETS,
@@ -114,18 +115,18 @@ def _begin(complaint: Complaint, by: User | None, name: str) -> Complaint:
 
 
 def _finish(complaint: Complaint, by: User | None, name: str, to_state: str, note: str = "",
-            now: datetime | None = None) -> Complaint:
+            now: datetime | None = None, facts: dict | None = None) -> Complaint:
+    """facts: the step's params in the history (default: the note as the person's text)."""
     now = now or timezone.now()
-    old = _state_text(complaint)
     from_state = complaint.state
     complaint.state = to_state
     complaint.save()
     label = ACTIONS[name].label if name in ACTIONS else RECEIVE_LABEL
     ComplaintStep.objects.create(complaint=complaint, action=name, from_state=from_state if name != "receive" else "",
                                  to_state=to_state, actor=by, round=complaint.round, note=note[:2000], created_at=now)
-    TicketEvent.objects.create(ticket=complaint.ticket, actor=by, action=f"complaint_{name}", field="complaint",
-                               old_value=old if name != "receive" else "", new_value=_state_text(complaint),
-                               note=f"{label}：{note}"[:2000] if note else label, created_at=now)
+    states = {"from": from_state if name != "receive" else None, "to": to_state}
+    events.record(complaint.ticket, step_code(name), by=by, at=now,
+                  **states, **(facts if facts is not None else {"text": note[:2000]}))
     _tell_first_responder(complaint, by, f"投诉 {complaint.ticket.number}：{label}（{_state_text(complaint)}）")
     ticket = complaint.ticket
     transaction.on_commit(lambda: ticket_changed.send(sender=Ticket, ticket=ticket))
@@ -148,9 +149,9 @@ def _supervisors(complaint: Complaint):
     return User.objects.filter(department_id=complaint.ticket.department_id, role=Role.SUPERVISOR, is_active=True)
 
 
-def _set_ticket_status(ticket: Ticket, by: User, status: str, note: str) -> None:
+def _set_ticket_status(ticket: Ticket, by: User, status: str, reason: str) -> None:
     if ticket.status != status:
-        ticket_services.ticket_set_status(ticket=ticket, by=by, status=status, note=note)
+        ticket_services.ticket_set_status(ticket=ticket, by=by, status=status, reason=reason)
 
 
 # ---- receive and record ----------------------------------------------------------------------
@@ -239,7 +240,7 @@ def complaint_record(*, complaint: Complaint, by: User, **fields) -> Complaint:
         write_record_corrections(complaint, by, cleaned)
     for key, value in cleaned.items():
         setattr(complaint, key, value)
-    _set_ticket_status(complaint.ticket, by, Status.OPEN, "投诉已记录")
+    _set_ticket_status(complaint.ticket, by, Status.OPEN, "complaint_recorded")
     return _finish(complaint, by, "record", ComplaintState.RECORDED, complaint.description[:200])
 
 
@@ -270,7 +271,7 @@ def complaint_reject(*, complaint: Complaint, by: User, reason: str, explained_h
     complaint.explained_at = _when(explained_at, "explained_at", "解释时间", now)
     _mark_replied(complaint, complaint.explained_at)
     _reply_in_thread(complaint, by, complaint.explained_how, f"投诉不成立：{complaint.invalid_reason}")
-    _set_ticket_status(complaint.ticket, by, Status.CLOSED, "投诉不成立")
+    _set_ticket_status(complaint.ticket, by, Status.CLOSED, "complaint_invalid")
     return _finish(complaint, by, "reject", ComplaintState.INVALID, complaint.invalid_reason)
 
 
@@ -286,7 +287,8 @@ def complaint_dispatch(*, complaint: Complaint, by: User, department: Department
     complaint.dispatched_at = timezone.now()
     notify(users=_handlers(complaint), text=f"投诉处理单 {complaint.ticket.number}：请分析原因",
            url=complaint_url(complaint), dedupe_key=f"complaint-dispatch-{complaint.pk}-{department.pk}")
-    return _finish(complaint, by, "dispatch", ComplaintState.DISPATCHED, f"{department.name} {note}".strip())
+    return _finish(complaint, by, "dispatch", ComplaintState.DISPATCHED, f"{department.name} {note}".strip(),
+                   facts={"department": department, "text": note.strip()})
 
 
 @transaction.atomic
@@ -298,7 +300,8 @@ def complaint_reply(*, complaint: Complaint, by: User, method: str, note: str,
     note = _text(note, "note", "答复内容")
     _mark_replied(complaint, _when(replied_at, "replied_at", "答复时间", timezone.now()))
     _reply_in_thread(complaint, by, method, note)
-    return _finish(complaint, by, "reply", complaint.state, f"{stored_text(ContactMethod(method).label)}：{note}")
+    return _finish(complaint, by, "reply", complaint.state, f"{stored_text(ContactMethod(method).label)}：{note}",
+                   facts={"method": method, "text": note})
 
 
 # ---- the responsible department's work ---------------------------------------------------------
@@ -322,7 +325,8 @@ def complaint_assign_responsibility(*, complaint: Complaint, by: User, party: st
     complaint.responsible_department = department
     complaint.responsible_person = _text(person, "person", "责任人", required=False, limit=60)
     note = f"{stored_text(Party(complaint.responsible_party).label)} {department or ''} {complaint.responsible_person}"
-    return _finish(complaint, by, "assign_responsibility", ComplaintState.RESPONSIBILITY, note.strip())
+    facts = {"party": complaint.responsible_party, "department": department, "person": complaint.responsible_person}
+    return _finish(complaint, by, "assign_responsibility", ComplaintState.RESPONSIBILITY, note.strip(), facts=facts)
 
 
 @transaction.atomic
@@ -417,7 +421,8 @@ def apply_receipt(complaint: Complaint, by: User | None, satisfied: bool, commen
         notify(users=list(_supervisors(complaint)) + list(_handlers(complaint)),
                text=f"投诉 {complaint.ticket.number} 客户回执不满意，退回重新制定方案（第 {complaint.round} 轮）",
                url=complaint_url(complaint))
-    return _finish(complaint, by, "receipt", RECEIPT_TARGETS[satisfied], note, now)
+    return _finish(complaint, by, "receipt", RECEIPT_TARGETS[satisfied], note, now,
+                   facts={"satisfied": satisfied, "text": comment})
 
 
 @transaction.atomic
@@ -431,7 +436,7 @@ def complaint_receipt(*, complaint: Complaint, by: User, satisfied: bool, commen
 def complaint_archive(*, complaint: Complaint, by: User) -> Complaint:
     complaint = _begin(complaint, by, "archive")
     complaint.archived_at = timezone.now()
-    _set_ticket_status(complaint.ticket, by, Status.CLOSED, "投诉已归档")
+    _set_ticket_status(complaint.ticket, by, Status.CLOSED, "complaint_archived")
     notify(users=_supervisors(complaint), text=f"投诉 {complaint.ticket.number} 已归档，请填写总结评价",
            url=complaint_url(complaint))
     return _finish(complaint, by, "archive", ComplaintState.ARCHIVED, now=complaint.archived_at)

@@ -32,9 +32,6 @@ TICKET_PANELS: list[TicketPanel] = []
 DEMO_STEPS: list[tuple[int, Callable]] = []
 # Banners shown above pages: (template, context_fn(user, path) -> dict | None).
 PAGE_BANNERS: list[tuple[str, Callable]] = []
-# Labels for the audit-history table of a work order: action and field codes added by domain apps.
-HISTORY_ACTION_LABELS: dict[str, str] = {}
-HISTORY_FIELD_LABELS: dict[str, str] = {}
 
 
 def register_nav(label: str, url_name: str, allowed: Callable = lambda user: True, order: int = 50) -> None:
@@ -70,14 +67,6 @@ def render_banners(user, path: str) -> list[str]:
             # No request here: rendering with one would run the context processors, which render banners.
             rendered.append(render_to_string(template, data))
     return rendered
-
-
-def register_history_labels(*, actions: dict[str, str] | None = None, fields: dict[str, str] | None = None) -> None:
-    """Names the audit events a domain app writes on work orders (e.g. complaint steps)."""
-    for code, label in (actions or {}).items():
-        HISTORY_ACTION_LABELS.setdefault(code, label)
-    for code, label in (fields or {}).items():
-        HISTORY_FIELD_LABELS.setdefault(code, label)
 
 
 def render_ticket_panels(ticket, user, request) -> dict[str, list[str]]:

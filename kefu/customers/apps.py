@@ -9,8 +9,9 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_save
+        from django.utils.translation import pgettext_lazy
 
-        from kefu.core.extensions import register_history_labels
+        from kefu.tickets import events
 
         from .models import Customer
         from .services import customer_sync_phones
@@ -20,4 +21,4 @@ class CustomersConfig(AppConfig):
                 customer_sync_phones(instance)
 
         post_save.connect(sync, sender=Customer, dispatch_uid="kefu.customers.phones", weak=False)
-        register_history_labels(actions={"customer_merged": _("客户合并")}, fields={"customer": _("客户")})
+        events.register("customer.merged", title=pgettext_lazy("history", "客户合并"), field=_("客户"))

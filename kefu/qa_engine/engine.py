@@ -13,7 +13,7 @@ from .model import CHANNELS, ROLES, Finding, Result
 from .normalize import normalise
 from .pack import Pack, Rule, load_pack
 
-_PER_TURN = ("phrase", "regex", "lexicon")
+_PER_TURN = ("phrase", "regex", "lexicon", "emotion", "address")
 
 
 class Engine:
@@ -53,7 +53,8 @@ class Engine:
             texts.append(text)
             for hit in hits:
                 rule = hit.rule
-                findings.append(Finding(rule.code, rule.category, index, hit.span, hit.text, rule.severity, hit.message))
+                findings.append(Finding(rule.code, rule.category, index, hit.span, hit.text, rule.severity, hit.message,
+                                        hit.level))
         return texts
 
     def check(self, text: str, role: str = "agent", channel: str = "chat") -> list[Finding]:
@@ -91,7 +92,7 @@ class Engine:
 
 def _finding(hit: Hit, turn: int) -> Finding:
     rule = hit.rule
-    return Finding(rule.code, rule.category, turn, hit.span, hit.text, rule.severity, hit.message)
+    return Finding(rule.code, rule.category, turn, hit.span, hit.text, rule.severity, hit.message, hit.level)
 
 
 _ENGINES: dict[str, Engine] = {}

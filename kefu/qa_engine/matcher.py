@@ -15,10 +15,15 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from .address import address_spans
+from .emotion import load_model
 from .normalize import Normalised, normalise
 from .pack import Rule
+from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, _vetoed
+from .patterns import find as find_pattern
 
-_PHRASE, _NEGATIVE, _POSITIVE = 0, 1, 2
+_PHRASE, _NEGATIVE, _POSITIVE, _SLOT = 0, 1, 2, 3
+_SLOTS_PER_PATTERN = 64  # a slot word's entry carries pattern * 64 + slot
 _RegexRule = tuple[Rule, "re.Pattern[str]", tuple["re.Pattern[str]", ...]]
 _SHORT = 4  # keys up to this length must not cross sentence punctuation
 _FOLLOW_WINDOW = 16  # compact characters after a hit searched for `unless_followed_by`
@@ -31,6 +36,7 @@ class Hit(NamedTuple):
     span: tuple[int, int]
     text: str
     message: str
+    level: str | None = None
 
 
 def _compact(phrase: str) -> str:
@@ -41,7 +47,7 @@ class TurnMatcher:
     """Finds every per-turn rule's hits in one utterance."""
 
     def __init__(self, rules: Iterable[Rule], cache_size: int = 65536) -> None:
-        self._rules = tuple(r for r in rules if r.kind in ("phrase", "regex", "lexicon"))
+        self._rules = tuple(r for r in rules if r.kind in ("phrase", "regex", "lexicon", "emotion", "address"))
         self._keys = self._collect_keys()
         # Exclusion contexts indexed by the key they contain, so a hit tests only its own few.
         self._exclude = {r.code: _index_contexts(r, self._keys) for r in self._rules if r.kind != "regex"}
@@ -51,9 +57,29 @@ class TurnMatcher:
                           for r in self._rules}
         self._intensifiers = {r.code: tuple(_compact(x) for x in r.params.get("intensifiers", ()))
                               for r in self._rules}
+        self._veto = {r.code: tuple(_compact(x) for x in r.params.get("veto", ())) for r in self._rules}
+        self._index = {r.code: i for i, r in enumerate(self._rules)}
+        self._emotion: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        self._address: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        self._contexts = {r.code: tuple(_compact(x) for x in r.params.get("exclude", ()))
+                          for r in self._rules if r.kind == "address"}
         self._automata: dict[tuple[str, str], ahocorasick.Automaton | None] = {}
         self._regex: dict[tuple[str, str], tuple[_RegexRule, ...]] = {}
+        self._compact_cues()
         self.match = lru_cache(maxsize=cache_size)(self._match)
+        self._probability = lru_cache(maxsize=cache_size)(self._score)
+
+    def _compact_cues(self) -> None:
+        self._cues: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        for rule in self._rules:
+            if rule.kind == "emotion":
+                self._cues[rule.code] = (tuple(_compact(x) for x in rule.params.get("anxious", ())),
+                                         tuple(_compact(x) for x in rule.params.get("angry", ())))
+                load_model(rule.params.get("model", "emotion_zh"))  # fail at load time, not mid-inspection
+
+    @staticmethod
+    def _score(model: str, text: str) -> tuple[float, tuple[int, int] | None]:
+        return load_model(model).score(text)
 
     def _collect_keys(self) -> dict[str, list[tuple[int, int, float]]]:
         keys: dict[str, list[tuple[int, int, float]]] = {}
@@ -64,6 +90,10 @@ class TurnMatcher:
                 keys.setdefault(_compact(term), []).append((_NEGATIVE, index, weight))
             for term, weight in rule.params.get("positive", ()):
                 keys.setdefault(_compact(term), []).append((_POSITIVE, index, weight))
+            for number, pattern in enumerate(rule.params.get("patterns", ())):
+                for slot, words in enumerate(pattern.slots):
+                    for word in words:
+                        keys.setdefault(word, []).append((_SLOT, index, number * _SLOTS_PER_PATTERN + slot))
         return keys
 
     def _automaton(self, role: str, channel: str) -> ahocorasick.Automaton | None:
@@ -73,6 +103,8 @@ class TurnMatcher:
             active = [role in r.roles and channel in r.channels for r in self._rules]
             self._regex[slot] = tuple((r, r.params["pattern"], r.params.get("exclude", ()))
                                       for r, on in zip(self._rules, active, strict=True) if on and r.kind == "regex")
+            self._emotion[slot] = tuple(r for r, on in zip(self._rules, active, strict=True) if on and r.kind == "emotion")
+            self._address[slot] = tuple(r for r, on in zip(self._rules, active, strict=True) if on and r.kind == "address")
             automaton = ahocorasick.Automaton()
             for key, entries in self._keys.items():
                 mine = tuple(e for e in entries if active[e[1]])
@@ -89,25 +121,39 @@ class TurnMatcher:
         automaton = self._automaton(role, channel)
         phrase_hits: dict[int, list[tuple[int, int]]] = {}
         lexicon_hits: dict[int, list[tuple[int, int, float, bool]]] = {}
+        slot_hits: dict[int, dict[int, Occurrences]] = {}
         if automaton is not None and norm.text:
             for end, (length, entries) in automaton.iter(norm.text):
                 start = end + 1 - length
                 for tag, index, weight in entries:
                     if tag == _PHRASE:
                         phrase_hits.setdefault(index, []).append((start, end + 1))
+                    elif tag == _SLOT:
+                        number, slot = divmod(int(weight), _SLOTS_PER_PATTERN)
+                        slot_hits.setdefault(index, {}).setdefault(number, {}).setdefault(slot, []).append(
+                            (start, end + 1))
                     else:
                         lexicon_hits.setdefault(index, []).append((start, end + 1, weight, tag == _POSITIVE))
         hits: list[Hit] = []
-        for index, spans in phrase_hits.items():
-            hits.extend(self._phrase_hits(self._rules[index], norm, spans))
+        for index in {*phrase_hits, *slot_hits}:
+            hits.extend(self._phrase_hits(self._rules[index], norm, phrase_hits.get(index, []),
+                                          slot_hits.get(index, {})))
         for index, found in lexicon_hits.items():
-            hits.extend(self._lexicon_hit(self._rules[index], norm, found))
+            if self._rules[index].kind == "lexicon":
+                hits.extend(self._lexicon_hit(self._rules[index], norm, found))
+        for rule in self._address[(role, channel)]:
+            if rule.params["word"] in norm.text:
+                contexts = self._contexts[rule.code]
+                hits.extend(_hit(rule, norm, *span) for span in address_spans(rule.params, norm, contexts))
+        for rule in self._emotion[(role, channel)]:
+            hits.extend(self._emotion_hit(rule, norm, lexicon_hits.get(self._index[rule.code], [])))
         for rule, pattern, excludes in self._regex[(role, channel)]:
             if pattern.search(norm.text) is not None:  # cheaper than finditer on the usual miss
                 hits.extend(_regex_hits(rule, pattern, excludes, norm))
         return norm.text, tuple(hits)
 
-    def _phrase_hits(self, rule: Rule, norm: Normalised, spans: list[tuple[int, int]]) -> list[Hit]:
+    def _phrase_hits(self, rule: Rule, norm: Normalised, spans: list[tuple[int, int]],
+                     slots: dict[int, Occurrences]) -> list[Hit]:
         kept: list[tuple[int, int]] = []
         for start, end in _longest_first(spans):
             if any(s < end and start < e for s, e in kept):
@@ -115,19 +161,46 @@ class TurnMatcher:
             if self._rejected(rule, norm, start, end):
                 continue
             kept.append((start, end))
+        if slots:
+            kept.extend(self._pattern_spans(rule, norm, slots, kept))
         return [_hit(rule, norm, start, end) for start, end in sorted(kept)]
 
-    def _rejected(self, rule: Rule, norm: Normalised, start: int, end: int) -> bool:
+    def _pattern_spans(self, rule: Rule, norm: Normalised, slots: dict[int, Occurrences],
+                       kept: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Spans where one of the rule's slot patterns holds (at most one per pattern)."""
+        sentences, clauses = _breaks(norm)
+        patterns = rule.params["patterns"]
+        spans: list[tuple[int, int]] = []
+        for number, found in sorted(slots.items()):
+            span = find_pattern(patterns[number], found, norm.text, sentences, clauses,
+                                lambda end: _ends_clause(norm, _skip_addressee(norm.text, end)))
+            if span is None or any(s < span[1] and span[0] < e for s, e in [*kept, *spans]):
+                continue
+            start, end, last = span
+            # The negation may stand before the pattern or before its last word (我要是不投诉, 不会去投诉).
+            negation = self._negators[rule.code], rule.params.get("negation_window", 0)
+            if last > start and _negated(norm.text, last, *negation):
+                continue
+            if not self._rejected(rule, norm, start, end, pattern=True):
+                spans.append((start, end))
+        return spans
+
+    def _rejected(self, rule: Rule, norm: Normalised, start: int, end: int, pattern: bool = False) -> bool:
         text = norm.text
         # Short keys can be faked by punctuation (对不，知道吗); a long phrase such as
         # 你问我我问谁 is written by the standard itself across a comma.
-        if end - start <= _SHORT and norm.crosses_boundary(start, end):
+        if not pattern and end - start <= _SHORT and norm.crosses_boundary(start, end):
             return True
-        if _excluded(text, start, end, self._exclude[rule.code].get(text[start:end], ())):
+        if text[start].isdigit() and ((start and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())):
+            return True  # 12345 inside an order number is no hotline
+        if not pattern and _excluded(text, start, end, self._exclude[rule.code].get(text[start:end], ()), norm):
             return True
-        if _negated(text, start, self._negators[rule.code]):
+        if _negated(text, start, self._negators[rule.code], rule.params.get("negation_window", 0)):
             return True
-        if rule.params.get("clause_end") and not _ends_clause(norm, end):
+        if not pattern and rule.params.get("clause_end") and not _ends_clause(norm, _skip_addressee(text, end)):
+            return True
+        veto = self._veto[rule.code]
+        if veto and _vetoed(veto, text, start, end, _breaks(norm)[1]):
             return True
         if any(text.find(w, end, end + _FOLLOW_WINDOW) != -1 for w in self._followed[rule.code]):
             return True  # a hedge followed by action (不太清楚，我帮您查一下) is not a brush-off
@@ -141,6 +214,15 @@ class TurnMatcher:
         """Sum the weights of a customer turn's emotion terms, with negation and intensity."""
         if sum(w for _, _, w, _ in found) * 1.5 < rule.params.get("threshold", 1.0):
             return []  # even fully intensified, these cues cannot reach the threshold (a lone 还)
+        total, best, terms = self._lexicon_score(rule, norm, found)
+        if best is None or total < rule.params.get("threshold", 1.0):
+            return []
+        hit = _hit(rule, norm, best[0], best[1])
+        return [Hit(rule, hit.span, hit.text, f"{rule.message}: {'、'.join(terms)}")]
+
+    def _lexicon_score(self, rule: Rule, norm: Normalised, found: list[tuple[int, int, float, bool]]
+                       ) -> tuple[float, tuple[int, int] | None, list[str]]:
+        """The turn's lexicon total, its strongest term's span and the terms that counted."""
         text = norm.text
         total, best, terms = 0.0, None, []
         contained = _longest_first([(s, e) for s, e, _, _ in found])
@@ -167,10 +249,41 @@ class TurnMatcher:
             terms.append(term)
             if best is None or weight > best[0]:
                 best = (weight, start, end)
-        if best is None or total < rule.params.get("threshold", 1.0):
+        return total, (best[1], best[2]) if best else None, terms
+
+    def emotion_probability(self, rule: Rule, text: str) -> tuple[float, tuple[int, int] | None]:
+        """The classifier's P(negative) for a turn's compact text (cached with the turn)."""
+        return self._probability(rule.params.get("model", "emotion_zh"), text)
+
+    def _emotion_hit(self, rule: Rule, norm: Normalised, found: list[tuple[int, int, float, bool]]) -> list[Hit]:
+        """Lexicon and classifier together; the level (焦虑/不满/愤怒) from cue words and strength."""
+        params = rule.params
+        total, best, terms = self._lexicon_score(rule, norm, found) if found else (0.0, None, [])
+        probability, strongest = self.emotion_probability(rule, norm.text)
+        threshold = params.get("threshold", 1.0)
+        if total >= threshold:
+            # A strong lexicon cue counts unless the classifier is sure the turn is content (还好还好, 不错不慢).
+            negative = probability >= params.get("lexicon_probability", 0.15)
+        elif total >= threshold / 2:
+            negative = probability >= params.get("context_probability", 0.5)
+        else:
+            negative = probability >= params.get("min_probability", 0.85)
+        if not negative:
             return []
-        hit = _hit(rule, norm, best[1], best[2])
-        return [Hit(rule, hit.span, hit.text, f"{rule.message}: {'、'.join(terms)}")]
+        span = best or strongest or (0, len(norm.text))
+        level = emotion_level(norm.text, total, *self._cues[rule.code])
+        hit = _hit(rule, norm, *span)
+        cues = f": {'、'.join(terms)}" if terms else ""
+        return [Hit(rule, hit.span, hit.text, f"{rule.message}（{level}）{cues}", level)]
+
+
+def emotion_level(text: str, total: float, anxious: tuple[str, ...], angry: tuple[str, ...]) -> str:
+    """愤怒 on anger cues or a pile-up of negative terms, 焦虑 on worry and urgency, else 不满."""
+    if total >= 3.0 or any(word in text for word in angry):
+        return "愤怒"
+    if any(word in text for word in anxious):
+        return "焦虑"
+    return "不满"
 
 
 # Chat particles that close a clause (不清楚哦, 没办法呢亲). 的 alone does not: 不清楚的地方.
@@ -191,15 +304,39 @@ def _ends_clause(norm: Normalised, end: int) -> bool:
     return end == len(text) or end in norm.gaps or any(ch != "的" for ch in text[start:end])
 
 
-def _negated(text: str, start: int, negators: tuple[str, ...]) -> bool:
-    """A negator right before the hit, unless it is an A-not-A question (有没有便宜, 是不是坏了)."""
+def _skip_addressee(text: str, end: int) -> int:
+    """A clause may close on the person addressed (回答过您了, 说过你了): skip it before the particles."""
+    for word in ("您们", "你们", "您", "你", "亲"):
+        if text.startswith(word, end):
+            return end + len(word)
+    return end
+
+
+def _negated(text: str, start: int, negators: tuple[str, ...], window: int = 0) -> bool:
+    """A negator right before the hit (or up to ``window`` characters before it, with no 就 between:
+    我不会去投诉 but not 不处理我就投诉), unless it is an A-not-A question (有没有便宜, 是不是坏了)."""
     for negator in negators:
-        if text.endswith(negator, 0, start):
-            at = start - len(negator)
+        # Only a word-long negator may stand apart from the hit: 不处理我就去曝光 is no negation.
+        for gap in range(window + 1 if len(negator) > 1 else 1):
+            stop = start - gap
+            if stop < len(negator) or not text.endswith(negator, 0, stop):
+                continue
+            if gap and "就" in text[stop:start]:
+                continue
+            at = stop - len(negator)
             if at > 0 and at + 1 < len(text) and text[at] in "不没" and text[at - 1] == text[at + 1]:
                 continue
             return True
     return False
+
+
+def _breaks(norm: Normalised) -> tuple[frozenset[int], frozenset[int]]:
+    """Compact offsets where a sentence, or a clause, ended in the original punctuation."""
+    if not norm.breaks:
+        return frozenset(), frozenset()
+    sentences = frozenset(b for b, run in zip(norm.breaks, norm.runs, strict=True) if SENTENCE_END.intersection(run))
+    clauses = frozenset(b for b, run in zip(norm.breaks, norm.runs, strict=True) if CLAUSE_END.intersection(run))
+    return sentences, clauses
 
 
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -211,12 +348,13 @@ def _index_contexts(rule: Rule, keys: dict[str, list[tuple[int, int, float]]]) -
     return {key: tuple(c for c in contexts if key in c) for key in keys if any(key in c for c in contexts)}
 
 
-def _excluded(text: str, start: int, end: int, contexts: tuple[str, ...]) -> bool:
-    """True when a longer context (不知道您, 不管怎样) contains the hit."""
+def _excluded(text: str, start: int, end: int, contexts: tuple[str, ...], norm: Normalised | None = None) -> bool:
+    """True when a longer context (不知道您, 不管怎样) contains the hit, within one clause when
+    ``norm`` is given (我们不管，您自己找 is not 不管您)."""
     for context in contexts:
         at = text.find(context, max(0, end - len(context)))
         while at != -1 and at <= start:
-            if at + len(context) >= end:
+            if at + len(context) >= end and (norm is None or not norm.crosses_boundary(at, at + len(context))):
                 return True
             at = text.find(context, at + 1)
     return False

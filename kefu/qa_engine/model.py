@@ -45,9 +45,11 @@ class Finding(NamedTuple):
     text: str
     severity: str
     message: str
+    # Customer emotion findings only: 焦虑, 不满 or 愤怒 (an addition to the contract, absent otherwise).
+    level: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "rule": self.rule,
             "category": self.category,
             "turn": self.turn,
@@ -56,6 +58,9 @@ class Finding(NamedTuple):
             "severity": self.severity,
             "message": self.message,
         }
+        if self.level is not None:
+            data["level"] = self.level
+        return data
 
 
 class ItemResult(NamedTuple):

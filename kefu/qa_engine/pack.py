@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 from .model import CATEGORIES, CHANNELS, ROLES, SEVERITIES, PackError
+from .normalize import normalise
+from .patterns import Pattern, parse_pattern
 from .scorecard import Scorecard, parse_scorecard
 
 PACK_DIR = Path(__file__).parent / "packs"
@@ -24,13 +26,25 @@ PACK_DIR = Path(__file__).parent / "packs"
 # What each rule kind needs beyond the common fields, with a type checker per field.
 _KIND_FIELDS: dict[str, dict[str, str]] = {
     "phrase": {
-        "phrases": "strs!", "exclude": "strs", "negated_by": "strs", "standalone": "bool", "clause_end": "bool",
-        "unless_followed_by": "strs",
+        "phrases": "strs", "exclude": "strs", "negated_by": "strs", "standalone": "bool", "clause_end": "bool",
+        "unless_followed_by": "strs", "patterns": "patterns", "veto": "strs", "negation_window": "int",
     },
     "regex": {"pattern": "regex!", "exclude": "regexes"},
+    # 你 that addresses the customer (see address.py).
+    "address": {
+        "word": "str!", "polite": "strs", "greetings": "strs", "exclude": "strs", "reported_by": "strs",
+        "addressing_before": "strs", "addressing_after": "strs",
+    },
     "lexicon": {
         "terms": "terms!", "positive": "terms", "negators": "strs", "intensifiers": "strs",
         "exclude": "strs", "threshold": "num",
+    },
+    # A lexicon plus the bundled classifier and the conversation around the turn (see emotion.py).
+    "emotion": {
+        "terms": "terms!", "positive": "terms", "negators": "strs", "intensifiers": "strs",
+        "exclude": "strs", "threshold": "num", "model": "str", "min_probability": "num",
+        "lexicon_probability": "num", "context_probability": "num", "anxious": "strs", "angry": "strs",
+        "wait_seconds": "num",
     },
     "position": {"where": "str!", "phrases": "strs!", "within_turns": "int!", "within_seconds": "num"},
     "context": {"triggers": "categories!", "phrases": "strs!", "within_turns": "int!", "exclude": "strs"},
@@ -118,7 +132,8 @@ def load_pack_data(data: Any) -> Pack:
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise PackError("pack: field 'rules' must be a non-empty list")
-    rules = tuple(_parse_rule(raw, index) for index, raw in enumerate(raw_rules))
+    synonyms = _parse_synonyms(data.get("synonyms"))
+    rules = tuple(_parse_rule(raw, index, synonyms) for index, raw in enumerate(raw_rules))
     _check_unique(rules)
     scorecard = parse_scorecard(data.get("scorecard"), {r.code: r.category for r in rules})
     return Pack(name, version, rules, scorecard)
@@ -132,7 +147,22 @@ def _check_unique(rules: tuple[Rule, ...]) -> None:
         seen.add(rule.code)
 
 
-def _parse_rule(raw: Any, index: int) -> Rule:
+def _parse_synonyms(raw: Any) -> dict[str, tuple[str, ...]]:
+    """The pack's named synonym sets (同义词库), referred to in patterns as @name."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise PackError("pack: field 'synonyms' must map names to lists of words")
+    synonyms = {}
+    for name, words in raw.items():
+        try:
+            synonyms[str(name)] = _strs(words)
+        except ValueError as exc:
+            raise PackError(f"pack: synonyms {name!r}: {exc}") from exc
+    return synonyms
+
+
+def _parse_rule(raw: Any, index: int, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> Rule:
     where = f"rule #{index + 1}"
     if not isinstance(raw, Mapping):
         raise PackError(f"{where}: must be a mapping")
@@ -156,7 +186,7 @@ def _parse_rule(raw: Any, index: int) -> Rule:
         roles=_choices(raw, "roles", where, ROLES, required=True),
         channels=_choices(raw, "channels", where, CHANNELS, required=False) or frozenset(CHANNELS),
         message=str(raw.get("message") or title),
-        params=_parse_params(raw, kind, where),
+        params=_parse_params(raw, kind, where, synonyms or {}),
         hit_examples=hits,
         miss_examples=misses,
     )
@@ -197,7 +227,8 @@ def _parse_examples(raw: Any, where: str) -> tuple[tuple[Any, ...], tuple[Any, .
     return tuple(raw["hit"]), tuple(miss)
 
 
-def _parse_params(raw: Mapping[str, Any], kind: str, where: str) -> dict[str, Any]:
+def _parse_params(raw: Mapping[str, Any], kind: str, where: str,
+                  synonyms: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for key, spec in _KIND_FIELDS[kind].items():
         required = spec.endswith("!")
@@ -205,7 +236,12 @@ def _parse_params(raw: Mapping[str, Any], kind: str, where: str) -> dict[str, An
             if required:
                 raise PackError(f"{where}: field {key!r} is required for kind {kind}")
             continue
+        if spec == "patterns":
+            params[key] = _patterns(raw[key], synonyms, f"{where}: field {key!r}")
+            continue
         params[key] = _check_value(raw[key], spec.rstrip("!"), f"{where}: field {key!r}")
+    if kind == "phrase" and not params.get("phrases") and not params.get("patterns"):
+        raise PackError(f"{where}: a phrase rule needs 'phrases' or 'patterns'")
     if kind == "position" and params["where"] not in ("first", "last"):
         raise PackError(f"{where}: field 'where' must be 'first' or 'last'")
     if kind == "speech_rate" and params["min_cpm"] >= params["max_cpm"]:
@@ -219,6 +255,18 @@ def _check_value(value: Any, spec: str, where: str) -> Any:
         return checker(value)
     except (TypeError, ValueError, re.error) as exc:
         raise PackError(f"{where}: {exc}") from exc
+
+
+def _patterns(value: Any, synonyms: Mapping[str, tuple[str, ...]], where: str) -> tuple[Pattern, ...]:
+    if not isinstance(value, list) or not value:
+        raise PackError(f"{where}: must be a non-empty list of patterns")
+    patterns = []
+    for position, item in enumerate(value, start=1):
+        try:
+            patterns.append(parse_pattern(item, synonyms, lambda text: normalise(text).text))
+        except ValueError as exc:
+            raise PackError(f"{where}: pattern {position}: {exc}") from exc
+    return tuple(patterns)
 
 
 def _strs(value: Any) -> tuple[str, ...]:

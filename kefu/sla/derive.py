@@ -15,9 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
-from django.utils import translation
-
 from kefu.tickets.models import Status, Ticket
 
 from .clock import Pause, Target
@@ -25,7 +22,6 @@ from .models import SlaPolicy
 
 KIND_LABELS = {"first_response": "首次响应", "next_response": "后续响应", "resolution": "解决"}
 PAUSING = {Status.WAITING, Status.RESOLVED, Status.CLOSED}
-_status_by_label: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -57,23 +53,15 @@ class PolicyBook:
         return None
 
 
-def status_of_label(label: str) -> str | None:
-    """Audit rows keep the status as shown (e.g. 等待客户) in whichever language was active."""
-    if not _status_by_label:
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                _status_by_label.update({str(choice.label): choice.value for choice in Status})
-        _status_by_label.update({choice.value: choice.value for choice in Status})
-    return _status_by_label.get(label)
+def pauses_by_ticket(rows: Iterable[tuple[int, datetime, str | None]]) -> dict[int, list[Pause]]:
+    """(ticket id, at, new status code) rows in time order -> pause intervals per ticket.
 
-
-def pauses_by_ticket(rows: Iterable[tuple[int, datetime, str]]) -> dict[int, list[Pause]]:
-    """(ticket id, at, new status label) rows in time order -> pause intervals per ticket."""
+    The codes come from the history's facts (kefu.tickets.events STATUS_CODES, params["new"]); a row
+    whose status is unknown (text the migration could not map) is skipped, never guessed from words."""
     result: dict[int, list[Pause]] = defaultdict(list)
     open_since: dict[int, datetime] = {}
-    for ticket_id, at, label in rows:
-        status = status_of_label(label)
-        if status is None:
+    for ticket_id, at, status in rows:
+        if status not in Status.values:
             continue
         if status in PAUSING and ticket_id not in open_since:
             open_since[ticket_id] = at

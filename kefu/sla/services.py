@@ -18,7 +18,8 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from kefu.core.errors import DomainError
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets import events
+from kefu.tickets.models import Ticket
 
 from .calendars import work_calendar
 from .clock import ClockState, ClockTimes, Target, clock_state, compute_clock
@@ -122,9 +123,9 @@ def recompute_tickets(tickets: list[Ticket], ctx: _Context) -> None:
     """Batch recomputation: three queries to read, bulk writes only for what changed."""
     ids = [t.pk for t in tickets]
     # Sorted here, not in SQL: ORDER BY created_at made the planner walk the created_at index of all events.
-    events = sorted(TicketEvent.objects.filter(ticket_id__in=ids, field="status")
-                    .values_list("created_at", "id", "ticket_id", "new_value"))
-    pauses = pauses_by_ticket((ticket_id, at, label) for at, _pk, ticket_id, label in events)
+    rows = sorted(events.of_tickets(ids, codes=events.STATUS_CODES).values_list("created_at", "id", "ticket_id",
+                                                                                 "params"))
+    pauses = pauses_by_ticket((ticket_id, at, params.get("new")) for at, _pk, ticket_id, params in rows)
     existing: dict[int, dict[str, SlaClock]] = defaultdict(dict)
     for clock in SlaClock.objects.filter(ticket_id__in=ids):
         existing[clock.ticket_id][clock.kind] = clock

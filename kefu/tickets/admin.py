@@ -9,7 +9,7 @@ class TicketEventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("created_at", "actor", "action", "field", "old_value", "new_value", "note")
+    readonly_fields = ("created_at", "actor", "code", "params")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -124,7 +124,11 @@ class LinkIn(Schema):
 
 
 class EventOut(Schema):
-    action: str
+    """A history fact (code, params) with its text in the caller's language (title ... note)."""
+
+    code: str = Field(examples=["ticket.status_changed"])
+    params: dict
+    title: str
     field: str
     old_value: str
     new_value: str
@@ -226,10 +230,10 @@ def link(request, number: str, payload: LinkIn):
 def events(request, number: str):
     ticket = ticket_get(request.user, number)
     return [
-        {"action": e.action, "field": e.field, "old_value": e.old_value, "new_value": e.new_value,
-         "note": e.note, "actor": {"id": e.actor.pk, "name": e.actor.name} if e.actor else None,
-         "created_at": e.created_at}
-        for e in ticket_history(ticket)
+        {"code": line.code, "params": line.params, "title": line.title, "field": line.field,
+         "old_value": line.old, "new_value": line.new, "note": line.note,
+         "actor": {"id": line.actor.pk, "name": line.actor.name} if line.actor else None, "created_at": line.at}
+        for line in ticket_history(ticket)
     ]
 
 

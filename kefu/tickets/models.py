@@ -154,23 +154,25 @@ class Attachment(models.Model):
 
 
 class TicketEvent(models.Model):
-    """Audit history: one row per change (field, old, new, who, when). Rows are never edited."""
+    """History as facts: an event code and its parameters (ids, codes, old and new values), who and when.
+
+    The words a person reads are produced when the row is displayed, in that reader's language
+    (kefu.tickets.events renders them); nothing ever parses them back. Rows are never edited.
+    """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
-    action = models.CharField(max_length=40)
-    field = models.CharField(max_length=40, blank=True)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    note = models.TextField(blank=True)
+    code = models.CharField(max_length=60)  # e.g. ticket.status_changed, complaint.approve, survey.sent
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "code"])]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.field}".strip()
+        return self.code
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

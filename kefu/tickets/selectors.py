@@ -10,6 +10,7 @@ from kefu.customers.selectors import customers_by_phone
 from kefu.search import index as search
 from kefu.search import text as search_text
 
+from . import events
 from .models import ACTIVE_STATUSES, Channel, Message, Priority, Status, Ticket, TicketType
 
 INBOX_VIEWS = ("mine", "team", "unassigned", "all")
@@ -116,8 +117,9 @@ def ticket_thread(user: User, ticket: Ticket, *, include_notes: bool = True):
     return qs
 
 
-def ticket_history(ticket: Ticket):
-    return ticket.events.select_related("actor").order_by("-created_at", "-id")
+def ticket_history(ticket: Ticket) -> list[events.Line]:
+    """The order's history as lines in the active language, newest first."""
+    return events.lines(events.of_ticket(ticket))
 
 
 def ticket_snippets(tickets: list[Ticket], words: tuple[str, ...]) -> dict[int, str]:

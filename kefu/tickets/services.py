@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
@@ -17,6 +17,7 @@ from kefu.customers.masking import mask_text
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_remember_intake
 
+from . import events
 from .models import (
     TRANSITIONS,
     Attachment,
@@ -26,31 +27,9 @@ from .models import (
     Priority,
     Status,
     Ticket,
-    TicketEvent,
     TicketType,
 )
 from .signals import ticket_changed
-
-
-def _display(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _stored_label(status: str) -> str:
-    """Audit rows are stored text: always in the installation's language, whatever the actor reads."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(Status(status).label)
-
-
-def _event(ticket: Ticket, by: User | None, action: str, field: str = "", old="", new="", note: str = "") -> None:
-    TicketEvent.objects.create(
-        ticket=ticket, actor=by, action=action, field=field,
-        old_value=_display(old), new_value=_display(new), note=note, created_at=timezone.now(),
-    )
 
 
 def _history_intake(answers: dict) -> str:
@@ -130,7 +109,7 @@ def ticket_create(
     ticket.save(update_fields=["number"])
     if body.strip():
         Message.objects.create(ticket=ticket, kind=MessageKind.CUSTOMER, body=body.strip(), created_at=now)
-    TicketEvent.objects.create(ticket=ticket, actor=by, action="created", new_value=ticket.number, created_at=now)
+    events.record(ticket, events.CREATED, by=by, at=now, number=ticket.number)
     customer_remember_intake(customer=customer, answers=answers)
     transaction.on_commit(lambda: ticket_changed.send(sender=Ticket, ticket=ticket))
     return ticket
@@ -164,13 +143,15 @@ def ticket_update(*, ticket: Ticket, by: User, version: int | None = None, **cha
             setattr(ticket, field, value)
             if field == "intake":  # history is read by roles that must not see the contact answer
                 old, value = _history_intake(old), _history_intake(value)
-            _event(ticket, by, "field_changed", field, old, value)
+            events.record(ticket, events.FIELD_CHANGED, by=by, field=field, old=old, new=value)
     _save(ticket)
     return ticket
 
 
 @transaction.atomic
-def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | None = None, note: str = "") -> Ticket:
+def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | None = None, note: str = "",
+                      reason: str = "") -> Ticket:
+    """note: what the person wrote; reason: a code (events.REASONS) when a flow changes the status itself."""
     policy.require(policy.can_work_ticket(by, ticket))
     ticket = _locked(ticket, version)
     status = _choice(status, Status, "status")
@@ -182,7 +163,7 @@ def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | N
         raise DomainError(
             f"不能从「{ticket.get_status_display()}」变为「{Status(status).label}」", field="status"
         )
-    old_label = _stored_label(ticket.status)
+    old_status = ticket.status
     reopening = ticket.status in {Status.RESOLVED, Status.CLOSED} and status == Status.OPEN
     now = timezone.now()
     ticket.status = status
@@ -193,8 +174,8 @@ def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | N
     if reopening:
         ticket.resolved_at = None
         ticket.closed_at = None
-    _event(ticket, by, "reopened" if reopening else "status_changed", "status", old_label,
-           _stored_label(ticket.status), note)
+    events.record(ticket, events.REOPENED if reopening else events.STATUS_CHANGED, by=by, old=old_status,
+                  new=status, note=note, reason=reason)
     _save(ticket)
     return ticket
 
@@ -213,11 +194,11 @@ def ticket_assign(
         raise DomainError(f"班组「{team}」不属于受理部门{ticket.department}", field="team")
     changed = False
     if assignee != ticket.assignee:
-        _event(ticket, by, "assigned", "assignee", ticket.assignee, assignee, note)
+        events.record(ticket, events.ASSIGNED, by=by, old=ticket.assignee, new=assignee, note=note)
         ticket.assignee = assignee
         changed = True
     if team is not None and team != ticket.team:
-        _event(ticket, by, "transferred", "team", ticket.team, team, note)
+        events.record(ticket, events.TRANSFERRED, by=by, old=ticket.team, new=team, note=note)
         ticket.team = team
         changed = True
     if not changed:
@@ -265,7 +246,7 @@ def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, 
 
 
 def _move_to_department(ticket: Ticket, by: User, department: Department | None, note: str) -> None:
-    _event(ticket, by, "dispatched", "dispatched_to", ticket.dispatched_to, department, note)
+    events.record(ticket, events.DISPATCHED, by=by, old=ticket.dispatched_to, new=department, note=note)
     ticket.dispatched_to = department
     _save(ticket)
 
@@ -293,7 +274,7 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, custome
     previous = ticket.first_responder
     if previous == to:
         raise DomainError("新负责人与原负责人相同", field="to")
-    _event(ticket, by, "first_responder_changed", "first_responder", previous, to, reason)
+    events.record(ticket, events.FIRST_RESPONDER_CHANGED, by=by, old=previous, new=to, note=reason)
     ticket.first_responder = to
     _save(ticket)
     notify(users=[previous, to], text=f"工单 {ticket.number} 首问负责人由 {previous} 移交给 {to}",
@@ -339,16 +320,17 @@ def ticket_add_message(
         if ticket.first_response_at is None:
             ticket.first_response_at = now
         if ticket.status == Status.NEW:
-            _event(ticket, by, "status_changed", "status", _stored_label(ticket.status), _stored_label(Status.OPEN))
+            events.record(ticket, events.STATUS_CHANGED, by=by, old=ticket.status, new=Status.OPEN)
             ticket.status = Status.OPEN
     elif kind == MessageKind.CUSTOMER:
         ticket.last_customer_message_at = now
         if ticket.status == Status.WAITING:
-            _event(ticket, by, "status_changed", "status", _stored_label(ticket.status), _stored_label(Status.OPEN),
-                   "客户回复")
+            events.record(ticket, events.STATUS_CHANGED, by=by, old=ticket.status, new=Status.OPEN,
+                          reason="customer_replied")
             ticket.status = Status.OPEN
-    _event(ticket, by, {"reply": "replied", "note": "noted", "customer": "customer_message"}.get(kind, kind),
-           note=body[:200])
+    code = {"reply": events.REPLIED, "note": events.NOTED, "customer": events.CUSTOMER_MESSAGE}.get(kind)
+    if code is not None:  # a system message is not a step anyone took
+        events.record(ticket, code, by=by, message=message.pk, note=body[:200])
     _save(ticket)
     return message
 
@@ -361,8 +343,8 @@ def ticket_link(*, ticket: Ticket, other: Ticket, by: User) -> None:
     if ticket.related.filter(pk=other.pk).exists():
         raise DomainError("两个工单已经关联", field="other")
     ticket.related.add(other)
-    _event(ticket, by, "linked", "related", "", other.number)
-    _event(other, by, "linked", "related", "", ticket.number)
+    events.record(ticket, events.LINKED, by=by, other=other.number, other_id=other.pk)
+    events.record(other, events.LINKED, by=by, other=ticket.number, other_id=ticket.pk)
 
 
 @transaction.atomic
@@ -385,12 +367,13 @@ def ticket_merge(*, source: Ticket, target: Ticket, by: User) -> Ticket:
         Message.objects.create(ticket=target, kind=message.kind, author=message.author,
                                body=f"[{source.number}] {message.body}", created_at=message.created_at)
     source.merged_into = target
-    old_status = _stored_label(source.status)
+    old_status = source.status
     source.status = Status.CLOSED
     source.closed_at = now
-    _event(source, by, "merged", "merged_into", "", target.number)
-    _event(source, by, "status_changed", "status", old_status, _stored_label(Status.CLOSED), f"合并到 {target.number}")
-    _event(target, by, "merged_from", "", "", source.number)
+    events.record(source, events.MERGED, by=by, into=target.number, into_id=target.pk)
+    events.record(source, events.STATUS_CHANGED, by=by, old=old_status, new=Status.CLOSED, reason="merged",
+                  into=target.number)
+    events.record(target, events.MERGED_FROM, by=by, source=source.number, source_id=source.pk)
     _save(source)
     _save(target)
     return target
@@ -401,7 +384,7 @@ def tickets_move_customer(*, source: Customer, target: Customer, by: User) -> in
     their orders), each with a history row; the caller holds both customer rows locked."""
     tickets = list(Ticket.objects.select_for_update().filter(customer=source).order_by("pk"))
     for ticket in tickets:
-        _event(ticket, by, "customer_merged", "customer", f"{source.name}（{source.pk}）",
-               f"{target.name}（{target.pk}）")
+        events.record(ticket, "customer.merged", by=by, old=f"{source.name}（{source.pk}）", old_id=source.pk,
+                      new=f"{target.name}（{target.pk}）", new_id=target.pk)
     Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(customer=target, updated_at=timezone.now())
     return len(tickets)

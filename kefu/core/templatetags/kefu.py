@@ -3,9 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from kefu.core.extensions import HISTORY_ACTION_LABELS, HISTORY_FIELD_LABELS
 from kefu.customers.intake import INTAKE_FIELDS
 
 register = template.Library()
@@ -55,52 +53,6 @@ def due_badge(ticket, now=None):
         text = _("%(text)s（暂定）") % {"text": text}
     return format_html('<span class="{}" title="{}" data-due="{}">{}</span>', css,
                        timezone.localtime(due).strftime("%Y-%m-%d %H:%M"), due.isoformat(), text)
-
-
-# Lazy so the labels follow the language active when a page renders, not at import. Actions carry the
-# "history" context because the same Chinese word is also a button (关联: "Linked" here, "Link" there).
-ACTION_LABELS = {
-    "created": pgettext_lazy("history", "创建"),
-    "field_changed": pgettext_lazy("history", "修改"),
-    "status_changed": pgettext_lazy("history", "状态变更"),
-    "reopened": pgettext_lazy("history", "重新打开"),
-    "assigned": pgettext_lazy("history", "指派"),
-    "transferred": pgettext_lazy("history", "转班组"),
-    "dispatched": pgettext_lazy("history", "转责任部门"),
-    "first_responder_changed": pgettext_lazy("history", "移交首问负责人"),
-    "replied": pgettext_lazy("history", "回复客户"),
-    "noted": pgettext_lazy("history", "内部备注"),
-    "customer_message": pgettext_lazy("history", "客户来信"),
-    "linked": pgettext_lazy("history", "关联"),
-    "merged": pgettext_lazy("history", "被合并"),
-    "merged_from": pgettext_lazy("history", "合并入"),
-}
-FIELD_LABELS = {
-    "status": gettext_lazy("状态"),
-    "assignee": gettext_lazy("处理人"),
-    "team": gettext_lazy("班组"),
-    "dispatched_to": gettext_lazy("责任部门"),
-    "subject": gettext_lazy("主题"),
-    "type": gettext_lazy("类型"),
-    "channel": gettext_lazy("渠道"),
-    "priority": gettext_lazy("优先级"),
-    "tags": gettext_lazy("标签"),
-    "intake": gettext_lazy("十问"),
-    "first_responder": gettext_lazy("首问负责人"),
-    "related": gettext_lazy("关联工单"),
-    "merged_into": gettext_lazy("合并到"),
-    "account_manager": gettext_lazy("招商经理"),
-}
-
-
-@register.filter
-def action_label(value: str) -> str:
-    return str(ACTION_LABELS.get(value) or HISTORY_ACTION_LABELS.get(value, value))
-
-
-@register.filter
-def field_label(value: str) -> str:
-    return str(FIELD_LABELS.get(value) or HISTORY_FIELD_LABELS.get(value, value))
 
 
 @register.filter
