@@ -81,6 +81,7 @@ def _mount() -> None:
     from kefu.customers.api import router as customers_router
     from kefu.phrases.api import router as phrases_router
     from kefu.sla.api import router as sla_router
+    from kefu.surveys.api import router as surveys_router
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/", accounts_router)
@@ -89,6 +90,7 @@ def _mount() -> None:
     api.add_router("/phrases", phrases_router)
     api.add_router("/calendar", sla_router)
     api.add_router("/complaints", complaints_router)
+    api.add_router("/", surveys_router)
 
 
 _mount()

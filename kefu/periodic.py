@@ -1,21 +1,34 @@
-"""Every periodic job of Kefu, declared in one place. The worker imports this module."""
+"""Every periodic job of Kefu, declared in one place. The worker imports this module.
+
+Each periodic entry only enqueues a durable job (kefu.jobs) under a fixed key: if the worker dies while
+the work runs, the job is run again by another worker, and a slow run never piles up copies."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from kefu.core.tasks import purge_read_notifications
-from kefu.sla.alerts import sla_send_alerts
-from kefu.sla.services import clocks_recompute_paused
+from kefu.jobs import enqueue
+from kefu.jobs.services import jobs_sweep
+
+
+@db_periodic_task(crontab(minute="*"))
+def jobs_watch() -> None:
+    """Jobs of dead workers (lease expired) go back to the queue; pending jobs whose ring was lost are rung."""
+    jobs_sweep()
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
 def nightly_housekeeping() -> None:
-    purge_read_notifications()
+    enqueue("core.housekeeping", {}, key="core.housekeeping")
 
 
 @db_periodic_task(crontab(minute="*/5"))
 def sla_alerts() -> None:
     """SLA clocks entering warning or breach notify their people (each alert once); paused clocks'
     provisional due times move on meanwhile."""
-    clocks_recompute_paused()
-    sla_send_alerts()
+    enqueue("sla.alerts", {}, key="sla.alerts")
+
+
+@db_periodic_task(crontab(minute="23"))
+def survey_reminders() -> None:
+    """Unanswered surveys get their one reminder N days after sending (KEFU_SURVEY_REMINDER_DAYS)."""
+    enqueue("surveys.remind", {}, key="surveys.remind")

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "kefu.core",
+    "kefu.jobs",
     "kefu.search",
     "kefu.accounts",
     "kefu.customers",
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "kefu.phrases",
     "kefu.sla",
     "kefu.complaints",
+    "kefu.surveys",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +203,14 @@ KEFU_SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")
 # Shown to customers on pages they open without logging in (survey and receipt links).
 KEFU_COMPANY_NAME = env_str("KEFU_COMPANY_NAME", "客服中心")
 KEFU_HOTLINE = env_str("KEFU_HOTLINE", "")
+
+# Satisfaction surveys: link lifetime, reminder delay, quiet period per customer, what counts as low.
+KEFU_SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
+KEFU_SURVEY_REMINDER_DAYS = env_int("KEFU_SURVEY_REMINDER_DAYS", 3)
+KEFU_SURVEY_QUIET_DAYS = env_int("KEFU_SURVEY_QUIET_DAYS", 30)
+KEFU_SURVEY_LOW_SCORE = env_int("KEFU_SURVEY_LOW_SCORE", 2)  # stars at or below; NPS at or below twice this
+KEFU_SURVEY_INTERNAL_TAGS = env_list("KEFU_SURVEY_INTERNAL_TAGS", "内部,internal")
+KEFU_SURVEY_SENDERS = env_list("KEFU_SURVEY_SENDERS")  # dotted paths of SMS / WeChat sender classes
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

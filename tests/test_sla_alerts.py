@@ -70,9 +70,13 @@ def test_a_stopped_clock_does_not_alert(dispatched, desk, django_capture_on_comm
     assert sla_send_alerts(now=at(2026, 3, 2, 10, 30)) == 0
 
 
-def test_the_periodic_task_runs_the_alerts(dispatched, desk):
+def test_the_periodic_task_runs_the_alerts(dispatched, desk, django_capture_on_commit_callbacks):
+    from kefu.jobs.models import Job
     from kefu.periodic import sla_alerts
 
-    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9, 50)):
+    # the periodic entry enqueues a durable job; the worker (immediate here) runs it after commit
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9, 50)), \
+            django_capture_on_commit_callbacks(execute=True):
         sla_alerts.call_local()
     assert len(told(desk.agent)) == 1
+    assert list(Job.objects.values_list("name", "state")) == [("sla.alerts", "done")]

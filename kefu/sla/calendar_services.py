@@ -37,8 +37,7 @@ def _changed(calendar: Calendar) -> None:
     # updated_at from the database clock too: a rolled-back edit can leave the same version number behind.
     Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1, updated_at=Now())
     calendar.refresh_from_db(fields=["version", "updated_at"])
-    calendar_pk = calendar.pk
-    transaction.on_commit(lambda: recompute_calendar_deadlines(calendar_pk))
+    recompute_calendar_deadlines(calendar.pk)
 
 
 @transaction.atomic
@@ -209,7 +208,7 @@ def calendar_set_default(*, by: User, calendar: Calendar) -> None:
     policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
     Calendar.objects.filter(is_default=True).exclude(pk=calendar.pk).update(is_default=False)
     Calendar.objects.filter(pk=calendar.pk).update(is_default=True)
-    transaction.on_commit(lambda: recompute_calendar_deadlines(None))
+    recompute_calendar_deadlines(None)
 
 
 @transaction.atomic
@@ -218,7 +217,7 @@ def team_set_calendar(*, by: User, team: Team, calendar: Calendar | None) -> Non
     policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
     team.calendar = calendar
     team.save(update_fields=["calendar"])
-    transaction.on_commit(lambda: recompute_calendar_deadlines(None))
+    recompute_calendar_deadlines(None)
 
 
 def _weekday_periods(day: int, text: str) -> list:

@@ -42,7 +42,7 @@ def policy_save(*, by: User, policy_row: SlaPolicy, **targets: object) -> SlaPol
         raise DomainError("预警比例应在 0 到 1 之间，例如 0.8", field="warning_share")
     policy_row.warning_share = share
     policy_row.save()
-    transaction.on_commit(lambda: recompute_calendar_deadlines(None))
+    recompute_calendar_deadlines(None)
     return policy_row
 
 

@@ -1,11 +1,26 @@
-"""Background work of the SLA app: recomputing deadlines after a calendar change, and alerts."""
+"""Background work of the SLA app (durable jobs, see kefu.jobs): recomputing deadlines after a calendar
+or policy change, and the periodic alerts."""
 
-from huey.contrib.djhuey import db_task
+from kefu.jobs import background, enqueue
 
-from .services import clocks_recompute_open
+from .alerts import sla_send_alerts
+from .services import clocks_recompute_open, clocks_recompute_paused
 
 
-@db_task()
-def recompute_calendar_deadlines(calendar_id: int | None = None) -> int:
-    """Open work orders' clocks after a calendar edit; returns how many orders were recomputed."""
-    return clocks_recompute_open(calendar_id=calendar_id)
+def recompute_calendar_deadlines(calendar_id: int | None = None) -> None:
+    """Enqueues the recompute of open orders' clocks after a calendar edit (None: every open order).
+    One pending recompute per calendar: ten quick edits recompute once, after the last commit."""
+    enqueue("sla.recompute_open", {"calendar": calendar_id}, key=f"sla.recompute_open:{calendar_id or 'all'}")
+
+
+# Not atomic: it commits in chunks of orders; rerunning it recomputes the same figures (idempotent).
+@background("sla.recompute_open", max_attempts=5, lease_seconds=300, atomic=False)
+def recompute_open(payload: dict) -> None:
+    clocks_recompute_open(calendar_id=payload.get("calendar"))
+
+
+# Not atomic: each alert's notification carries a dedupe_key, so a rerun sends nothing twice.
+@background("sla.alerts", max_attempts=3, lease_seconds=120, atomic=False)
+def alerts(payload: dict) -> None:
+    clocks_recompute_paused()
+    sla_send_alerts()
