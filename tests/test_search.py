@@ -137,3 +137,16 @@ def test_complaints_found_by_words_of_their_record(desk, orders):
     Complaint.objects.create(ticket=orders["floor"], received_at=timezone.now(), description="安装师傅态度恶劣")
     found = complaint_list(desk.supervisor, q="態度", now=timezone.now())
     assert [c.ticket.number for c in found] == [orders["floor"].number]
+
+
+@pytest.mark.django_db
+def test_common_words_rank_among_the_newest_first(desk, monkeypatch):
+    from kefu.search import index
+
+    old = [factories.ticket(desk.agent, subject=f"退款申请{i}") for i in range(3)]
+    new = [factories.ticket(desk.agent, subject=f"退款咨询{i}") for i in range(3)]
+    newest = max(t.pk for t in new)
+    monkeypatch.setattr(index, "RECENT_WINDOW", newest - new[0].pk + 1)
+    assert set(search.rank("ticket", "退款", limit=3)) == {t.pk for t in new}  # enough among the newest
+    assert len(search.rank("ticket", "退款", limit=5)) == 5  # too few there: every match is ranked
+    assert old[0].pk in search.rank("ticket", "退款", limit=6)

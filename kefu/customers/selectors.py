@@ -1,6 +1,6 @@
 import re
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -32,9 +32,7 @@ def customer_search(user, q: str = "") -> QuerySet[Customer]:
                .values("customer").annotate(n=Count("id")).values("n"))
     qs = qs.annotate(ticket_count=Coalesce(Subquery(visible), 0))
     if ranked:
-        best = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)], default=Value(len(ranked)),
-                    output_field=IntegerField())
-        return qs.order_by(best.asc(), "-updated_at", "-id")
+        return qs.order_by(search.rank_order(ranked, '"customers_customer"."id"').asc(), "-updated_at", "-id")
     return qs.order_by("-updated_at", "-id")
 
 

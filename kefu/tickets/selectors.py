@@ -11,9 +11,13 @@ from kefu.search import index as search
 from kefu.search import text as search_text
 
 from . import events
-from .models import ACTIVE_STATUSES, Channel, Message, Priority, Status, Ticket, TicketType
+from .models import ACTIVE_STATUSES, PRIORITY_ORDER, Channel, Message, Priority, Status, Ticket, TicketType
 
 INBOX_VIEWS = ("mine", "team", "unassigned", "all")
+PRIORITY_RANK = Case(*[When(priority=p, then=Value(i)) for p, i in PRIORITY_ORDER.items()],
+                     default=Value(9), output_field=IntegerField())
+STATUS_RANK = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(Status.values)],
+                   default=Value(9), output_field=IntegerField())
 SORTS = {
     # Orders without a running clock go last whatever the database's NULL ordering.
     "due": (F("due_at").asc(nulls_last=True), "-created_at"),
@@ -21,7 +25,12 @@ SORTS = {
     "created": ("created_at",),
     "-created": ("-created_at",),
     "updated": ("-updated_at",),
-    "priority": ("priority", "-created_at"),
+    "priority": (PRIORITY_RANK.asc(), "-created_at"),  # urgent first
+    "-priority": (PRIORITY_RANK.desc(), "-created_at"),
+    "status": (STATUS_RANK.asc(), "-created_at"),  # in the order of the work: new first
+    "-status": (STATUS_RANK.desc(), "-created_at"),
+    "number": ("number",),
+    "-number": ("-number",),
 }
 
 
@@ -92,8 +101,7 @@ def _search(user: User, qs: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket],
 
 def _rank_order(ranked: list[int]):
     """Full-text matches in rank order, then the others (matched by customer or number)."""
-    whens = [When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)]
-    return Case(*whens, default=Value(len(ranked)), output_field=IntegerField()).asc()
+    return search.rank_order(ranked, '"tickets_ticket"."id"').asc()
 
 
 def ticket_get(user: User, number: str) -> Ticket:
