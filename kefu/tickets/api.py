@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
@@ -9,6 +10,7 @@ from kefu.core.pagination import paginate
 from kefu.customers.selectors import customer_get
 
 from . import services
+from .bulk import ticket_claim, tickets_bulk
 from .presenters import message_dict, ticket_dict
 from .selectors import ticket_get, ticket_history, ticket_list, ticket_thread
 
@@ -154,6 +156,29 @@ def create_ticket(request, payload: TicketIn):
     return Status(201, ticket_dict(ticket_get(request.user, ticket.number), request.user))
 
 
+class BulkIn(Schema):
+    numbers: list[str] = Field(..., min_length=1, max_length=200)
+    action: Literal["assign", "status", "merge"]
+    assignee_id: int | None = None
+    status: str = ""
+    into: str | None = Field(None, description="merge: the order to keep (default: the oldest selected)")
+
+
+class BulkOut(Schema):
+    changed: list[str]
+
+
+# Declared before "/{number}": the first matching path wins.
+@router.post("/bulk", response=BulkOut, summary="One action on many work orders: all change or none does")
+def bulk(request, payload: BulkIn):
+    tickets = [ticket_get(request.user, n) for n in dict.fromkeys(payload.numbers)]
+    assignee = get_object_or_404(User, pk=payload.assignee_id, is_active=True) if payload.assignee_id else None
+    into = ticket_get(request.user, payload.into) if payload.into else None
+    changed = tickets_bulk(by=request.user, tickets=tickets, action=payload.action, assignee=assignee,
+                           status=payload.status, into=into)
+    return {"changed": changed}
+
+
 @router.get("/{number}", response=TicketOut)
 def get_ticket(request, number: str):
     return ticket_dict(ticket_get(request.user, number), request.user)
@@ -237,3 +262,9 @@ def events(request, number: str):
     ]
 
 
+
+
+@router.post("/{number}/claim", response=TicketOut, summary="领取: take an unassigned work order as its handler")
+def claim(request, number: str):
+    ticket_claim(ticket=ticket_get(request.user, number), by=request.user)
+    return ticket_dict(ticket_get(request.user, number), request.user)

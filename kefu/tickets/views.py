@@ -24,20 +24,16 @@ from kefu.search import text as search_text
 
 from . import services
 from .forms import TicketCreateForm
+from .inbox_views import inbox_filters, inbox_tools
 from .models import ACTIVE_STATUSES, TRANSITIONS, Channel, Priority, Status, TicketType
-from .selectors import INBOX_VIEWS, ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
+from .selectors import ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
 
 PAGE_SIZE = 50
 
 
 @login_required
 def inbox(request):
-    view = request.GET.get("view") or ("mine" if request.user.role == Role.AGENT else "all")
-    view = view if view in INBOX_VIEWS else "all"
-    filters = {key: request.GET.get(key, "") for key in ("status", "type", "channel", "priority", "q")}
-    if "status" not in request.GET:
-        filters["status"] = "active"
-    sort = request.GET.get("sort") or ("relevance" if filters["q"].strip() else "due")
+    view, filters, sort = inbox_filters(request.GET, request.user)
     qs = ticket_list(request.user, view=view, sort=sort, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     words = search_text.plan_query(filters["q"]).highlight if filters["q"].strip() else ()
@@ -50,6 +46,7 @@ def inbox(request):
                   ("all", _("全部可见"))],
         "statuses": Status.choices, "types": TicketType.choices, "channels": Channel.choices,
         "priorities": Priority.choices,
+        **inbox_tools(request, sort),
     }
     template = "tickets/_inbox_rows.html" if request.headers.get("HX-Request") else "tickets/inbox.html"
     return render(request, template, context)
