@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.jobs",
     "kefu.search",
+    "kefu.org",
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("phrases/", include("kefu.phrases.urls")),
     path("calendars/", include("kefu.sla.urls")),
     path("complaints/", include("kefu.complaints.urls")),
+    path("manage/", include("kefu.org.urls")),
     path("survey/", include("kefu.surveys.urls")),
     path("", include("kefu.core.urls")),
     path("api/v1/", api.urls),

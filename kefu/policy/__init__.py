@@ -8,6 +8,7 @@ app adds `kefu/policy/<domain>.py` and one import line below.
 from kefu.policy.base import *  # noqa: F403
 from kefu.policy.complaints import *  # noqa: F403
 from kefu.policy.customers import *  # noqa: F403
+from kefu.policy.org import *  # noqa: F403
 from kefu.policy.surveys import *  # noqa: F403
 from kefu.policy.tickets import *  # noqa: F403
 from kefu.policy.workspace import *  # noqa: F403
