@@ -42,7 +42,8 @@ def ensure_venv(extras: str) -> None:
     # Reinstall only when the dependencies changed since the last install.
     stamp = VENV / f".kefu-installed-{extras or 'base'}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
+    # the test install (dev) includes everything the base one has
+    if any(s.exists() and s.read_text() == digest for s in (stamp, VENV / ".kefu-installed-dev")):
         return
     say("installing Kefu and its dependencies (first run takes a minute) ...")
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
@@ -54,27 +55,74 @@ def kefu(*args: str) -> None:
     run(PYTHON, "-m", "kefu.cli", *args)
 
 
+def port_free(host: str, port: str) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, int(port)))
+        except OSError:
+            return False
+    return True
+
+
+def spawn(*args: str) -> subprocess.Popen:
+    # A session of its own: Ctrl+C in the terminal reaches only this script, which then stops each
+    # service in order and waits for it (a shared process group left uvicorn's children running).
+    return subprocess.Popen([str(PYTHON), "-m", "kefu.cli", *args], cwd=ROOT, start_new_session=os.name != "nt")
+
+
+def stop(process: subprocess.Popen, name: str, timeout: float = 30) -> None:
+    """SIGTERM (the worker finishes or hands back its jobs; the server closes its workers), then SIGKILL."""
+    if process.poll() is not None:
+        return
+    say(f"stopping the {name} ...")
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if os.name != "nt":
+            os.killpg(process.pid, signal.SIGKILL)  # the whole group: uvicorn's worker processes too
+        process.kill()
+        process.wait()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def start() -> None:
     ensure_venv("")
+    if not port_free(HOST, PORT):
+        sys.exit(f"port {PORT} on {HOST} is already in use (another Kefu?). Stop it, or choose another port: "
+                 f"KEFU_PORT={int(PORT) + 1} python3 quickstart.py")
     say("preparing the SQLite database and demo data ...")
     kefu("migrate", "--verbosity", "0")
     kefu("demo")
+    # SIGTERM (systemd, `kill`) stops the services like Ctrl+C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     say("starting the background worker ...")
-    worker = subprocess.Popen([str(PYTHON), "-m", "kefu.cli", "worker"], cwd=ROOT)
+    worker = spawn("worker")
+    server = spawn("serve", "--host", HOST, "--port", PORT)
     say(f"open http://{HOST}:{PORT}/ and log in with one of the accounts above (Ctrl+C stops Kefu)")
     try:
-        kefu("serve", "--host", HOST, "--port", PORT)
+        while server.poll() is None and worker.poll() is None:
+            try:
+                server.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+        if server.returncode not in (None, 0):
+            say(f"the web server stopped (exit {server.returncode}); see the messages above")
+        if worker.returncode not in (None, 0):
+            say(f"the background worker stopped (exit {worker.returncode}); see the messages above")
     except KeyboardInterrupt:
         pass
-    except subprocess.CalledProcessError as exc:
-        if exc.returncode not in (-signal.SIGINT, 128 + signal.SIGINT):  # not just Ctrl+C
-            say(f"the web server stopped (exit {exc.returncode}); is port {PORT} in use? set KEFU_PORT=8001")
     finally:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C must not leave orphans behind
+        stop(server, "web server")
+        stop(worker, "background worker")
+        say("Kefu stopped.")
 
 
 def test(pytest_args: list[str]) -> int:

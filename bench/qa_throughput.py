@@ -1,38 +1,53 @@
-"""Throughput of the quality-inspection engine on one core, against its parse+normalise floor.
+"""Throughput of the quality-inspection engine on one core, against the floor of issue 12.
 
-Builds a large corpus in memory by recombining the shared ECD dialogues (nothing is written
-to the repository): each conversation is a dialogue whose turns are partly swapped with
-turns of the same role from other dialogues, and a share of turns gets a random order
-number appended so that the per-turn caches see realistic misses.
+Builds a large corpus by recombining the shared ECD dialogues and writes it to a temporary
+JSON-lines file (nothing goes into the repository): each conversation is a dialogue whose
+turns are partly swapped with turns of the same role from other dialogues, and a share of
+turns gets a random order number appended so that the per-turn caches see realistic misses.
 
     python bench/qa_throughput.py [--conversations 100000] [--unique 0.3] [--dialogues PATH]
 
+Stages, each reading the same file line by line, in one run:
+- floor: ``json.loads`` of every line, OpenCC t2s and NFKC of every turn, nothing else;
+- inspection: parse, validate and inspect every conversation with the default pack;
+- inspection + JSON output: the same, writing each result as a JSON line to a temporary file
+  (what ``kefu qa inspect`` does), and the ratio of this stage to the floor (target <= 3x);
+- the same without the emotion classifier (NEG01 as a plain lexicon), to show what it costs.
 Times are CPU seconds of the process (best of ``--repeat``), so that other load on a shared
-machine does not distort the figures; wall time is printed beside them. Prints
-conversations/s and turns/s for (a) parsing and normalising only, (b) full
-inspection with the default pack, (c) full inspection plus JSON serialisation, the ratio
-(b)/(a), and the latency of ``Engine.check`` on single utterances.
+machine does not distort them; wall time is printed beside them. Then the latency of
+``Engine.check`` on single utterances.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import random
 import statistics
 import sys
+import tempfile
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+
+import opencc
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kefu.qa_engine import Engine, load_pack  # noqa: E402
+from kefu.qa_engine import Engine, load_pack, load_pack_data  # noqa: E402
 from kefu.qa_engine.inputs import parse_conversation  # noqa: E402
 from kefu.qa_engine.normalize import normalise  # noqa: E402
+from kefu.qa_engine.pack import PACK_DIR  # noqa: E402
 
-DEFAULT_DIALOGUES = ROOT.parent / "shared" / "datasets" / "dialogues" / "ecd_taobao_sample.jsonl"
+# ../shared next to the repository (main checkout) or two levels up (a worktree under wt/)
+DEFAULT_DIALOGUES = next((p / "shared" / "datasets" / "dialogues" / "ecd_taobao_sample.jsonl"
+                          for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+                         ROOT.parent / "shared" / "datasets" / "dialogues" / "ecd_taobao_sample.jsonl")
+T2S = opencc.OpenCC("t2s")
 
 
 def build_corpus(path: Path, count: int, unique: float, seed: int = 5) -> tuple[list[bytes], int, float]:
@@ -59,42 +74,59 @@ def build_corpus(path: Path, count: int, unique: float, seed: int = 5) -> tuple[
 def _clear_caches(engine: Engine) -> None:
     normalise.cache_clear()
     engine._matcher.match.cache_clear()  # a fresh engine's state: the bench measures cold caches
+    engine._matcher._probability.cache_clear()
 
 
-def floor(lines: list[bytes]) -> None:
-    """What any inspection must pay: decode, validate and normalise every turn."""
-    for raw in lines:
-        convo = parse_conversation(json.loads(raw))
-        for turn in convo.turns:
-            normalise(turn.text)
+def floor(path: Path) -> None:
+    """Issue 12's floor: read the lines, json.loads, OpenCC t2s and NFKC of every turn, nothing else."""
+    with path.open("rb") as stream:
+        for raw in stream:
+            for turn in json.loads(raw)["turns"]:
+                unicodedata.normalize("NFKC", T2S.convert(turn["text"]))
 
 
-def full(engine: Engine) -> Callable[[list[bytes]], None]:
-    def run(lines: list[bytes]) -> None:
-        for raw in lines:
-            engine.inspect(parse_conversation(json.loads(raw)))
+def full(engine: Engine) -> Callable[[Path], None]:
+    def run(path: Path) -> None:
+        with path.open("rb") as stream:
+            for raw in stream:
+                engine.inspect(parse_conversation(json.loads(raw)))
     return run
 
 
-def full_and_serialise(engine: Engine) -> Callable[[list[bytes]], None]:
-    def run(lines: list[bytes]) -> None:
-        for raw in lines:
-            # What `kefu qa inspect` writes by default: findings plus the failed scorecard items.
-            json.dumps(engine.inspect(parse_conversation(json.loads(raw))).to_json("failed"), ensure_ascii=False)
+def full_and_write(engine: Engine) -> Callable[[Path], None]:
+    def run(path: Path) -> None:
+        with path.open("rb") as stream, tempfile.TemporaryFile("w", encoding="utf-8") as out:
+            for raw in stream:
+                # What `kefu qa inspect` writes by default: findings plus the failed scorecard items.
+                result = engine.inspect(parse_conversation(json.loads(raw))).to_json("failed")
+                out.write(json.dumps(result, ensure_ascii=False) + "\n")
     return run
 
 
-def timed(label: str, work: Callable[[list[bytes]], None], lines: list[bytes], turns: int, engine: Engine,
+def lexicon_only_pack() -> Engine:
+    """The default pack with NEG01 as a plain lexicon: the difference is the classifier's cost."""
+    data = yaml.safe_load((PACK_DIR / "default.yaml").read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    for rule in data["rules"]:
+        if rule["kind"] == "emotion":
+            rule["kind"] = "lexicon"
+            for key in ("model", "min_probability", "context_probability", "lexicon_probability", "anxious", "angry",
+                        "wait_seconds"):
+                rule.pop(key, None)
+    return Engine(load_pack_data(data))
+
+
+def timed(label: str, work: Callable[[Path], None], path: Path, conversations: int, turns: int, engine: Engine,
           repeat: int) -> float:
     """CPU seconds of this process (best of ``repeat``): other load on the machine does not count."""
     best_cpu, best_wall = float("inf"), float("inf")
     for _ in range(repeat):
         _clear_caches(engine)
         wall, cpu = time.perf_counter(), time.process_time()
-        work(lines)
+        work(path)
         best_cpu = min(best_cpu, time.process_time() - cpu)
         best_wall = min(best_wall, time.perf_counter() - wall)
-    print(f"{label:<34} {best_cpu:7.2f} s CPU ({best_wall:6.2f} s wall)  {len(lines) / best_cpu:9,.0f} conversations/s"
+    print(f"{label:<44} {best_cpu:7.2f} s CPU ({best_wall:6.2f} s wall)  {conversations / best_cpu:9,.0f} conv/s"
           f"  {turns / best_cpu:10,.0f} turns/s")
     return best_cpu
 
@@ -128,13 +160,22 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per stage; the best is reported")
     args = parser.parse_args()
     lines, turns, distinct = build_corpus(args.dialogues, args.conversations, args.unique)
-    engine = Engine(load_pack("default"))
+    engine, lexicon = Engine(load_pack("default")), lexicon_only_pack()
     print(f"corpus: {len(lines):,} conversations, {turns:,} turns, {distinct:.0%} distinct turn texts, "
           f"pack default {engine.pack.version}, one core (single thread)")
-    base = timed("parse + normalise (floor)", floor, lines, turns, engine, args.repeat)
-    inspect = timed("parse + full inspection", full(engine), lines, turns, engine, args.repeat)
-    timed("parse + inspection + JSON output", full_and_serialise(engine), lines, turns, engine, args.repeat)
-    print(f"inspection / floor ratio: {inspect / base:.2f}x (target <= 3x)")
+    with tempfile.NamedTemporaryFile(suffix=".jsonl") as corpus:
+        corpus.write(b"\n".join(lines) + b"\n")
+        corpus.flush()
+        path, count = Path(corpus.name), len(lines)
+        base = timed("floor: json.loads + OpenCC t2s + NFKC", floor, path, count, turns, engine, args.repeat)
+        timed("parse + full inspection", full(engine), path, count, turns, engine, args.repeat)
+        written = timed("parse + inspection + JSON lines written", full_and_write(engine), path, count, turns,
+                        engine, args.repeat)
+        plain = timed("  the same, NEG01 without the classifier", full_and_write(lexicon), path, count, turns,
+                      lexicon, args.repeat)
+    print(f"inspection with JSON output / floor: {written / base:.2f}x (target <= 3x); "
+          f"the emotion classifier costs {written - plain:+.2f} s CPU ({(written - plain) / turns * 1e6:.1f} us a turn, "
+          f"{(written / plain - 1):+.0%})")
     check_latency(engine, lines)
     return 0
 

@@ -23,12 +23,23 @@ def nightly_housekeeping() -> None:
 
 @db_periodic_task(crontab(minute="*/5"))
 def sla_alerts() -> None:
-    """SLA clocks entering warning or breach notify their people (each alert once); paused clocks'
-    provisional due times move on meanwhile."""
+    """SLA clocks entering warning or breach notify their people (each alert once)."""
     enqueue("sla.alerts", {}, key="sla.alerts")
+
+
+@db_periodic_task(crontab(minute="41"))
+def sla_refresh_paused() -> None:
+    """Paused clocks' provisional due times move on with time (the inbox sorts waiting orders by them)."""
+    enqueue("sla.refresh_paused", {}, key="sla.refresh_paused")
 
 
 @db_periodic_task(crontab(minute="23"))
 def survey_reminders() -> None:
     """Unanswered surveys get their one reminder N days after sending (KEFU_SURVEY_REMINDER_DAYS)."""
     enqueue("surveys.remind", {}, key="surveys.remind")
+
+
+@db_periodic_task(crontab(minute="41"))
+def rating_refresh() -> None:
+    """Open periods' star ratings are recomputed hourly, so pages and the API read fresh snapshots."""
+    enqueue("ratings.refresh", {}, key="ratings.refresh")

@@ -35,6 +35,15 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
 
 
+def _postgres_connections() -> dict:
+    """Under `kefu serve` (ASGI) each request runs in its own thread, so per-thread persistent connections
+    would pile up: the server sets KEFU_DB_POOL and each process keeps a pool instead (Django 5.1+)."""
+    if env_bool("KEFU_DB_POOL"):
+        return {"CONN_MAX_AGE": 0, "OPTIONS": {"pool": {"min_size": 1, "max_size": env_int("KEFU_DB_POOL_SIZE", 8),
+                                                         "timeout": 10}}}
+    return {"CONN_MAX_AGE": 60}
+
+
 def database_from_url(url: str) -> dict:
     """SQLite when no URL is given; PostgreSQL for postgres:// URLs."""
     if not url:
@@ -53,7 +62,7 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
+            **_postgres_connections(),
         }
     if parsed.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or ":memory:"}
@@ -96,6 +105,7 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.complaints",
     "kefu.surveys",
+    "kefu.ratings",
 ]
 
 MIDDLEWARE = [
@@ -213,12 +223,23 @@ KEFU_SURVEY_LOW_SCORE = env_int("KEFU_SURVEY_LOW_SCORE", 2)  # stars at or below
 KEFU_SURVEY_INTERNAL_TAGS = env_list("KEFU_SURVEY_INTERNAL_TAGS", "内部,internal")
 KEFU_SURVEY_SENDERS = env_list("KEFU_SURVEY_SENDERS")  # dotted paths of SMS / WeChat sender classes
 
+# Agent star ratings: an open period's snapshot is recomputed when older than this; QA finding
+# categories that stand for politeness and for product knowledge (only those the QA engine knows count).
+KEFU_RATING_REFRESH_MINUTES = env_int("KEFU_RATING_REFRESH_MINUTES", 60)
+KEFU_RATING_QA_CATEGORIES = {
+    "politeness": env_list("KEFU_RATING_QA_POLITENESS",
+                           "forbidden_phrase,insult,impolite_address,missing_greeting,missing_closing,missing_apology"),
+    "knowledge": env_list("KEFU_RATING_QA_KNOWLEDGE", "knowledge,wrong_answer"),
+}
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kefu@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+if env_bool("BEHIND_PROXY"):  # nginx (deploy/nginx/kefu.conf) terminates TLS and says so in this header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

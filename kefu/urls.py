@@ -20,6 +20,7 @@ urlpatterns = [
     path("complaints/", include("kefu.complaints.urls")),
     path("manage/", include("kefu.org.urls")),
     path("survey/", include("kefu.surveys.urls")),
+    path("ratings/", include("kefu.ratings.urls")),
     path("", include("kefu.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -6,15 +6,19 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from kefu.complaints import receipts
+from kefu.complaints.models import ComplaintState
 from kefu.core.models import Notification
 from kefu.surveys import hooks, senders
-from kefu.surveys.delivery import survey_token, surveys_send_reminders
-from kefu.surveys.models import Delivery, Survey, SurveyRule, Trigger
+from kefu.surveys.delivery import survey_deliver, survey_token, surveys_send_reminders
+from kefu.surveys.models import Delivery, Questionnaire, Survey, SurveyRule, Trigger
 from kefu.surveys.rules import Suppressed
 from kefu.surveys.services import survey_answer, survey_send, survey_with_receipt
 from kefu.tickets.models import Status
 from kefu.tickets.services import ticket_add_message, ticket_merge, ticket_set_status
+from kefu.tickets.signals import ticket_changed
 from tests import factories
+from tests.test_complaint_support import walk_to
 
 
 @pytest.fixture
@@ -204,8 +208,6 @@ def test_panel_on_the_order_page_offers_send_and_link(client, desk):
 
 
 def test_default_questionnaire_comes_back_when_none_exists(desk):
-    from kefu.surveys.models import Questionnaire
-
     Survey.objects.all().delete()
     Questionnaire.objects.all().delete()
     survey = survey_send(ticket=factories.ticket(desk.agent), trigger=Trigger.MANUAL, by=desk.agent)
@@ -214,11 +216,29 @@ def test_default_questionnaire_comes_back_when_none_exists(desk):
 
 
 def test_delivery_rerun_after_a_worker_death_does_not_mail_twice(desk, django_capture_on_commit_callbacks):
-    from kefu.surveys.delivery import survey_deliver
-
     customer = factories.customer(desk.agent, email="twice@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         survey = survey_send(ticket=factories.ticket(desk.agent, customer), trigger=Trigger.API, by=desk.agent)
     assert len(mail.outbox) == 1
     survey_deliver(survey_id=survey.pk)  # the job runs again (at least once)
     assert len(mail.outbox) == 1
+
+
+def test_satisfied_complaint_receipt_sends_the_receipt_survey_once(desk, django_capture_on_commit_callbacks):
+
+    complaint = walk_to(desk, ComplaintState.REPORTED)
+    assert not Survey.objects.filter(ticket=complaint.ticket).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        receipts.complaint_receipt_by_link(token=receipts.receipt_token(complaint), satisfied=True, comment="")
+    surveys = list(Survey.objects.filter(ticket=complaint.ticket))
+    assert [s.trigger for s in surveys] == [Trigger.COMPLAINT_RECEIPT]
+    ticket_changed.send(sender=type(complaint.ticket), ticket=complaint.ticket)  # any later change
+    assert Survey.objects.filter(ticket=complaint.ticket).count() == 1
+
+
+def test_unsatisfied_receipt_sends_no_survey_yet(desk, django_capture_on_commit_callbacks):
+
+    complaint = walk_to(desk, ComplaintState.REPORTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        receipts.complaint_receipt_by_link(token=receipts.receipt_token(complaint), satisfied=False, comment="没修好")
+    assert not Survey.objects.filter(ticket=complaint.ticket).exists()

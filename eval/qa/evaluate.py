@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import sys
+import zlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from kefu.qa_engine import Engine, load_pack  # noqa: E402
+from kefu.qa_engine.normalize import normalise  # noqa: E402
 
 DEFAULT_DIALOGUES = ROOT.parent / "shared" / "datasets" / "dialogues" / "ecd_taobao_sample.jsonl"
 DEFAULT_LABELS = ROOT / "eval" / "qa" / "ecd_labels.jsonl"
@@ -94,21 +96,35 @@ def split_report(dialogues: list[dict], gold: dict[str, set[Key]], found: dict[s
     return "\n\n".join(parts)
 
 
-def sentiment(engine: Engine, path: Path) -> str:
+# The clue_emotion2020 labels read as polarity (surprise is left out), as in eval/qa/train_emotion.py.
+LABELS = {"negative": True, "positive": False, "anger": True, "disgust": True, "sadness": True, "fear": True,
+          "happiness": False, "like": False}
+
+
+def held_out(text: str) -> bool:
+    """The one text in ten that eval/qa/train_emotion.py keeps out of training (same rule)."""
+    return zlib.crc32(normalise(text.strip()).text[:160].encode()) % 10 == 0
+
+
+def sentiment(engine: Engine, path: Path, only_held_out: bool = False) -> str:
     """Precision/recall of customer_negative on a labelled review corpus (label,text CSV)."""
     tp = fp = fn = tn = 0
     with path.open(encoding="utf-8", newline="") as stream:
         for row in csv.DictReader(stream):
+            if row["label"] not in LABELS or (only_held_out and not held_out(row["text"])):
+                continue
             flagged = any(f.category == "customer_negative" for f in engine.check(row["text"], role="customer"))
-            negative = row["label"] == "negative"
+            negative = LABELS[row["label"]]
             tp += flagged and negative
             fp += flagged and not negative
             fn += negative and not flagged
             tn += not negative and not flagged
     precision = tp / (tp + fp) if tp + fp else None
     recall = tp / (tp + fn) if tp + fn else None
-    return (f"{path.name}: {tp + fp + fn + tn} reviews, {tp + fn} negative; customer_negative flagged {tp + fp}: "
-            f"TP {tp} FP {fp} FN {fn}, precision {_fmt(precision)}, recall {_fmt(recall)}")
+    f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
+    return (f"{path.name}{' (held-out tenth)' if only_held_out else ''}: {tp + fp + fn + tn} texts, {tp + fn} negative; "
+            f"customer_negative flagged {tp + fp}: TP {tp} FP {fp} FN {fn}, precision {_fmt(precision)}, "
+            f"recall {_fmt(recall)}, F1 {_fmt(f1)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,11 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print disagreements (for review only)")
     parser.add_argument("--splits", action="store_true", help="also report the train and test splits")
     parser.add_argument("--sentiment", type=Path, action="append", help="review CSV (label,text) to check")
+    parser.add_argument("--held-out", action="store_true", help="with --sentiment: only the tenth kept out of training")
     args = parser.parse_args(argv)
     if args.sentiment:
         engine = Engine(load_pack(args.pack))
         for path in args.sentiment:
-            print(sentiment(engine, path))
+            print(sentiment(engine, path, args.held_out))
         return 0
     dialogues = [json.loads(line) for line in args.dialogues.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold, found = read_labels(args.labels), predict(Engine(load_pack(args.pack)), dialogues)

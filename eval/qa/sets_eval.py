@@ -121,6 +121,25 @@ def customer(engine: Engine, split: str, show: bool) -> list[str]:
     return out
 
 
+def probe(engine: Engine, show: bool) -> list[str]:
+    """The probe written after the first round of tuning and never tuned on (probe_after_tuning.jsonl)."""
+    rows = [json.loads(line) for line in (SETS / "probe_after_tuning.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        role = "agent" if row["kind"] in ("violation", "polite") else "customer"
+        findings = engine.check(row["text"], role=role)
+        if role == "agent":
+            hit = any(f.category in AGENT_CATEGORIES or f.rule == "ADR02" for f in findings)
+        else:
+            hit = any(f.category == "escalation_risk" for f in findings)
+        counts[row["kind"]][0] += hit
+        counts[row["kind"]][1] += 1
+        if show and hit != (row["kind"] in ("violation", "threat")):
+            print(f"PROBE {row['kind']}: {row['text']}")
+    return [f"probe after tuning: {kind} flagged {hit}/{n} ({_ratio(hit, n)})" for kind, (hit, n) in counts.items()]
+
+
 def _level(findings: list) -> str:
     for finding in findings:
         level = getattr(finding, "level", None)
@@ -134,8 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "held", "all"), default="dev")
     parser.add_argument("--pack", default="default")
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--probe", action="store_true", help="measure the probe written after tuning instead")
     args = parser.parse_args(argv)
     engine = Engine(load_pack(args.pack))
+    if args.probe:
+        print("\n".join(probe(engine, args.show)))
+        return 0
     print(f"split {args.split}, pack {args.pack} {engine.pack.version}\n")
     for part in (agent, address, customer):
         print("\n".join(part(engine, args.split, args.show)))

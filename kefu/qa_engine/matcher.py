@@ -19,7 +19,7 @@ from .address import address_spans
 from .emotion import load_model
 from .normalize import Normalised, normalise
 from .pack import Rule
-from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, _vetoed
+from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, _vetoed, anchor_slots, complete_slots
 from .patterns import find as find_pattern
 
 _PHRASE, _NEGATIVE, _POSITIVE, _SLOT = 0, 1, 2, 3
@@ -91,8 +91,11 @@ class TurnMatcher:
             for term, weight in rule.params.get("positive", ()):
                 keys.setdefault(_compact(term), []).append((_POSITIVE, index, weight))
             for number, pattern in enumerate(rule.params.get("patterns", ())):
-                for slot, words in enumerate(pattern.slots):
-                    for word in words:
+                # Only the pattern's anchor slot goes into the automaton; the other slots are looked
+                # for with str.find when the anchor occurs. A slot of one-character words (我, 要, 就)
+                # would otherwise put a Python step on almost every turn.
+                for slot in anchor_slots(pattern):
+                    for word in pattern.slots[slot]:
                         keys.setdefault(word, []).append((_SLOT, index, number * _SLOTS_PER_PATTERN + slot))
         return keys
 
@@ -168,10 +171,13 @@ class TurnMatcher:
     def _pattern_spans(self, rule: Rule, norm: Normalised, slots: dict[int, Occurrences],
                        kept: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Spans where one of the rule's slot patterns holds (at most one per pattern)."""
-        sentences, clauses = _breaks(norm)
         patterns = rule.params["patterns"]
         spans: list[tuple[int, int]] = []
+        breaks = None
         for number, found in sorted(slots.items()):
+            if not complete_slots(patterns[number], found, norm.text):
+                continue
+            sentences, clauses = breaks = breaks or _breaks(norm)
             span = find_pattern(patterns[number], found, norm.text, sentences, clauses,
                                 lambda end: _ends_clause(norm, _skip_addressee(norm.text, end)))
             if span is None or any(s < span[1] and span[0] < e for s, e in [*kept, *spans]):
@@ -279,7 +285,7 @@ class TurnMatcher:
 
 def emotion_level(text: str, total: float, anxious: tuple[str, ...], angry: tuple[str, ...]) -> str:
     """愤怒 on anger cues or a pile-up of negative terms, 焦虑 on worry and urgency, else 不满."""
-    if total >= 3.0 or any(word in text for word in angry):
+    if total >= 4.0 or any(word in text for word in angry):
         return "愤怒"
     if any(word in text for word in anxious):
         return "焦虑"

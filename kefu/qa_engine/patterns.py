@@ -116,6 +116,35 @@ def _parse_mapping(raw: Mapping[str, Any], synonyms: Mapping[str, tuple[str, ...
 Occurrences = dict[int, list[tuple[int, int]]]  # slot index -> (start, end) of its words in the turn
 
 
+def anchor_slots(pattern: Pattern) -> tuple[int, ...]:
+    """The slots whose words trigger the pattern: the most specific one (longest shortest word,
+    then fewest words, then the earliest), or every slot for an N-of pattern that may hold
+    without some of them."""
+    if pattern.n and pattern.n < len(pattern.slots):
+        return tuple(range(len(pattern.slots)))
+    best = max(range(len(pattern.slots)),
+               key=lambda i: (min(map(len, pattern.slots[i])), -len(pattern.slots[i]), -i))
+    return (best,)
+
+
+def complete_slots(pattern: Pattern, found: Occurrences, text: str) -> bool:
+    """Add the occurrences of the slots that are not anchors; False when one is missing."""
+    for slot, words in enumerate(pattern.slots):
+        if slot in found:
+            continue
+        spans = []
+        for word in words:
+            at = text.find(word)
+            while at != -1:
+                spans.append((at, at + len(word)))
+                at = text.find(word, at + 1)
+        if spans:
+            found[slot] = spans
+        elif not pattern.n or pattern.n == len(pattern.slots):
+            return False
+    return True
+
+
 def find(pattern: Pattern, found: Occurrences, text: str, sentence_breaks: frozenset[int],
          clause_breaks: frozenset[int], ends_clause: Callable[[int], bool]) -> tuple[int, int, int] | None:
     """The first (start, end, start of the last slot's word) where the pattern holds, or None.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
@@ -24,13 +23,19 @@ from .services import state_of
 _RANK = {"": 0, ClockState.WARNING: 1, ClockState.BREACHED: 2}
 
 
-def due_for_alert(now: datetime):
-    """Counting clocks that passed their warning instant or due time beyond what was already sent."""
-    entered_warning = Q(warn_at__lte=now, alerted="")
-    entered_breach = Q(due_at__lte=now) & ~Q(alerted=ClockState.BREACHED)
-    return (SlaClock.objects.filter(stopped_at__isnull=True, paused_now=False)
-            .filter(entered_warning | entered_breach)
-            .select_related("ticket__assignee", "ticket__first_responder"))
+def due_for_alert(now: datetime) -> list[SlaClock]:
+    """Counting clocks that passed their warning instant or due time beyond what was already sent.
+
+    Two queries, each answered by a partial index that holds only the clocks still owing that alert
+    (sla_clock_owes_warning / sla_clock_owes_breach): the task reads what changed, not the backlog of
+    orders that were alerted long ago."""
+    counting = SlaClock.objects.filter(stopped_at__isnull=True, paused_now=False).select_related(
+        "ticket__assignee", "ticket__first_responder")
+    warnings = counting.filter(alerted="", warn_at__lte=now)
+    breaches = counting.filter(due_at__lte=now).exclude(alerted=ClockState.BREACHED)
+    found = {clock.pk: clock for clock in warnings}
+    found.update({clock.pk: clock for clock in breaches})
+    return [found[pk] for pk in sorted(found)]
 
 
 def sla_send_alerts(*, now: datetime | None = None) -> int:

@@ -9,11 +9,12 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.core.extensions import register_banner, register_demo, register_nav, register_ticket_panel
-        from kefu.tickets.signals import ticket_changed
+        from kefu.tickets.signals import ticket_changed, ticket_created
 
         from . import hooks
 
         ticket_changed.connect(hooks.on_ticket_changed, dispatch_uid="sla_recompute_clocks")
+        ticket_created.connect(hooks.on_ticket_created, dispatch_uid="sla_start_clocks")
         # a Chinese msgid: the sidebar translates it when it renders
         register_nav(gettext_noop("工作日历与SLA"), "sla:calendar_list", allowed=hooks.can_see_calendars, order=80)
         register_ticket_panel("sla/_ticket_clocks.html", hooks.clocks_panel, order=10, placement="sidebar")

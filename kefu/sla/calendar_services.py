@@ -33,11 +33,17 @@ def can_edit_calendars(user: User) -> bool:
     return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)
 
 
-def _changed(calendar: Calendar) -> None:
+def _changed(calendar: Calendar, days: tuple[date, date] | None = None) -> None:
+    """``days``: the first and last day the edit changed (None: the weekly schedule, everything); only
+    open clocks whose run crosses those days are recomputed."""
     # updated_at from the database clock too: a rolled-back edit can leave the same version number behind.
     Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1, updated_at=Now())
     calendar.refresh_from_db(fields=["version", "updated_at"])
-    recompute_calendar_deadlines(calendar.pk)
+    recompute_calendar_deadlines(calendar.pk, days)
+
+
+def _year(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 @transaction.atomic
@@ -51,16 +57,16 @@ def exception_save(*, by: User, calendar: Calendar, day: date, kind: str, name: 
     row, _ = CalendarException.objects.update_or_create(
         calendar=calendar, day=day, defaults={"kind": kind, "name": name.strip()[:40], "periods": periods})
     _check_buildable(calendar)
-    _changed(calendar)
+    _changed(calendar, (day, day))
     return row
 
 
 @transaction.atomic
 def exception_delete(*, by: User, exception: CalendarException) -> None:
     policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
-    calendar = exception.calendar
+    calendar, day = exception.calendar, exception.day
     exception.delete()
-    _changed(calendar)
+    _changed(calendar, (day, day))
 
 
 def parse_exception_lines(text: str) -> list[tuple[date, str, list | None, str]]:
@@ -104,10 +110,11 @@ def exceptions_import(*, by: User, calendar: Calendar, text: str, complete_year:
     for day, kind, periods, name in rows:
         CalendarException.objects.update_or_create(
             calendar=calendar, day=day, defaults={"kind": kind, "periods": periods, "name": name})
+    days = [row[0] for row in rows] + (list(_year(complete_year)) if complete_year is not None else [])
     if complete_year is not None:
         _mark_known(calendar, complete_year)
     _check_buildable(calendar)
-    _changed(calendar)
+    _changed(calendar, (min(days), max(days)))
     return len(rows)
 
 
@@ -122,7 +129,7 @@ def calendar_mark_year(*, by: User, calendar: Calendar, year: int, known: bool =
     else:
         calendar.known_years = [y for y in calendar.known_years if y != year]
         calendar.save(update_fields=["known_years"])
-    _changed(calendar)
+    _changed(calendar, _year(year))
 
 
 @transaction.atomic
@@ -136,7 +143,7 @@ def calendar_load_official_year(*, by: User, calendar: Calendar, year: int) -> i
         CalendarException.objects.update_or_create(
             calendar=calendar, day=exc.day, defaults={"kind": exc.kind, "name": exc.name[:40], "periods": None})
     _mark_known(calendar, year)
-    _changed(calendar)
+    _changed(calendar, _year(year))
     return len(exceptions)
 
 

@@ -14,7 +14,7 @@ from kefu.tickets.models import Ticket
 
 from .clock import ClockState, Target
 from .selectors import missing_year_warnings
-from .services import clocks_recompute, clocks_recompute_open, state_of
+from .services import clocks_recompute, clocks_recompute_open, clocks_start_new, state_of
 
 # The pure core's clock.STATE_LABELS and derive.KIND_LABELS are Chinese only (they are stored text);
 # pages show these, in the reader's language.
@@ -29,9 +29,15 @@ UNIT_AFTER_NUMBER = {"business_hours": pgettext_lazy("after a number", "工作�
                      "working_days": pgettext_lazy("after a number", "工作日")}
 
 
-def on_ticket_changed(sender: type, ticket: Ticket, **kwargs: object) -> None:
-    """Every change of a work order (reply, status, transfer ...) re-derives its clocks."""
-    clocks_recompute(ticket=ticket)
+def on_ticket_changed(sender: type, ticket: Ticket, created: bool = False, **kwargs: object) -> None:
+    """Every change of a work order (reply, status, transfer ...) re-derives its clocks; a new order's
+    clocks were started in its creating transaction (on_ticket_created)."""
+    if not created:
+        clocks_recompute(ticket=ticket)
+
+
+def on_ticket_created(sender: type, ticket: Ticket, **kwargs: object) -> None:
+    clocks_start_new(ticket=ticket)
 
 
 def can_see_calendars(user: User) -> bool:

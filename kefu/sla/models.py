@@ -122,7 +122,14 @@ class SlaClock(models.Model):
         verbose_name = _("SLA 计时")
         verbose_name_plural = _("SLA 计时")
         constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="one_clock_per_kind")]
-        indexes = [models.Index(fields=["stopped_at", "warn_at"]), models.Index(fields=["stopped_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["stopped_at", "warn_at"]), models.Index(fields=["stopped_at", "due_at"]),
+            # Only the clocks that still owe an alert: the 5-minute alert task reads these, whatever the backlog.
+            models.Index(fields=["warn_at"], name="sla_clock_owes_warning",
+                         condition=models.Q(stopped_at__isnull=True, paused_now=False, alerted="")),
+            models.Index(fields=["due_at"], name="sla_clock_owes_breach",
+                         condition=models.Q(stopped_at__isnull=True, paused_now=False) & ~models.Q(alerted="breached")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}:{self.kind}"

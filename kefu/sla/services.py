@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -93,11 +93,36 @@ def clocks_recompute(*, ticket: Ticket, now: datetime | None = None) -> list[Sla
     return list(ticket.sla_clocks.all())
 
 
+def clocks_start_new(*, ticket: Ticket, now: datetime | None = None) -> list[SlaClock]:
+    """The policy clocks of a work order being created, inside its transaction: derived from the order in
+    memory (no status history, no clocks yet), inserted at once; the order's due fields are set in memory
+    for the caller to save."""
+    ctx = _Context(now or timezone.now())
+    specs = policy_specs(ticket, ctx.policies.find(ticket.type, ticket.priority), [])
+    clocks = []
+    for spec in specs:
+        clock = SlaClock(ticket=ticket, kind=spec.kind)
+        _apply(clock, spec, _times(ctx, ticket, spec))
+        clocks.append(clock)
+    SlaClock.objects.bulk_create(clocks)
+    _copy_due(ticket, earliest_clock(clocks, ctx.now))
+    return clocks
+
+
 def clocks_recompute_open(*, now: datetime | None = None, calendar_id: int | None = None,
-                          chunk: int = 2000) -> int:
-    """Recomputes the clocks of every open work order (of teams using ``calendar_id`` if given)."""
+                          days: tuple[date, date] | None = None, chunk: int = 2000) -> int:
+    """Recomputes the clocks of every open work order (of teams using ``calendar_id`` if given; with
+    ``days``, only orders with a clock running across those days: an edit of one holiday leaves every
+    clock that ends before it or starts after it as it was)."""
     ctx = _Context(now or timezone.now())
     tickets = Ticket.objects.filter(status__in=["new", "open", "waiting"]).order_by("pk")
+    if days is not None:
+        tz = timezone.get_default_timezone()
+        first = datetime.combine(days[0], time.min, tz)
+        after_last = datetime.combine(days[1] + timedelta(days=1), time.min, tz)
+        crossing = SlaClock.objects.filter(stopped_at__isnull=True, started_at__lt=after_last).filter(
+            models.Q(due_at__gte=first) | models.Q(paused_now=True))
+        tickets = tickets.filter(pk__in=crossing.values("ticket_id"))
     if calendar_id is not None and ctx.default.pk != calendar_id:
         tickets = tickets.filter(team__calendar_id=calendar_id)
     elif calendar_id is not None:  # the default calendar also serves teams without one
@@ -238,5 +263,6 @@ def state_of(clock: SlaClock, now: datetime) -> ClockState:
 
 
 __all__ = ["POLICY_KINDS", "Target", "clock_start", "clock_stop", "clocks_recompute", "clocks_recompute_open",
+           "clocks_start_new",
            "clocks_recompute_paused",
            "earliest_clock", "recompute_tickets", "state_of"]

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class SurveysConfig(AppConfig):
@@ -8,11 +8,14 @@ class SurveysConfig(AppConfig):
     verbose_name = gettext_lazy("满意度调查")
 
     def ready(self) -> None:
-        from kefu.core.extensions import register_ticket_panel
+        from kefu import policy
+        from kefu.core.extensions import register_demo, register_nav, register_ticket_panel
         from kefu.tickets.signals import ticket_changed
 
-        from . import history, panels, receivers
+        from . import demo, history, panels, receivers
 
         ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="surveys.on_resolve")
         register_ticket_panel("surveys/_ticket_panel.html", panels.ticket_panel, order=40)
         history.register_codes()
+        register_demo(demo.demo_surveys, order=70)
+        register_nav(gettext_noop("满意度调查设置"), "surveys:manage", allowed=policy.can_manage_questionnaires, order=85)

@@ -6,13 +6,13 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kefu.accounts.models import Department, Team, User
-from kefu.core.pagination import paginate
+from kefu.core.pagination import paginate, paginate_keyset
 from kefu.customers.selectors import customer_get
 
 from . import services
 from .bulk import ticket_claim, tickets_bulk
 from .presenters import message_dict, ticket_dict
-from .selectors import ticket_get, ticket_history, ticket_list, ticket_thread
+from .selectors import KEYSETS, ticket_get, ticket_history, ticket_list, ticket_thread
 
 router = Router(tags=["tickets"])
 
@@ -55,9 +55,12 @@ class TicketOut(Schema):
 
 
 class TicketPage(Schema):
-    count: int
-    page: int
+    count: int = Field(description="exact when count_exact, else the planner's estimate (over 10,000)")
+    count_exact: bool
+    page: int | None = Field(description="null when the page was asked for by cursor")
     page_size: int
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page (fast at any depth); "
+                                    "null on the last page")
     results: list[TicketOut]
 
 
@@ -141,10 +144,16 @@ class EventOut(Schema):
 
 @router.get("", response=TicketPage, summary="List work orders visible to the caller")
 def list_tickets(request, view: str = "all", status: str = "", type: str = "", channel: str = "",
-                 priority: str = "", q: str = "", sort: str = "", page: int = 1, page_size: int = 50):
+                 priority: str = "", q: str = "", sort: str = "", page: int = 1, page_size: int = 50,
+                 cursor: str = ""):
     qs = ticket_list(request.user, view=view, status=status, type=type, channel=channel, priority=priority,
                      q=q, sort=sort)
-    rows, meta = paginate(qs, page, page_size)
+    if q.strip() and sort in ("", "relevance"):
+        # Ranked search results (at most kefu.search.index.RANK_LIMIT) page by number, best first.
+        rows, meta = paginate(qs, page, page_size)
+        meta.update(count_exact=True, next_cursor=None)
+    else:
+        rows, meta = paginate_keyset(qs, KEYSETS.get(sort, KEYSETS["due"]), page, page_size, cursor)
     return {**meta, "results": [ticket_dict(t, request.user) for t in rows]}
 
 

@@ -6,6 +6,7 @@ from django.http import Http404
 
 from kefu import policy
 from kefu.accounts.models import User
+from kefu.core.keyset import Key
 from kefu.customers.selectors import customers_by_phone
 from kefu.search import index as search
 from kefu.search import text as search_text
@@ -31,6 +32,18 @@ SORTS = {
     "-status": (STATUS_RANK.desc(), "-created_at"),
     "number": ("number",),
     "-number": ("-number",),
+}
+
+
+# The same orders as SORTS with the id as the last tie-breaker: what keyset (cursor) paging walks.
+KEYSETS = {
+    "due": [Key("due_at", nulls_last=True), Key("created_at", descending=True), Key("id", descending=True)],
+    "-due": [Key("due_at", descending=True, nulls_last=True), Key("created_at", descending=True),
+             Key("id", descending=True)],
+    "created": [Key("created_at"), Key("id")],
+    "-created": [Key("created_at", descending=True), Key("id", descending=True)],
+    "updated": [Key("updated_at", descending=True), Key("id", descending=True)],
+    "priority": [Key("priority"), Key("created_at", descending=True), Key("id", descending=True)],
 }
 
 

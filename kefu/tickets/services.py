@@ -29,7 +29,7 @@ from .models import (
     Ticket,
     TicketType,
 )
-from .signals import ticket_changed
+from .signals import ticket_changed, ticket_created
 
 
 def _history_intake(answers: dict) -> str:
@@ -106,12 +106,15 @@ def ticket_create(
     )
     ticket.save()
     ticket.number = f"GD{timezone.localtime(now):%Y%m%d}{ticket.pk:05d}"
-    ticket.save(update_fields=["number"])
+    # Clocks are computed once, here, from the order in memory (not re-read after commit); their due
+    # time is saved with the number in one UPDATE.
+    ticket_created.send(sender=Ticket, ticket=ticket)
+    ticket.save(update_fields=["number", "due_at", "due_warning_at", "due_provisional"])
     if body.strip():
         Message.objects.create(ticket=ticket, kind=MessageKind.CUSTOMER, body=body.strip(), created_at=now)
     events.record(ticket, events.CREATED, by=by, at=now, number=ticket.number)
     customer_remember_intake(customer=customer, answers=answers)
-    transaction.on_commit(lambda: ticket_changed.send(sender=Ticket, ticket=ticket))
+    transaction.on_commit(lambda: ticket_changed.send(sender=Ticket, ticket=ticket, created=True))
     return ticket
 
 

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
@@ -16,6 +15,7 @@ from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
 from kefu.core.extensions import render_ticket_panels
+from kefu.core.pagination import CappedPaginator
 from kefu.customers.presenters import customer_dict, customer_phones, intake_for
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import DuplicateCustomer, customer_create
@@ -35,7 +35,7 @@ PAGE_SIZE = 50
 def inbox(request):
     view, filters, sort = inbox_filters(request.GET, request.user)
     qs = ticket_list(request.user, view=view, sort=sort, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     words = search_text.plan_query(filters["q"]).highlight if filters["q"].strip() else ()
     snippets = ticket_snippets(page.object_list, words)
     rows = [(t, customer_phones(t.customer, request.user), snippets.get(t.pk, "")) for t in page.object_list]

@@ -1,0 +1,8 @@
+"""The ASGI entry point: `kefu serve` runs it under uvicorn with several worker processes."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+application = get_asgi_application()

@@ -1,0 +1,50 @@
+"""Creating a work order is lean: its SLA clocks are computed once, in the creating transaction, and the
+whole API call makes a fixed, small number of queries."""
+
+from unittest.mock import patch
+
+import pytest
+
+from kefu.sla.models import SlaClock
+from kefu.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+# token (2: read, last use), customer, savepoint, ticket INSERT, calendars, policies, clocks INSERT,
+# number+due UPDATE, message INSERT, history INSERT, release, the response's read. It was 21.
+CREATE_QUERIES = 13
+
+
+def test_api_create_makes_a_fixed_number_of_queries_and_computes_clocks_once(
+        desk, api_client, django_assert_num_queries, django_capture_on_commit_callbacks):
+    api = api_client.as_user(desk.agent)
+    customer = api.post("/api/v1/customers", {"name": "赵六", "phones": ["13700001234"]}).json()
+    api.post("/api/v1/tickets", {"customer_id": customer["id"], "subject": "预热", "body": "x"})  # caches
+    with patch("kefu.sla.hooks.clocks_recompute") as recompute, \
+            django_capture_on_commit_callbacks(execute=True) as callbacks, \
+            django_assert_num_queries(CREATE_QUERIES):
+        response = api.post("/api/v1/tickets", {"customer_id": customer["id"], "subject": "询问安装时间",
+                                                "body": "师傅几点到？", "priority": "high"})
+    assert response.status_code == 201
+    assert callbacks and recompute.call_count == 0  # ticket_changed went out, but nothing recomputed twice
+    ticket = Ticket.objects.get(number=response.json()["number"])
+    clocks = list(SlaClock.objects.filter(ticket=ticket).order_by("due_at"))
+    assert {c.kind for c in clocks} == {"first_response", "resolution"}
+    assert ticket.due_at == clocks[0].due_at and ticket.due_warning_at == clocks[0].warn_at
+    assert response.json()["due_at"] is not None
+
+
+def test_clocks_of_a_new_order_match_a_full_recompute(desk, django_capture_on_commit_callbacks):
+    from kefu.sla.services import clocks_recompute
+    from kefu.tickets.services import ticket_create
+    from tests import factories
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = ticket_create(by=desk.agent, customer=factories.customer(desk.agent), subject="对账",
+                               body="账单不对", priority="urgent")
+    fields = ["kind", "started_at", "due_at", "warn_at", "paused_now", "provisional", "target_amount"]
+    started = list(SlaClock.objects.filter(ticket=ticket).order_by("kind").values_list(*fields))
+    due = Ticket.objects.values_list("due_at", flat=True).get(pk=ticket.pk)
+    clocks_recompute(ticket=ticket)
+    assert list(SlaClock.objects.filter(ticket=ticket).order_by("kind").values_list(*fields)) == started
+    assert Ticket.objects.values_list("due_at", flat=True).get(pk=ticket.pk) == due
