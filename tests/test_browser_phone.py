@@ -66,6 +66,8 @@ def test_every_role_at_phone_and_desktop_width(browser, live_server, desk, scree
                                 full_page=True)
             if width < 500:
                 _phone_navigation(page, live_server)
+            elif username == desk.agent.username:
+                _keyboard(page, live_server)
             context.close()
     assert problems == [], "\n".join(problems)
 
@@ -79,3 +81,14 @@ def _phone_navigation(page, live_server) -> None:
     rows = page.locator("[data-inbox-row]")
     if rows.count():
         assert rows.first.evaluate("el => getComputedStyle(el).display") == "block"  # a card, not a table row
+
+
+def _keyboard(page, live_server) -> None:
+    """j moves to the first order, x selects it for the bulk bar, / puts the cursor in the search box."""
+    page.goto(f"{live_server.url}/tickets/?view=all")
+    page.keyboard.press("j")
+    assert page.locator("tr.kbd-focus").count() == 1
+    page.keyboard.press("x")
+    assert page.inner_text("[data-selected-count]") == "1"
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.matches('[data-inbox-search]')")

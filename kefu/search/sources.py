@@ -42,15 +42,22 @@ def complaint_texts(complaint: Complaint) -> tuple[str, str]:
     return f"{ticket.number} {ticket.subject}", body
 
 
-def _ticket_saved(sender, instance: Ticket, created: bool, **kwargs) -> None:
-    if kwargs.get("raw"):
+def _ticket_saved(sender, instance: Ticket, created: bool, update_fields=None, **kwargs) -> None:
+    # Every work-order save passes here, so each path is at most one query (creating an order is
+    # counted: tests/test_create_path.py).
+    if kwargs.get("raw") or (created and instance.number.startswith("TMP")):
+        return  # ticket_create saves the real number next
+    if update_fields is not None and not {"number", "subject"} & set(update_fields):
         return
     title = index_text(ticket_title(instance))
-    stored = Document.objects.filter(kind=TICKET, object_id=instance.pk).values_list("title", flat=True).first()
-    if stored is None:
-        Document.objects.create(kind=TICKET, object_id=instance.pk, title=title)
-    elif stored != title:
-        Document.objects.filter(kind=TICKET, object_id=instance.pk).update(title=title)
+    if created or (update_fields is not None and "subject" not in update_fields):
+        # A new order, or its number being set: write the title whether or not a row exists (upsert).
+        Document.objects.bulk_create([Document(kind=TICKET, object_id=instance.pk, title=title)],
+                                     update_conflicts=True, unique_fields=["kind", "object_id"],
+                                     update_fields=["title"])
+        return
+    changed = Document.objects.filter(kind=TICKET, object_id=instance.pk).exclude(title=title).update(title=title)
+    if changed:
         complaint = Complaint.objects.filter(ticket=instance).first()
         if complaint is not None:  # a complaint is found by its order's number and subject too
             _complaint_saved(Complaint, complaint)

@@ -61,7 +61,7 @@ def tickets_bulk(*, by: User, tickets: list[Ticket], action: str, assignee: User
 @transaction.atomic
 def ticket_claim(*, ticket: Ticket, by: User) -> Ticket:
     """领取: the user takes an unassigned order they can see as its handler."""
-    fresh = Ticket.objects.select_for_update().select_related("assignee").get(pk=ticket.pk)
+    fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)  # no join: PostgreSQL locks no outer side
     if fresh.assignee_id is not None:
         raise DomainError(f"工单 {fresh.number} 已由 {fresh.assignee.name} 处理", field="assignee")
     return services.ticket_assign(ticket=fresh, by=by, assignee=by, note="领取")
