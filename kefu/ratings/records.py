@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.apps import apps
-from django.db.models import F, Q
+from django.db.models import F
 
 from kefu.accounts.models import User
 from kefu.complaints.models import Complaint, ObjectKind, Party
@@ -84,15 +84,22 @@ def _qa(kind: str) -> Callable:
     def rows(agent: User, start: datetime, end: datetime) -> list[Row]:
         if not apps.is_installed("kefu.qa"):
             return []
+        if kind == "fatal":  # the inspection is the record: a fatal item fails the whole conversation
+            inspection = apps.get_model("qa", "Inspection")
+            qs = (inspection.objects.filter(agent=agent, is_current=True, fatal=True, started_at__gte=start,
+                                            started_at__lt=end)
+                  .select_related("conversation__ticket").order_by("started_at")[:LIMIT])
+            return [{"when": i.started_at, "ticket": getattr(i.conversation.ticket, "number", ""),
+                     "conversation": i.conversation_id, "score": i.score,
+                     "text": f"{i.pack_name} {i.pack_version}", "counts": True} for i in qs]
         finding = apps.get_model("qa", "Finding")
-        condition = Q(inspection__fatal=True) if kind == "fatal" else Q(category__in=qa_categories(kind), counts=True)
-        qs = (finding.objects.filter(condition, inspection__agent=agent, inspection__is_current=True,
-                                     inspection__started_at__gte=start, inspection__started_at__lt=end)
+        qs = (finding.objects.filter(category__in=qa_categories(kind), counts=True, inspection__agent=agent,
+                                     inspection__is_current=True, inspection__started_at__gte=start,
+                                     inspection__started_at__lt=end)
               .select_related("inspection__conversation__ticket").order_by("inspection__started_at")[:LIMIT])
-        return [{"when": f.inspection.started_at,
-                 "ticket": getattr(f.inspection.conversation.ticket, "number", ""),
-                 "conversation": f.inspection.conversation_id,
-                 "text": f"{f.rule} {f.evidence}", "counts": True} for f in qs]
+        return [{"when": f.inspection.started_at, "ticket": getattr(f.inspection.conversation.ticket, "number", ""),
+                 "conversation": f.inspection.conversation_id, "text": f"{f.rule} {f.message or ''} 「{f.evidence}」",
+                 "counts": True} for f in qs]
     return rows
 
 
