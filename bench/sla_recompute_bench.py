@@ -61,8 +61,8 @@ def build_orders(count: int, rng: random.Random) -> None:
     Ticket.objects.bulk_create(tickets, batch_size=2000)
     ids = dict(Ticket.objects.values_list("number", "pk"))
     TicketEvent.objects.bulk_create([
-        TicketEvent(ticket_id=ids[f"B{i:07d}"], action="status_changed", field="status", old_value="处理中",
-                    new_value="等待客户", created_at=at) for i, at in waiting], batch_size=2000)
+        TicketEvent(ticket_id=ids[f"B{i:07d}"], code="ticket.status_changed", params={"old": "open", "new": "waiting"},
+                    created_at=at) for i, at in waiting], batch_size=2000)
 
 
 def timed(label: str, run) -> float:

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
@@ -25,7 +25,62 @@ class ReadableJSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # integrations read 投诉 rather than \u6295\u8bc9
 
 
-api = NinjaAPI(
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer of the API has this body."""
+
+    detail: str
+    errors: list[FieldError]
+
+
+# Which error statuses an operation can answer, and why. Every operation: bad input (400 from a domain
+# rule, 422 from the schema), no or a bad token (401), a role or object the caller may not act on
+# (403), too many requests (429, the rate limit). With a path parameter: the object is not there or not
+# visible to the caller (404). Writes: someone changed the object first, or it exists already (409).
+ERROR_STATUSES = {
+    400: "A rule of the domain refuses the request (the field is named in errors)",
+    401: "Not signed in, or the token is invalid, expired or revoked",
+    403: "The caller's role or relation to the object does not allow this",
+    404: "No such object, or not visible to the caller",
+    409: "Conflict: changed by someone else since it was read, or a duplicate",
+    422: "The request does not match the schema (the field is named in errors)",
+    429: "Too many requests: slow down and retry later",
+}
+
+
+def _statuses_of(path: str, method: str) -> list[int]:
+    codes = [400, 401, 403, 422, 429]
+    if "{" in path:
+        codes.append(404)
+    if method != "get":
+        codes.append(409)
+    return sorted(codes)
+
+
+class KefuAPI(NinjaAPI):
+    """Declares the error answers of every operation with their body, so generated clients and
+    schema-driven tests (schemathesis) can rely on the schema."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["FieldError"] = FieldError.model_json_schema()
+        components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components["ErrorOut"].pop("$defs", None)
+        body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for code in _statuses_of(path, method):
+                    responses.setdefault(str(code), {"description": ERROR_STATUSES[code], **body})
+        return schema
+
+
+api = KefuAPI(
     renderer=ReadableJSON(),
     title="Kefu API",
     version="1",
@@ -77,12 +132,17 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from kefu.accounts.api import router as accounts_router
+    from kefu.channels.email.api import router as email_router
+    from kefu.channels.webchat.api import router as chat_router
+    from kefu.complaints.api import reference as complaint_reference
     from kefu.complaints.api import router as complaints_router
     from kefu.customers.api import router as customers_router
     from kefu.phrases.api import router as phrases_router
     from kefu.ratings.api import router as ratings_router
+    from kefu.sla.api import catalog as sla_catalog
     from kefu.sla.api import router as sla_router
     from kefu.surveys.api import router as surveys_router
+    from kefu.tickets.api import reference as ticket_reference
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/", accounts_router)
@@ -91,8 +151,13 @@ def _mount() -> None:
     api.add_router("/phrases", phrases_router)
     api.add_router("/calendar", sla_router)
     api.add_router("/complaints", complaints_router)
+    api.add_router("/channels", email_router)
+    api.add_router("/chat", chat_router)
     api.add_router("/", surveys_router)
     api.add_router("/ratings", ratings_router)
+    api.add_router("/", ticket_reference)
+    api.add_router("/", complaint_reference)
+    api.add_router("/sla", sla_catalog)
 
 
 _mount()

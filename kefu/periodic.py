@@ -39,6 +39,17 @@ def survey_reminders() -> None:
     enqueue("surveys.remind", {}, key="surveys.remind")
 
 
+@db_periodic_task(crontab(minute="*"))
+def mail_poll() -> None:
+    """New mail of every IMAP mailbox becomes work orders (a mail fetched twice is taken once)."""
+    enqueue("mail.poll", {}, key="mail.poll")
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))
+def live_prune() -> None:
+    enqueue("live.prune", {}, key="live.prune")
+
+
 @db_periodic_task(crontab(minute="41"))
 def rating_refresh() -> None:
     """Open periods' star ratings are recomputed hourly, so pages and the API read fresh snapshots."""

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "kefu.core",
+    "kefu.notifications",
     "kefu.jobs",
     "kefu.search",
     "kefu.org",
@@ -104,6 +105,9 @@ INSTALLED_APPS = [
     "kefu.phrases",
     "kefu.sla",
     "kefu.complaints",
+    "kefu.channels.email",
+    "kefu.channels.webchat",
+    "kefu.live",
     "kefu.surveys",
     "kefu.ratings",
 ]
@@ -140,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kefu.core.context_processors.workspace",
+                "kefu.live.context.live",
             ],
         },
     }
@@ -215,6 +220,25 @@ KEFU_SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")
 KEFU_COMPANY_NAME = env_str("KEFU_COMPANY_NAME", "客服中心")
 KEFU_HOTLINE = env_str("KEFU_HOTLINE", "")
 
+# The e-mail channel: outbound SMTP (smtp:// or smtps://user:pass@host:port, "?starttls" for STARTTLS),
+# the From address, the biggest raw mail the webhook takes, and the per-sender loop breaker.
+KEFU_SMTP_URL = env_str("KEFU_SMTP_URL")
+KEFU_MAIL_FROM = env_str("KEFU_MAIL_FROM", "kefu@localhost")
+KEFU_SMTP_TIMEOUT = env_int("KEFU_SMTP_TIMEOUT", 30)
+KEFU_MAIL_MAX_BYTES = env_int("KEFU_MAIL_MAX_BYTES", 25 * 1024 * 1024)
+KEFU_MAIL_SENDER_LIMIT = env_int("KEFU_MAIL_SENDER_LIMIT", 20)
+KEFU_MAIL_SENDER_WINDOW_SECONDS = env_int("KEFU_MAIL_SENDER_WINDOW_SECONDS", 3600)
+
+# Web chat: visitors may start this many sessions per address in the window (a public endpoint).
+KEFU_CHAT_START_LIMIT = env_int("KEFU_CHAT_START_LIMIT", 10)
+KEFU_CHAT_START_WINDOW_SECONDS = env_int("KEFU_CHAT_START_WINDOW_SECONDS", 600)
+
+# The live workspace (server-sent events; kefu/live/broadcast.py says how processes hear each other).
+LIVE_POLL_SECONDS = float(env_str("KEFU_LIVE_POLL_SECONDS", "0.2"))  # without Redis
+LIVE_SAFETY_POLL_SECONDS = 2.0  # with Redis, in case a ring is lost
+LIVE_HEARTBEAT_SECONDS = 15
+LIVE_STREAM_SECONDS = env_int("KEFU_LIVE_STREAM_SECONDS", 300)  # then the browser reconnects (Last-Event-ID)
+LIVE_WSGI_RETRY_MS = env_int("KEFU_LIVE_WSGI_RETRY_MS", 1500)  # under WSGI: reconnect (poll) interval
 # Satisfaction surveys: link lifetime, reminder delay, quiet period per customer, what counts as low.
 KEFU_SURVEY_LINK_DAYS = env_int("KEFU_SURVEY_LINK_DAYS", 7)
 KEFU_SURVEY_REMINDER_DAYS = env_int("KEFU_SURVEY_REMINDER_DAYS", 3)

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from kefu.accounts.views import RateLimitedLoginView
 from kefu.api import api
+from kefu.channels.webchat import views as chat_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False)),
@@ -19,9 +20,14 @@ urlpatterns = [
     path("calendars/", include("kefu.sla.urls")),
     path("complaints/", include("kefu.complaints.urls")),
     path("manage/", include("kefu.org.urls")),
+    path("channels/email/", include("kefu.channels.email.urls")),
+    path("live/", include("kefu.live.urls")),
+    path("chat/", include("kefu.channels.webchat.urls")),
     path("survey/", include("kefu.surveys.urls")),
     path("ratings/", include("kefu.ratings.urls")),
-    path("", include("kefu.core.urls")),
+    path("", include("kefu.notifications.urls")),
+    # Server-sent events, outside django-ninja (which does not stream); listed before the API it extends.
+    path("api/v1/chat/sessions/<uuid:session>/stream", chat_views.visitor_stream, name="chat_stream"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

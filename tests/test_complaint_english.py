@@ -96,7 +96,7 @@ def test_registration_page_and_ticket_panel_in_english(english, desk):
 
 
 def test_an_english_readers_steps_store_chinese_text(english, desk):
-    from kefu.core.models import Notification
+    from kefu.notifications.models import Notification
     from kefu.tickets.models import TicketEvent
 
     complaint = walk_to(desk, S.RECORDED)

@@ -10,7 +10,7 @@ from kefu.complaints import receipts
 from kefu.complaints import services as cs
 from kefu.complaints.models import MAIN_PATH, TRANSITIONS, ComplaintConfig, ComplaintState, ComplaintStep
 from kefu.core.errors import DomainError, Forbidden
-from kefu.core.models import Notification
+from kefu.notifications.models import Notification
 from kefu.sla.alerts import sla_send_alerts
 from kefu.sla.models import SlaClock
 from kefu.tickets.models import Status, TicketEvent
@@ -72,13 +72,21 @@ def test_main_path_walks_every_state_with_each_roles_allowed_and_refused_actions
     assert c.ticket.first_response_at is not None
 
 
-def test_first_responder_hears_of_every_step_they_did_not_take(desk):
-    walk_to(desk, S.PROPOSED)
+def test_first_responder_hears_when_customer_service_acts_next_not_of_every_internal_step(desk):
+    """Issue 17: every step used to notify the first responder; now the responsible department's own
+    steps (analysis, responsibility, proposal, implementation) reach the people who act on them."""
+    c = walk_to(desk, S.PROPOSED)
     texts = list(Notification.objects.filter(user=desk.agent).values_list("text", flat=True))
-    # dispatch and record were the agent's own steps; analyse, responsibility and proposal were not
-    assert sum("原因分析" in t for t in texts) == 1 and sum("提出解决方案" in t for t in texts) == 1
-    assert not any("下发投诉处理单" in t for t in texts)
+    assert not any(word in t for t in texts for word in ("原因分析", "责任判定", "提出解决方案", "下发投诉处理单"))
     assert Notification.objects.filter(user=desk.supervisor, text__contains="待您审批").exists()
+    for _target, step in STEPS[5:9]:  # approve, notify the customer, implement, report
+        c = step(desk, c)
+    assert c.state == S.REPORTED
+    texts = list(Notification.objects.filter(user=desk.agent).values_list("text", flat=True))
+    # approved: the agent tells the customer; reported: the agent collects the receipt
+    assert sum("审批通过" in t for t in texts) == 1 and sum("提交处理结果单" in t for t in texts) == 1
+    assert not any("实施方案" in t for t in texts)
+    assert set(Notification.objects.filter(user=desk.agent).values_list("kind", flat=True)) == {"complaint.progress"}
 
 
 def test_invalid_path_requires_a_reason_and_how_the_customer_was_told(desk):

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kefu.core.templatetags.kefu import due_badge
 from kefu.tickets.models import Ticket
+from kefu.tickets.templatetags.tickets import due_badge
 from tests import factories
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -137,3 +137,14 @@ def test_emotion_model_is_small_bundled_and_deterministic() -> None:
 def test_an_edited_pack_without_the_model_field_uses_the_bundled_model() -> None:
     data = copy.deepcopy(load_pack("default"))
     assert data.rule("NEG01").params["model"] == "emotion_zh"
+
+
+def test_asking_about_a_possible_defect_is_not_having_one(engine: Engine) -> None:
+    assert "NEG01" not in _rules(engine, "洗了会缩水吗", role="customer")
+    assert "NEG01" not in _rules(engine, "这个会生锈不", role="customer")
+    assert "NEG01" in _rules(engine, "洗了一次就缩水了", role="customer")
+
+
+def test_busy_followed_by_an_apology_is_polite(engine: Engine) -> None:
+    assert "FP17" not in _rules(engine, "刚才在忙别的，回复晚了不好意思")
+    assert "FP17" in _rules(engine, "我在忙别的，等会再说")

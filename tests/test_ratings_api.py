@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kefu.core.models import Notification
+from kefu.notifications.models import Notification
 from kefu.ratings.models import RatingAdjustment, RatingConfig
 from kefu.ratings.periods import current_period
 from kefu.ratings.services import rating_adjust

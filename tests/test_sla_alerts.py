@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kefu.core.models import Notification
+from kefu.notifications.models import Notification
 from kefu.sla.alerts import sla_send_alerts
 from kefu.sla.models import SlaClock
 from kefu.tickets import services as ts

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kefu.complaints import receipts
 from kefu.complaints.models import ComplaintState
-from kefu.core.models import Notification
+from kefu.notifications.models import Notification
 from kefu.surveys import hooks, senders
 from kefu.surveys.delivery import survey_deliver, survey_token, surveys_send_reminders
 from kefu.surveys.models import Delivery, Questionnaire, Survey, SurveyRule, Trigger
@@ -242,3 +242,32 @@ def test_unsatisfied_receipt_sends_no_survey_yet(desk, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         receipts.complaint_receipt_by_link(token=receipts.receipt_token(complaint), satisfied=False, comment="没修好")
     assert not Survey.objects.filter(ticket=complaint.ticket).exists()
+
+
+def test_email_goes_through_the_email_channels_smtp_when_configured(desk, settings, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr(senders, "smtp_send", sent.append)
+    settings.KEFU_SMTP_URL = "smtp://127.0.0.1:2525"
+    customer = factories.customer(desk.agent, email="smtp@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        survey = survey_send(ticket=factories.ticket(desk.agent, customer), trigger=Trigger.API, by=desk.agent)
+    survey.refresh_from_db()
+    assert survey.delivery == Delivery.SENT and not mail.outbox
+    [message] = sent
+    assert message["To"] == "smtp@example.com" and message["Auto-Submitted"] == "auto-generated"
+    assert "/survey/" in message.get_content()
+
+
+def test_smtp_failure_marks_the_survey_failed_and_keeps_the_link(desk, settings, monkeypatch,
+                                                                django_capture_on_commit_callbacks):
+    def refuse(message):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(senders, "smtp_send", refuse)
+    settings.KEFU_SMTP_URL = "smtp://127.0.0.1:2525"
+    customer = factories.customer(desk.agent, email="down@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        survey = survey_send(ticket=factories.ticket(desk.agent, customer), trigger=Trigger.API, by=desk.agent)
+    survey.refresh_from_db()
+    assert survey.delivery == Delivery.FAILED and "refused" in survey.delivery_note and survey.nonce

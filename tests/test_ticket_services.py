@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kefu.core.errors import Conflict, DomainError, Forbidden
-from kefu.core.models import Notification
+from kefu.notifications.models import Notification
 from kefu.tickets import events, services
 from kefu.tickets.models import MessageKind, Status, TicketEvent
 from tests import factories

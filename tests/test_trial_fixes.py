@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from kefu.core.errors import DomainError
-from kefu.core.models import Notification
-from kefu.core.templatetags.kefu import due_badge
 from kefu.customers.selectors import customer_search
+from kefu.notifications.models import Notification
 from kefu.tickets import services
 from kefu.tickets.models import Status, Ticket
+from kefu.tickets.templatetags.tickets import due_badge
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_not_found_page_is_the_workspace_in_chinese(desk, client, settings):
 def test_waiting_order_shows_a_paused_clock_not_a_countdown():
     sh = ZoneInfo("Asia/Shanghai")
     now = datetime(2026, 11, 2, 10, tzinfo=sh)
-    order = Ticket(status="waiting", created_at=now, due_at=now + timedelta(hours=5))
+    order = Ticket(status="waiting", created_at=now, due_at=now + timedelta(hours=5), due_paused=True)
     assert "已暂停" in due_badge(order, now=now)
 
 

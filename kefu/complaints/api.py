@@ -21,8 +21,26 @@ from kefu.tickets.selectors import ticket_get
 from . import receipts
 from . import services as cs
 from .forms import ACTION_FORMS, RecordForm, run_action
-from .models import ACTIONS, Complaint
-from .selectors import QUEUES, available_actions, complaint_get, complaint_list, complaint_steps
+from .models import (
+    ACTIONS,
+    Complaint,
+    ComplaintCategory,
+    ComplaintState,
+    ContactMethod,
+    Emotion,
+    ObjectKind,
+    Party,
+    Severity,
+    Source,
+)
+from .selectors import (
+    QUEUES,
+    available_actions,
+    complaint_get,
+    complaint_list,
+    complaint_steps,
+    deadline_rows,
+)
 
 router = Router(tags=["complaints"])
 
@@ -41,7 +59,7 @@ class StepOut(Schema):
 class ComplaintOut(Schema):
     number: str
     subject: str
-    state: str
+    state: ComplaintState
     state_label: str
     round: int
     customer: dict
@@ -107,7 +125,10 @@ def complaint_dict(c: Complaint, user, *, steps: bool = False) -> dict:
         "first_responder": {"id": c.ticket.first_responder_id, "name": c.ticket.first_responder.name},
         "record": _record(c, policy.can_view_personal_data(user)), "handling": _handling(c),
         "deadlines": {"reply_due_at": c.reply_due_at, "first_reply_at": c.first_reply_at,
-                      "implement_due_at": c.implement_due_at},
+                      "implement_due_at": c.implement_due_at,
+                      # the clocks themselves: the one source of on-time / warning / breached / paused
+                      "clocks": [{"kind": row["kind"], "due_at": row["due"], "stopped_at": row["done"],
+                                  "state": row["state"]} for row in deadline_rows(c, timezone.now())]},
         "actions": [a.name for a in available_actions(user, c)],
     }
     if steps:
@@ -187,3 +208,45 @@ def receipt_link(request: HttpRequest, number: str):
                    policy.COMPLAINT_ACTOR_REFUSALS["service"])
     token = receipts.receipt_token(complaint)
     return {"url": request.build_absolute_uri(f"/complaints/receipt/{token}/")}
+
+
+# ---- reference lists (mounted at /api/v1/) -------------------------------------------------------------
+
+reference = Router(tags=["reference"])
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+@reference.get("/complaint-categories", response=list[CategoryOut], summary="Active complaint categories (投诉分类)")
+def complaint_categories(request: HttpRequest):
+    return list(ComplaintCategory.objects.filter(is_active=True).order_by("order", "name"))
+
+
+def _pairs(choices) -> list[dict]:
+    return [{"value": c.value, "label": str(c.label)} for c in choices]
+
+
+class ComplaintChoicesOut(Schema):
+    """The coded values the complaint steps take (record form and actions), labels in the caller's language."""
+
+    sources: list[dict]
+    object_kinds: list[dict]
+    emotions: list[dict]
+    severities: list[dict]
+    parties: list[dict]
+    contact_methods: list[dict]
+    states: list[dict]
+    actions: list[dict]
+
+
+@reference.get("/complaint-choices", response=ComplaintChoicesOut,
+               summary="Values of the complaint record form and steps (source, party, contact method ...)")
+def complaint_choices(request: HttpRequest):
+    return {"sources": _pairs(Source), "object_kinds": _pairs(ObjectKind), "emotions": _pairs(Emotion),
+            "severities": _pairs(Severity), "parties": _pairs(Party), "contact_methods": _pairs(ContactMethod),
+            "states": _pairs(ComplaintState),
+            "actions": [{"value": a.name, "label": a.title} for a in ACTIONS.values()]}

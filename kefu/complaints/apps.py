@@ -11,12 +11,13 @@ class ComplaintsConfig(AppConfig):
         from kefu import policy
         from kefu.core.extensions import register_demo, register_nav, register_ticket_panel
 
-        from . import demo, history, panels
+        from . import demo, history, notices, panels
 
         # Chinese msgids: the sidebar translates them when it renders
-        register_nav(gettext_noop("投诉处理"), "complaints:list", allowed=panels.can_see_complaints, order=30)
+        register_nav(gettext_noop("投诉处理"), "complaints:list", allowed=policy.can_see_complaints, order=30)
         register_nav(gettext_noop("投诉分析"), "complaints:analysis", allowed=policy.can_see_complaint_analysis,
                      order=70)
         register_ticket_panel("complaints/_ticket_panel.html", panels.ticket_panel, order=5, placement="top")
         register_demo(demo.demo_complaints, order=60)
         history.register_history()
+        notices.register_kinds()

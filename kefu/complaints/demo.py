@@ -136,10 +136,18 @@ def _spread(complaint: Complaint, start: datetime, now: datetime, rng: random.Ra
     deadlines.start_reply_clock(complaint, start)
     if complaint.first_reply_at:
         deadlines.stop_clock(complaint, deadlines.REPLY, complaint.first_reply_at)
+    proposed = [at for step, at in zip(steps, times, strict=True) if step.action == "propose"]
+    if proposed:
+        deadlines.start_approve_clock(complaint, proposed[-1])
+        if complaint.approved_at:
+            deadlines.stop_clock(complaint, deadlines.APPROVE, complaint.approved_at)
     if complaint.approved_at:
         deadlines.start_implement_clock(complaint, complaint.approved_at)
         if complaint.implemented_at:
             deadlines.stop_clock(complaint, deadlines.IMPLEMENT, complaint.implemented_at)
+    closed = complaint.archived_at or (times[-1] if complaint.state == "invalid" else None)
+    if closed:
+        deadlines.stop_running_clocks(complaint, closed)
     complaint.save()
 
 

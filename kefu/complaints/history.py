@@ -50,14 +50,14 @@ def record_corrections(complaint: Complaint, cleaned: dict) -> list[tuple[str, o
             for name, new in cleaned.items() if getattr(complaint, name) != new]
 
 
-def write_record_corrections(complaint: Complaint, by: User, cleaned: dict) -> int:
+def write_record_corrections(complaint: Complaint, by: User, cleaned: dict) -> list[str]:
     """Called when an already recorded form is recorded again (the first recording is the
     complaint.record step itself, whose history row carries the description)."""
     now = timezone.now()
     rows = [events.build(complaint.ticket, CORRECTED, by=by, at=now, field=name, old=old, new=new)
             for name, old, new in record_corrections(complaint, cleaned)]
     TicketEvent.objects.bulk_create(rows)
-    return len(rows)
+    return [row.params["field"] for row in rows]
 
 
 # ---- reading ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ which states to which state and which kind of actor may take it. Services in ser
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -178,13 +179,19 @@ class ComplaintConfig(models.Model):
         choices=[("calendar_hours", _("自然小时")), ("business_hours", _("工作小时"))],
     )
     implement_days = models.PositiveSmallIntegerField(_("实施时限（工作日）"), default=5)
+    # A proposed solution waits for a supervisor at most this long (方案待审批 had no limit before issue 8).
+    approve_days = models.PositiveSmallIntegerField(_("审批时限（工作日）"), default=1)
+    # Every complaint clock warns (预警) when this share of its allowed time is used.
+    warning_share = models.FloatField(_("预警比例"), default=0.8,
+                                      validators=[MinValueValidator(0.05), MaxValueValidator(1.0)])
 
     class Meta:
         verbose_name = _("投诉时限设置")
         verbose_name_plural = _("投诉时限设置")
 
     def __str__(self) -> str:
-        return f"答复 {self.reply_amount:g} {self.get_reply_unit_display()} / 实施 {self.implement_days} 个工作日"
+        return (f"答复 {self.reply_amount:g} {self.get_reply_unit_display()} / 审批 {self.approve_days} 个工作日 / "
+                f"实施 {self.implement_days} 个工作日")
 
     @classmethod
     def current(cls) -> "ComplaintConfig":
@@ -287,6 +294,7 @@ class ComplaintStep(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["complaint", "created_at"])]  # step_hours: previous step
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}->{self.to_state}"

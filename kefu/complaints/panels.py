@@ -7,10 +7,6 @@ from kefu.tickets.models import Ticket, TicketType
 from .models import Complaint
 
 
-def can_see_complaints(user: User) -> bool:
-    return user.is_authenticated and user.is_active
-
-
 def ticket_panel(ticket: Ticket, user: User) -> dict | None:
     """On a work order of type 投诉: its complaint's state, or a "登记投诉" button for customer service."""
     if ticket.type != TicketType.COMPLAINT:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy
 from kefu import policy
 from kefu.accounts.models import Role, User
 from kefu.search import index as search
+from kefu.sla.clock import ClockState
+from kefu.sla.models import SlaClock
+from kefu.sla.services import state_of
 
+from . import deadlines
 from .models import ACTIONS, FINAL_STATES, HANDLER_STATES, MAIN_PATH, Action, Actor, Complaint, ComplaintState
 
 S = ComplaintState
@@ -28,10 +32,11 @@ QUEUES = {
 
 
 def overdue_q(now: datetime) -> Q:
-    """A reply not yet given past its due time, or an implementation not done past its due time."""
-    reply_late = Q(first_reply_at__isnull=True, reply_due_at__lt=now) & ~Q(state__in=CLOSED_STATES)
-    implement_late = Q(state__in=[S.APPROVED, S.NOTIFIED], implement_due_at__lt=now)
-    return reply_late | implement_late
+    """A complaint whose reply, approval or implementation clock is counting past its due time (the SLA
+    clocks are the only source of on-time state; a paused clock is not late until its due time passes)."""
+    late = SlaClock.objects.filter(ticket_id=OuterRef("ticket_id"), kind__in=deadlines.KINDS,
+                                   stopped_at__isnull=True, due_at__lt=now)
+    return Q(Exists(late))
 
 
 def visible_complaints(user: User) -> QuerySet[Complaint]:
@@ -95,7 +100,8 @@ def _search(qs: QuerySet[Complaint], q: str) -> QuerySet[Complaint]:
 def complaint_list(user: User, *, queue: str = "all", state: str = "", department: str = "", category: str = "",
                    overdue: bool = False, q: str = "", now: datetime) -> QuerySet[Complaint]:
     qs = visible_complaints(user).filter(_queue_q(user, queue)).select_related(
-        "ticket", "ticket__customer", "ticket__first_responder", "category", "dispatched_to")
+        "ticket", "ticket__customer", "ticket__first_responder", "category", "dispatched_to"
+    ).prefetch_related("ticket__sla_clocks")
     if state in S.values:
         qs = qs.filter(state=state)
     if _is_id(department):
@@ -180,23 +186,33 @@ def _span(seconds: float) -> str:
     return _("%(hours)s小时%(mins)s分") % {"hours": hours, "mins": int(abs(seconds) % 3600 // 60)}
 
 
+DEADLINE_TITLES = {deadlines.REPLY: gettext_lazy("24小时答复客户"), deadlines.APPROVE: gettext_lazy("方案审批"),
+                   deadlines.IMPLEMENT: gettext_lazy("方案实施")}
+
+
 def deadline_rows(complaint: Complaint, now: datetime) -> list[dict]:
-    """The two deadlines as the page shows them: due time, when met, and a css state for the badge."""
+    """The complaint's clocks as the card shows them: due time, when met, and the clock's own state
+    (the same states and warning instant as the SLA panel and the badges)."""
+    # through the ticket's clocks so a list that prefetched them (complaint_list) reads no more rows
+    clocks = {c.kind: c for c in complaint.ticket.sla_clocks.all() if c.kind in deadlines.KINDS}
     rows = []
-    closed = complaint.state in CLOSED_STATES
-    for label, due, done in [(_("24小时答复客户"), complaint.reply_due_at, complaint.first_reply_at),
-                             (_("方案实施"), complaint.implement_due_at, complaint.implemented_at)]:
-        if due is None:
+    for kind in deadlines.KINDS:
+        clock = clocks.get(kind)
+        if clock is None:
             continue
-        if done is not None:
-            late = _("超时 %(left)s 完成") % {"left": _span((done - due).total_seconds())}
-            css, text = ("ok", _("按时完成")) if done <= due else ("breached", late)
-        elif closed:
-            css, text = "", _("未执行")
-        elif due < now:
-            css, text = "breached", _("已超时 %(left)s") % {"left": _span((now - due).total_seconds())}
+        state = state_of(clock, now)
+        if state == ClockState.MET:
+            css, text = "ok", _("按时完成")
+        elif state == ClockState.BREACHED and clock.stopped_at is not None:
+            css, text = "breached", _("超时 %(left)s 完成") % {
+                "left": _span((clock.stopped_at - clock.due_at).total_seconds())}
+        elif state == ClockState.BREACHED:
+            css, text = "breached", _("已超时 %(left)s") % {"left": _span((now - clock.due_at).total_seconds())}
+        elif state == ClockState.PAUSED:
+            css, text = "paused", _("已暂停")
         else:
-            css, text = ("warning" if (due - now).total_seconds() < 4 * 3600 else "ok",
-                         _("剩 %(left)s") % {"left": _span((due - now).total_seconds())})
-        rows.append({"label": label, "due": due, "done": done, "css": css, "text": text})
+            css = "warning" if state == ClockState.WARNING else "ok"
+            text = _("剩 %(left)s") % {"left": _span((clock.due_at - now).total_seconds())}
+        rows.append({"kind": kind, "label": str(DEADLINE_TITLES[kind]), "due": clock.due_at, "done": clock.stopped_at,
+                     "state": str(state), "css": css, "text": text})
     return rows

@@ -12,17 +12,18 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from kefu import policy
-from kefu.accounts.models import Department, DepartmentKind, Role, User
+from kefu.accounts.models import Department, DepartmentKind, User
+from kefu.accounts.selectors import active_handlers, active_supervisors
 from kefu.core.errors import DomainError
-from kefu.core.notify import notify
 from kefu.customers.masking import mask_phone
 from kefu.customers.models import Customer
+from kefu.notifications import notify
 from kefu.tickets import events
 from kefu.tickets import services as ticket_services
 from kefu.tickets.models import Channel, MessageKind, Status, Ticket, TicketType
 from kefu.tickets.signals import ticket_changed
 
-from . import deadlines
+from . import deadlines, notices
 from .history import step_code, write_record_corrections
 from .models import (
     ACTIONS,
@@ -119,34 +120,50 @@ def _finish(complaint: Complaint, by: User | None, name: str, to_state: str, not
     """facts: the step's params in the history (default: the note as the person's text)."""
     now = now or timezone.now()
     from_state = complaint.state
+    facts = facts if facts is not None else {"text": note[:2000]}
+    if _repeats(complaint, name, to_state, facts):
+        complaint.refresh_from_db()
+        return complaint
     complaint.state = to_state
     complaint.save()
     label = ACTIONS[name].label if name in ACTIONS else RECEIVE_LABEL
     ComplaintStep.objects.create(complaint=complaint, action=name, from_state=from_state if name != "receive" else "",
                                  to_state=to_state, actor=by, round=complaint.round, note=note[:2000], created_at=now)
     states = {"from": from_state if name != "receive" else None, "to": to_state}
-    events.record(complaint.ticket, step_code(name), by=by, at=now,
-                  **states, **(facts if facts is not None else {"text": note[:2000]}))
+    events.record(complaint.ticket, step_code(name), by=by, at=now, **states, **facts)
     _tell_first_responder(complaint, by, f"投诉 {complaint.ticket.number}：{label}（{_state_text(complaint)}）")
     ticket = complaint.ticket
     transaction.on_commit(lambda: ticket_changed.send(sender=Ticket, ticket=ticket))
     return complaint
 
 
+def _repeats(complaint: Complaint, name: str, to_state: str, facts: dict) -> bool:
+    """The same step taken again with the same content in the same state (a double submission, 总结评价
+    saved unchanged) writes no history row, step or notice: nothing happened."""
+    if complaint.state != to_state:
+        return False
+    last = events.of_tickets([complaint.ticket_id], codes=[step_code(name)]).order_by("-id").first()
+    if last is None or last.params.get("to") != to_state:
+        return False
+    previous = {key: value for key, value in last.params.items() if key not in ("from", "to")}
+    return previous == events.normalise(**facts)
+
+
 def _tell_first_responder(complaint: Complaint, by: User | None, text: str) -> None:
-    # 首问负责: the owner hears of every step they did not take themselves, until the archive.
-    if by is None or complaint.ticket.first_responder_id != by.pk:
-        notify(users=[complaint.ticket.first_responder], text=text, url=complaint_url(complaint))
+    """首问负责: the owner hears when the ball comes back to customer service (their next move: tell the
+    customer the approved solution, collect the receipt, archive) or the complaint ends, not of every
+    internal step of the responsible department; never of their own steps."""
+    if complaint.state not in notices.SERVICE_NEXT or (by is not None and complaint.ticket.first_responder_id == by.pk):
+        return
+    notify(users=[complaint.ticket.first_responder], text=text, url=complaint_url(complaint), kind=notices.PROGRESS)
 
 
 def _handlers(complaint: Complaint):
-    if complaint.dispatched_to_id is None:
-        return User.objects.none()
-    return User.objects.filter(department_id=complaint.dispatched_to_id, role=Role.HANDLER, is_active=True)
+    return active_handlers(complaint.dispatched_to_id)
 
 
 def _supervisors(complaint: Complaint):
-    return User.objects.filter(department_id=complaint.ticket.department_id, role=Role.SUPERVISOR, is_active=True)
+    return active_supervisors(complaint.ticket.department_id)
 
 
 def _set_ticket_status(ticket: Ticket, by: User, status: str, reason: str) -> None:
@@ -236,12 +253,14 @@ def complaint_record(*, complaint: Complaint, by: User, **fields) -> Complaint:
     complaint = _begin(complaint, by, "record")
     fields["contact_phone"] = _unmasked_phone(fields.get("contact_phone"), complaint.contact_phone)
     cleaned = _clean_record(fields, timezone.now())
+    corrected = []
     if complaint.state == ComplaintState.RECORDED:  # a correction: trace each changed field
-        write_record_corrections(complaint, by, cleaned)
+        corrected = write_record_corrections(complaint, by, cleaned)
     for key, value in cleaned.items():
         setattr(complaint, key, value)
     _set_ticket_status(complaint.ticket, by, Status.OPEN, "complaint_recorded")
-    return _finish(complaint, by, "record", ComplaintState.RECORDED, complaint.description[:200])
+    return _finish(complaint, by, "record", ComplaintState.RECORDED, complaint.description[:200],
+                   facts={"text": complaint.description[:200], "corrected": corrected})
 
 
 # ---- validity ----------------------------------------------------------------------------------
@@ -271,6 +290,7 @@ def complaint_reject(*, complaint: Complaint, by: User, reason: str, explained_h
     complaint.explained_at = _when(explained_at, "explained_at", "解释时间", now)
     _mark_replied(complaint, complaint.explained_at)
     _reply_in_thread(complaint, by, complaint.explained_how, f"投诉不成立：{complaint.invalid_reason}")
+    deadlines.stop_running_clocks(complaint, now)
     _set_ticket_status(complaint.ticket, by, Status.CLOSED, "complaint_invalid")
     return _finish(complaint, by, "reject", ComplaintState.INVALID, complaint.invalid_reason)
 
@@ -286,7 +306,8 @@ def complaint_dispatch(*, complaint: Complaint, by: User, department: Department
     complaint.dispatched_to = department
     complaint.dispatched_at = timezone.now()
     notify(users=_handlers(complaint), text=f"投诉处理单 {complaint.ticket.number}：请分析原因",
-           url=complaint_url(complaint), dedupe_key=f"complaint-dispatch-{complaint.pk}-{department.pk}")
+           url=complaint_url(complaint), dedupe_key=f"complaint-dispatch-{complaint.pk}-{department.pk}",
+           kind=notices.TASK)
     return _finish(complaint, by, "dispatch", ComplaintState.DISPATCHED, f"{department.name} {note}".strip(),
                    facts={"department": department, "text": note.strip()})
 
@@ -298,6 +319,8 @@ def complaint_reply(*, complaint: Complaint, by: User, method: str, note: str,
     complaint = _begin(complaint, by, "reply")
     method = _choice(method, ContactMethod, "method", "答复方式")
     note = _text(note, "note", "答复内容")
+    if _repeats(complaint, "reply", complaint.state, {"method": method, "text": note}):
+        return complaint  # the same words by the same means again: a double submission
     _mark_replied(complaint, _when(replied_at, "replied_at", "答复时间", timezone.now()))
     _reply_in_thread(complaint, by, method, note)
     return _finish(complaint, by, "reply", complaint.state, f"{stored_text(ContactMethod(method).label)}：{note}",
@@ -333,8 +356,9 @@ def complaint_assign_responsibility(*, complaint: Complaint, by: User, party: st
 def complaint_propose(*, complaint: Complaint, by: User, solution: str) -> Complaint:
     complaint = _begin(complaint, by, "propose")
     complaint.solution = _text(solution, "solution", "解决方案")
+    deadlines.start_approve_clock(complaint, timezone.now())
     notify(users=_supervisors(complaint), text=f"投诉 {complaint.ticket.number} 的解决方案待您审批",
-           url=complaint_url(complaint))
+           url=complaint_url(complaint), kind=notices.TASK)
     return _finish(complaint, by, "propose", ComplaintState.PROPOSED, complaint.solution)
 
 
@@ -349,6 +373,7 @@ def complaint_approve(*, complaint: Complaint, by: User, comment: str = "") -> C
     complaint.approved_at = now
     complaint.approved_by = by
     complaint.approval_comment = _text(comment, "comment", "审批意见", required=False)
+    deadlines.stop_clock(complaint, deadlines.APPROVE, now)
     deadlines.start_implement_clock(complaint, now)
     return _finish(complaint, by, "approve", ComplaintState.APPROVED, complaint.approval_comment, now)
 
@@ -357,8 +382,9 @@ def complaint_approve(*, complaint: Complaint, by: User, comment: str = "") -> C
 def complaint_send_back(*, complaint: Complaint, by: User, comment: str) -> Complaint:
     complaint = _begin(complaint, by, "send_back")
     complaint.approval_comment = _text(comment, "comment", "退回意见")
+    deadlines.stop_clock(complaint, deadlines.APPROVE, timezone.now())
     notify(users=_handlers(complaint), text=f"投诉 {complaint.ticket.number} 的方案被退回：{complaint.approval_comment}",
-           url=complaint_url(complaint))
+           url=complaint_url(complaint), kind=notices.TASK)
     return _finish(complaint, by, "send_back", ComplaintState.RESPONSIBILITY, complaint.approval_comment)
 
 
@@ -376,7 +402,7 @@ def complaint_notify_customer(*, complaint: Complaint, by: User, method: str, cu
     _reply_in_thread(complaint, by, complaint.notified_how,
                      f"解决方案：{complaint.solution}\n客户反应：{complaint.customer_response}")
     notify(users=_handlers(complaint), text=f"投诉 {complaint.ticket.number}：客户已知悉方案，请实施",
-           url=complaint_url(complaint))
+           url=complaint_url(complaint), kind=notices.TASK)
     return _finish(complaint, by, "notify_customer", ComplaintState.NOTIFIED, complaint.customer_response)
 
 
@@ -420,7 +446,7 @@ def apply_receipt(complaint: Complaint, by: User | None, satisfied: bool, commen
         complaint.round += 1
         notify(users=list(_supervisors(complaint)) + list(_handlers(complaint)),
                text=f"投诉 {complaint.ticket.number} 客户回执不满意，退回重新制定方案（第 {complaint.round} 轮）",
-               url=complaint_url(complaint))
+               url=complaint_url(complaint), kind=notices.TASK)
     return _finish(complaint, by, "receipt", RECEIPT_TARGETS[satisfied], note, now,
                    facts={"satisfied": satisfied, "text": comment})
 
@@ -436,9 +462,10 @@ def complaint_receipt(*, complaint: Complaint, by: User, satisfied: bool, commen
 def complaint_archive(*, complaint: Complaint, by: User) -> Complaint:
     complaint = _begin(complaint, by, "archive")
     complaint.archived_at = timezone.now()
+    deadlines.stop_running_clocks(complaint, complaint.archived_at)
     _set_ticket_status(complaint.ticket, by, Status.CLOSED, "complaint_archived")
     notify(users=_supervisors(complaint), text=f"投诉 {complaint.ticket.number} 已归档，请填写总结评价",
-           url=complaint_url(complaint))
+           url=complaint_url(complaint), kind=notices.TASK)
     return _finish(complaint, by, "archive", ComplaintState.ARCHIVED, now=complaint.archived_at)
 
 
@@ -451,4 +478,5 @@ def complaint_summarise(*, complaint: Complaint, by: User, root_cause: str, impr
     complaint.improvement = _text(improvement, "improvement", "改进措施")
     complaint.improvement_owner = _text(owner, "owner", "改进负责人", limit=60)
     complaint.summarised_at = timezone.now()
-    return _finish(complaint, by, "summarise", ComplaintState.SUMMARISED, complaint.root_cause)
+    facts = {"text": complaint.root_cause, "improvement": complaint.improvement, "owner": complaint.improvement_owner}
+    return _finish(complaint, by, "summarise", ComplaintState.SUMMARISED, complaint.root_cause, facts=facts)

@@ -1,8 +1,6 @@
 from django.urls import reverse
 
-from kefu import policy
-
-from .extensions import NAV_ITEMS, render_banners
+from .extensions import NAV_ITEMS, page_context, render_banners
 
 
 def workspace(request) -> dict:
@@ -10,10 +8,7 @@ def workspace(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
-        "can_see_overview": policy.can_see_overview(user),
-        "can_manage_phrases": policy.can_manage_phrases(user),
-        "can_create_ticket": policy.can_create_ticket(user),
+        **page_context(user),  # unread count, role flags of the sidebar: registered by the apps
         "extra_nav": _extra_nav(user, request.path),
         "banners": render_banners(user, request.path),
     }

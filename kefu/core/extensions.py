@@ -2,7 +2,11 @@
 
 - sidebar entries (register_nav),
 - panels on the work-order page (register_ticket_panel),
-- demo data steps run by `kefu demo` after the core data (register_demo).
+- demo data steps run by `kefu demo` (register_demo),
+- banners above pages (register_banner),
+- values every page's template context needs from an app (register_context), e.g. the unread count.
+
+core imports no domain app (tests/test_import_graph.py): apps come to it through these registries.
 """
 
 from collections.abc import Callable
@@ -32,6 +36,20 @@ TICKET_PANELS: list[TicketPanel] = []
 DEMO_STEPS: list[tuple[int, Callable]] = []
 # Banners shown above pages: (template, context_fn(user, path) -> dict | None).
 PAGE_BANNERS: list[tuple[str, Callable]] = []
+# Nightly idempotent clean-ups of apps (core.housekeeping runs them): fn() -> None.
+HOUSEKEEPING: list[Callable] = []
+# Template context from apps: fn(user) -> dict, merged into every page's context for a signed-in user.
+CONTEXT_HOOKS: list[Callable] = []
+# Small marks next to thread messages (e.g. an e-mail reply's 待发送 / 已发送 / 发送失败):
+# fn(messages) -> {message id: [Badge, ...]}, one query per provider, not per message.
+MESSAGE_BADGES: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    tone: str = ""  # "", "ok", "warn" or "bad"
+    title: str = ""
 
 
 def register_nav(label: str, url_name: str, allowed: Callable = lambda user: True, order: int = 50) -> None:
@@ -69,6 +87,23 @@ def render_banners(user, path: str) -> list[str]:
     return rendered
 
 
+def register_housekeeping(fn: Callable) -> None:
+    if fn not in HOUSEKEEPING:
+        HOUSEKEEPING.append(fn)
+
+
+def register_context(fn: Callable) -> None:
+    if fn not in CONTEXT_HOOKS:
+        CONTEXT_HOOKS.append(fn)
+
+
+def page_context(user) -> dict:
+    context: dict = {}
+    for fn in CONTEXT_HOOKS:
+        context.update(fn(user))
+    return context
+
+
 def render_ticket_panels(ticket, user, request) -> dict[str, list[str]]:
     rendered: dict[str, list[str]] = {"top": [], "sidebar": []}
     for panel in TICKET_PANELS:
@@ -76,3 +111,20 @@ def render_ticket_panels(ticket, user, request) -> dict[str, list[str]]:
         if context is not None:
             rendered[panel.placement].append(render_to_string(panel.template, context, request=request))
     return rendered
+
+
+def register_message_badges(provider: Callable) -> None:
+    if provider not in MESSAGE_BADGES:
+        MESSAGE_BADGES.append(provider)
+
+
+def badge_messages(messages) -> list:
+    """The thread as a list whose messages carry `.badges` for the template."""
+    messages = list(messages)
+    for message in messages:
+        message.badges = []
+    for provider in MESSAGE_BADGES:
+        found = provider(messages)
+        for message in messages:
+            message.badges.extend(found.get(message.pk, []))
+    return messages

@@ -5,11 +5,14 @@ domain; this module re-exports them so callers write `policy.can_view_ticket(...
 app adds `kefu/policy/<domain>.py` and one import line below.
 """
 
+from kefu.policy.accounts import *  # noqa: F403
 from kefu.policy.base import *  # noqa: F403
+from kefu.policy.channels import *  # noqa: F403
 from kefu.policy.complaints import *  # noqa: F403
 from kefu.policy.customers import *  # noqa: F403
 from kefu.policy.org import *  # noqa: F403
 from kefu.policy.ratings import *  # noqa: F403
+from kefu.policy.sla import *  # noqa: F403
 from kefu.policy.surveys import *  # noqa: F403
 from kefu.policy.tickets import *  # noqa: F403
 from kefu.policy.workspace import *  # noqa: F403

@@ -46,3 +46,8 @@ def can_act_on_complaint(user: User, complaint: Complaint, actor: str, *, visibl
 
 def can_see_complaint_analysis(user: User) -> bool:
     return user.is_authenticated and user.role in {Role.SUPERVISOR, Role.ADMIN, Role.QA}
+
+
+def can_see_complaints(user: User) -> bool:
+    """The complaint pages (each complaint is then visible with its work order)."""
+    return user.is_authenticated and user.is_active

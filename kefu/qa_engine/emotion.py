@@ -86,14 +86,15 @@ class TurnContext(NamedTuple):
 
 
 def context_reason(turn: TurnContext, earlier: list[TurnContext], flagged: dict[int, str],
-                   wait_seconds: float) -> tuple[str, str] | None:
+                   wait_seconds: float, probability: float = 1.0, episode_probability: float = 0.0
+                   ) -> tuple[str, str] | None:
     """Why a borderline turn reads as negative in its conversation: (level, reason) or None.
 
     - it continues an unhappy episode (the customer's previous turn was negative);
     - it repeats an earlier question (the customer had to ask again);
     - it comes after a long wait for an answer.
     """
-    if earlier and earlier[-1].index in flagged:
+    if earlier and earlier[-1].index in flagged and probability >= episode_probability:
         return flagged[earlier[-1].index], "延续不满"
     if len(turn.text) >= 4 and any(_similar(turn.text, e.text) for e in earlier if len(e.text) >= 4):
         return "焦虑", "重复提问"

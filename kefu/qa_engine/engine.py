@@ -52,6 +52,7 @@ class Engine:
         flagged = {f.turn: f.level or "不满" for f in findings if f.rule == rule.code}
         threshold = rule.params.get("context_probability", 0.5)
         wait = rule.params.get("wait_seconds", 300.0)
+        episode = rule.params.get("episode_probability", threshold)
         earlier: list[TurnContext] = []
         added: list[Finding] = []
         last_customer_ts, answered = None, True
@@ -67,7 +68,7 @@ class Engine:
                 # The classifier's score is cached with the turn: test it before the context.
                 probability, span = self._matcher.emotion_probability(rule, here.text)
                 if probability >= threshold:
-                    reason = context_reason(here, earlier, flagged, wait)
+                    reason = context_reason(here, earlier, flagged, wait, probability, episode)
                     if reason is not None:
                         level, why = reason
                         flagged[index] = level

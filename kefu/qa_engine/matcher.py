@@ -1,9 +1,10 @@
-"""Per-turn matching: one Aho-Corasick automaton for every phrase and lexicon term.
+"""Per-turn matching: one Aho-Corasick automaton for every phrase, pattern anchor and lexicon term.
 
-The automaton is built once when the engine loads a pack. Each key maps to the rules
-that own it, so a turn is scanned once whatever the number of phrase rules; exclusion
-contexts, negation and the standalone test run only on hits. Regular-expression rules
-run after it on the same compact text.
+The automaton is built once per role and channel. Each key maps to the rules that own it, so
+a turn is scanned once whatever the number of phrase rules; exclusion contexts, negation,
+vetoes and the rest of a slot pattern (patterns.py) are looked at only on hits. Regular
+expression, address (address.py) and emotion rules (the classifier, emotion.py) run after it
+on the same compact text. Results are cached per turn text, since chat repeats itself.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .address import address_spans
 from .emotion import load_model
 from .normalize import Normalised, normalise
 from .pack import Rule
-from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, _vetoed, anchor_slots, complete_slots
+from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, anchor_slots, complete_slots, vetoed
 from .patterns import find as find_pattern
 
 _PHRASE, _NEGATIVE, _POSITIVE, _SLOT = 0, 1, 2, 3
@@ -183,7 +184,7 @@ class TurnMatcher:
             if span is None or any(s < span[1] and span[0] < e for s, e in [*kept, *spans]):
                 continue
             start, end, last = span
-            # The negation may stand before the pattern or before its last word (我要是不投诉, 不会去投诉).
+            # The negation may stand before the pattern or before its last word (我不是要投诉, 我不会去投诉).
             negation = self._negators[rule.code], rule.params.get("negation_window", 0)
             if last > start and _negated(norm.text, last, *negation):
                 continue
@@ -206,7 +207,7 @@ class TurnMatcher:
         if not pattern and rule.params.get("clause_end") and not _ends_clause(norm, _skip_addressee(text, end)):
             return True
         veto = self._veto[rule.code]
-        if veto and _vetoed(veto, text, start, end, _breaks(norm)[1]):
+        if veto and vetoed(veto, text, start, end, _breaks(norm)[1]):
             return True
         if any(text.find(w, end, end + _FOLLOW_WINDOW) != -1 for w in self._followed[rule.code]):
             return True  # a hedge followed by action (不太清楚，我帮您查一下) is not a brush-off
@@ -246,6 +247,8 @@ class TurnMatcher:
             # A negative term counts unless negated (不慢); a positive one only when negated (不满意).
             if negated != positive:
                 continue
+            if not positive and _hypothetical(norm, start, end):
+                continue  # 会掉毛吗, 会生锈不: asking about a defect is not having one
             if not negated and any(text.endswith(i, 0, start) for i in self._intensifiers[rule.code]):
                 weight *= 1.5
             term = text[start:end]
@@ -308,6 +311,21 @@ def _ends_clause(norm: Normalised, end: int) -> bool:
     while end < len(text) and text[end] in _PARTICLES and (end == start or end not in norm.gaps):
         end += 1
     return end == len(text) or end in norm.gaps or any(ch != "的" for ch in text[start:end])
+
+
+_MODAL = ("会", "能", "可能", "是否")
+_QUESTION_END = frozenset("吗么不没")
+
+
+def _hypothetical(norm: Normalised, start: int, end: int) -> bool:
+    """A term after a modal (会, 能, 是否) in a clause that ends as a yes/no question."""
+    text = norm.text
+    if not any(m in text[max(0, start - 3):start] for m in _MODAL):
+        return False
+    stop = min((b for b in _breaks(norm)[1] if b >= end), default=len(text))
+    while stop > end and text[stop - 1] in "啊呀呢哦":
+        stop -= 1
+    return stop > end and text[stop - 1] in _QUESTION_END
 
 
 def _skip_addressee(text: str, end: int) -> int:

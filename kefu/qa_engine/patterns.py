@@ -158,7 +158,7 @@ def find(pattern: Pattern, found: Occurrences, text: str, sentence_breaks: froze
         if pattern.anchored_start and not (start == 0 or start in clause_breaks):
             continue
         chain = _chain(pattern, found, 1, (end, start), sentence_breaks, ends_clause)
-        if chain is not None and not _vetoed(pattern.veto, text, start, chain[0], clause_breaks):
+        if chain is not None and not vetoed(pattern.veto, text, start, chain[0], clause_breaks):
             return start, chain[0], chain[1]
     return None
 
@@ -168,7 +168,7 @@ def _chain(pattern: Pattern, found: Occurrences, slot: int, previous: tuple[int,
     after = previous[0]
     if slot == len(pattern.slots):
         return previous if not pattern.anchored_end or ends_clause(after) else None
-    for start, end in sorted(found.get(slot, ())):
+    for start, end in sorted(found.get(slot, ()), key=lambda span: (span[0], -span[1])):  # longest word first
         if start < after or start - after > pattern.gaps[slot - 1]:
             continue
         if any(after <= b <= start for b in sentence_breaks):
@@ -192,13 +192,13 @@ def _find_n_of(pattern: Pattern, found: Occurrences, text: str, sentence_breaks:
             slots.add(slot)
             last, last_start = max(last, e), s
             if len(slots) >= pattern.n:
-                if not _vetoed(pattern.veto, text, start, last, clause_breaks):
+                if not vetoed(pattern.veto, text, start, last, clause_breaks):
                     return start, last, last_start
                 break
     return None
 
 
-def _vetoed(veto: tuple[str, ...], text: str, start: int, end: int, clause_breaks: frozenset[int]) -> bool:
+def vetoed(veto: tuple[str, ...], text: str, start: int, end: int, clause_breaks: frozenset[int]) -> bool:
     if not veto:
         return False
     left = max((b for b in clause_breaks if b <= start), default=0)

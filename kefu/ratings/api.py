@@ -1,5 +1,7 @@
 """GET /api/v1/ratings?period=YYYY-MM[&agent=<username>] (exact shape in issue 14)."""
 
+from typing import Literal
+
 from ninja import Query, Router, Schema
 
 from kefu.core.errors import DomainError
@@ -16,7 +18,7 @@ class MeasureOut(Schema):
     value: float | None
     sample: int
     stars: int | None
-    status: str  # "ok", "insufficient" (样本不足), "no_source" (暂无数据来源)
+    status: Literal["ok", "insufficient", "no_source"]  # 样本不足 / 暂无数据来源
 
 
 class EvidenceOut(Schema):

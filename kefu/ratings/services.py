@@ -9,7 +9,7 @@ from django.utils import timezone
 from kefu import policy
 from kefu.accounts.models import User
 from kefu.core.errors import DomainError
-from kefu.core.notify import notify
+from kefu.notifications import notify
 
 from . import evidence
 from .models import RatingAdjustment, RatingConfig, RatingSnapshot

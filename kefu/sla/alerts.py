@@ -13,8 +13,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from kefu.accounts.models import Role, User
-from kefu.core.notify import notify
+from kefu.accounts.models import User
+from kefu.accounts.selectors import active_handlers, active_supervisors
+from kefu.notifications import notify
 
 from .clock import ClockState
 from .models import SlaClock
@@ -47,7 +48,7 @@ def sla_send_alerts(*, now: datetime | None = None) -> int:
         if state not in (ClockState.WARNING, ClockState.BREACHED) or _RANK[state] <= _RANK[clock.alerted]:
             continue
         sent += notify(users=_recipients(clock, state), text=_text(clock, state), url=_url(clock),
-                       dedupe_key=f"sla:{clock.pk}:{clock.started_at.timestamp():.0f}:{state}")
+                       dedupe_key=f"sla:{clock.pk}:{clock.started_at.timestamp():.0f}:{state}", kind=f"sla.{state}")
         SlaClock.objects.filter(pk=clock.pk).update(alerted=state)
     return sent
 
@@ -55,10 +56,9 @@ def sla_send_alerts(*, now: datetime | None = None) -> int:
 def _recipients(clock: SlaClock, state: ClockState) -> list[User]:
     ticket = clock.ticket
     people = [ticket.assignee, ticket.first_responder]
-    if ticket.dispatched_to_id:
-        people += User.objects.filter(department_id=ticket.dispatched_to_id, role=Role.HANDLER, is_active=True)
+    people += active_handlers(ticket.dispatched_to_id)
     if state == ClockState.BREACHED:
-        people += User.objects.filter(department_id=ticket.department_id, role=Role.SUPERVISOR, is_active=True)
+        people += active_supervisors(ticket.department_id)
     return [p for p in people if p is not None]
 
 

@@ -10,10 +10,10 @@ from ninja import Router, Schema
 
 from kefu import policy
 from kefu.core.errors import DomainError
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Priority, Ticket, TicketType
 
 from .calendars import work_calendar
-from .models import Calendar
+from .models import Calendar, SlaPolicy, Unit
 from .selectors import calendar_or_default
 from .services import state_of
 
@@ -88,3 +88,48 @@ def ticket_clocks(request: HttpRequest, number: str) -> list[dict]:
              "started_at": c.started_at, "due_at": c.due_at, "stopped_at": c.stopped_at,
              "state": str(state_of(c, now)), "paused_seconds": c.paused_seconds, "provisional": c.provisional}
             for c in ticket.sla_clocks.all()]
+
+
+# ---- SLA policies and calendars (mounted at /api/v1/sla) ------------------------------------------------
+
+catalog = Router(tags=["sla"])
+
+
+class PolicyOut(Schema):
+    """One SLA policy; empty ticket_type / priority means "any". Targets null = no such clock."""
+
+    id: int
+    ticket_type: TicketType | None
+    priority: Priority | None
+    first_response: float | None
+    first_response_unit: Unit
+    next_response: float | None
+    next_response_unit: Unit
+    resolution: float | None
+    resolution_unit: Unit
+    warning_share: float
+
+
+class CalendarOut(Schema):
+    id: int
+    name: str
+    is_default: bool
+    weekly: dict[str, list[list[str]]]
+    known_years: list[int]
+
+
+@catalog.get("/policies", response=list[PolicyOut], summary="SLA policies, most specific first")
+def policies(request: HttpRequest) -> list[dict]:
+    rows = SlaPolicy.objects.order_by("-ticket_type", "-priority")
+    return [{"id": p.pk, "ticket_type": p.ticket_type or None, "priority": p.priority or None,
+             "first_response": p.first_response, "first_response_unit": p.first_response_unit,
+             "next_response": p.next_response, "next_response_unit": p.next_response_unit,
+             "resolution": p.resolution, "resolution_unit": p.resolution_unit, "warning_share": p.warning_share}
+            for p in rows]
+
+
+@catalog.get("/calendars", response=list[CalendarOut], summary="Working-day calendars (the default serves teams "
+             "without one of their own)")
+def calendars(request: HttpRequest) -> list[dict]:
+    return [{"id": c.pk, "name": c.name, "is_default": c.is_default, "weekly": c.weekly,
+             "known_years": sorted(c.known_years or [])} for c in Calendar.objects.order_by("-is_default", "name")]

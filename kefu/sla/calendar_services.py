@@ -15,7 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Now
 
 from kefu import policy
-from kefu.accounts.models import Role, Team, User
+from kefu.accounts.models import Team, User
 from kefu.core.errors import DomainError
 from kefu.workcal.seed import exceptions_from_chinese_calendar
 
@@ -27,10 +27,6 @@ _KIND_WORDS = {"holiday": ExceptionKind.HOLIDAY, "放假": ExceptionKind.HOLIDAY
                "workday": ExceptionKind.WORKDAY, "上班": ExceptionKind.WORKDAY, "调休上班": ExceptionKind.WORKDAY,
                "班": ExceptionKind.WORKDAY}
 _HOURS = re.compile(r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}([,，]\d{1,2}:\d{2}-\d{1,2}:\d{2})*$")
-
-
-def can_edit_calendars(user: User) -> bool:
-    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)
 
 
 def _changed(calendar: Calendar, days: tuple[date, date] | None = None) -> None:
@@ -50,7 +46,7 @@ def _year(year: int) -> tuple[date, date]:
 def exception_save(*, by: User, calendar: Calendar, day: date, kind: str, name: str = "",
                    hours: str = "") -> CalendarException:
     """Adds or replaces the exception of ``day``; ``hours`` like "09:00-12:00,13:30-18:00" for a make-up day."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改工作日历")
     if kind not in ExceptionKind.values:
         raise DomainError(f"类型无效：{kind}（应为 holiday 或 workday）", field="kind")
     periods = _periods(kind, hours, "hours")
@@ -63,7 +59,7 @@ def exception_save(*, by: User, calendar: Calendar, day: date, kind: str, name: 
 
 @transaction.atomic
 def exception_delete(*, by: User, exception: CalendarException) -> None:
-    policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改工作日历")
     calendar, day = exception.calendar, exception.day
     exception.delete()
     _changed(calendar, (day, day))
@@ -105,7 +101,7 @@ def parse_exception_lines(text: str) -> list[tuple[date, str, list | None, str]]
 @transaction.atomic
 def exceptions_import(*, by: User, calendar: Calendar, text: str, complete_year: int | None = None) -> int:
     """Imports a list of dates (all or nothing); ``complete_year`` marks that year's data as entered."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改工作日历")
     rows = parse_exception_lines(text)
     for day, kind, periods, name in rows:
         CalendarException.objects.update_or_create(
@@ -121,7 +117,7 @@ def exceptions_import(*, by: User, calendar: Calendar, text: str, complete_year:
 @transaction.atomic
 def calendar_mark_year(*, by: User, calendar: Calendar, year: int, known: bool = True) -> None:
     """Declares that ``year``'s holiday arrangement is (or is no longer) fully entered."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改工作日历")
     if not 2000 <= year <= 2100:
         raise DomainError(f"年份无效：{year}", field="year")
     if known:
@@ -135,7 +131,7 @@ def calendar_mark_year(*, by: User, calendar: Calendar, year: int, known: bool =
 @transaction.atomic
 def calendar_load_official_year(*, by: User, calendar: Calendar, year: int) -> int:
     """Copies ``year``'s official arrangement from the installed chinese-calendar package."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改工作日历")
     exceptions, known = exceptions_from_chinese_calendar([year])
     if year not in known:
         raise DomainError(f"已安装的 chinese-calendar 没有 {year} 年的安排，请手工导入", field="year")
@@ -186,7 +182,7 @@ def calendar_save(*, by: User, calendar: Calendar | None, name: str, weekly_hour
     A new calendar that observes public holidays starts with the default calendar's holidays and
     make-up days, so a second office schedule does not lose the official arrangement.
     """
-    policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改工作日历")
     name = name.strip()
     if not name:
         raise DomainError("请填写日历名称", field="name")
@@ -212,7 +208,7 @@ def calendar_save(*, by: User, calendar: Calendar | None, name: str, weekly_hour
 @transaction.atomic
 def calendar_set_default(*, by: User, calendar: Calendar) -> None:
     """Makes ``calendar`` the one used by teams without their own; their open orders are recomputed."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改工作日历")
     Calendar.objects.filter(is_default=True).exclude(pk=calendar.pk).update(is_default=False)
     Calendar.objects.filter(pk=calendar.pk).update(is_default=True)
     recompute_calendar_deadlines(None)
@@ -221,7 +217,7 @@ def calendar_set_default(*, by: User, calendar: Calendar) -> None:
 @transaction.atomic
 def team_set_calendar(*, by: User, team: Team, calendar: Calendar | None) -> None:
     """The team's work orders follow ``calendar`` (None = the default) from now on, open ones recomputed."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改工作日历")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改工作日历")
     team.calendar = calendar
     team.save(update_fields=["calendar"])
     recompute_calendar_deadlines(None)

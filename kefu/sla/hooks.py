@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from kefu.accounts.models import Role, User
+from kefu import policy
+from kefu.accounts.models import User
 from kefu.tickets.models import Ticket
 
 from .clock import ClockState, Target
@@ -38,10 +39,6 @@ def on_ticket_changed(sender: type, ticket: Ticket, created: bool = False, **kwa
 
 def on_ticket_created(sender: type, ticket: Ticket, **kwargs: object) -> None:
     clocks_start_new(ticket=ticket)
-
-
-def can_see_calendars(user: User) -> bool:
-    return user.is_authenticated and (user.role in {Role.ADMIN, Role.SUPERVISOR} or user.is_superuser)
 
 
 def clocks_panel(ticket: Ticket, user: User, now: datetime | None = None) -> dict | None:
@@ -89,7 +86,7 @@ def year_warning_banner(user: User, path: str) -> dict | None:
     without holiday data are provisional; supervisors see it where deadlines are their business (the
     calendar pages and the department overview), not on every page of their day."""
     on_their_pages = path.startswith(("/calendars/", "/tickets/overview/"))
-    if not (user.role == Role.ADMIN or (user.role == Role.SUPERVISOR and on_their_pages)):
+    if not policy.can_see_year_banner(user, on_calendar_pages=on_their_pages):
         return None
     warnings = missing_year_warnings(timezone.localdate())
     return {"warnings": warnings, "link": True} if warnings else None

@@ -9,7 +9,6 @@ from kefu.accounts.models import User
 from kefu.core.errors import DomainError
 from kefu.tickets.models import Priority, TicketType
 
-from .calendar_services import can_edit_calendars
 from .clock import UNIT_LABELS, Target
 from .derive import KIND_LABELS, PolicyBook
 from .models import SlaPolicy
@@ -19,7 +18,7 @@ from .tasks import recompute_calendar_deadlines
 @transaction.atomic
 def policy_save(*, by: User, policy_row: SlaPolicy, **targets: object) -> SlaPolicy:
     """Sets the targets of one policy (amount None = no such clock) and recomputes open orders after."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改 SLA 策略")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改 SLA 策略")
     for kind in ("first_response", "next_response", "resolution"):
         amount, unit = targets.get(kind), targets.get(f"{kind}_unit", getattr(policy_row, f"{kind}_unit"))
         if amount is not None:
@@ -49,7 +48,7 @@ def policy_save(*, by: User, policy_row: SlaPolicy, **targets: object) -> SlaPol
 @transaction.atomic
 def policy_create(*, by: User, ticket_type: str, priority: str) -> SlaPolicy:
     """A policy for one more type/priority pair, starting from the targets that applied to it until now."""
-    policy.require(can_edit_calendars(by), "只有管理员可以修改 SLA 策略")
+    policy.require(policy.can_edit_calendars(by), "只有管理员可以修改 SLA 策略")
     if ticket_type and ticket_type not in TicketType.values:
         raise DomainError(f"工单类型无效：{ticket_type}", field="ticket_type")
     if priority and priority not in Priority.values:

@@ -35,7 +35,7 @@ _FIELDS = ["label", "derived", "target_amount", "target_unit", "warning_share", 
 # What clock derivation reads; loading only these keeps a 100k-order recompute off the JSON columns.
 _TICKET_FIELDS = ["type", "priority", "status", "created_at", "updated_at", "first_response_at", "last_reply_at",
                   "last_customer_message_at", "resolved_at", "closed_at", "due_at", "due_warning_at", "due_provisional",
-                  "team__calendar_id"]
+                  "due_paused", "team__calendar_id"]
 
 
 class _Context:
@@ -56,14 +56,18 @@ class _Context:
         return work_calendar(self.calendars.get(getattr(team, "calendar_id", None)) or self.default)
 
 
-def clock_start(*, ticket: Ticket, kind: str, start: datetime, target: Target, label: str = "") -> SlaClock:
-    """Starts (or restarts) clock ``kind`` on ``ticket`` from ``start`` with ``target``."""
+def clock_start(*, ticket: Ticket, kind: str, start: datetime, target: Target, label: str = "",
+                warning_share: float = 0.8) -> SlaClock:
+    """Starts (or restarts) clock ``kind`` on ``ticket`` from ``start`` with ``target``; it warns when
+    ``warning_share`` of the allowed time is used (the owning flow's policy sets it)."""
     if kind in POLICY_KINDS:
         raise DomainError(f"{kind} 由 SLA 策略自动计时，不能手动启动", field="kind")
     if not isinstance(target, Target):
         raise DomainError("target 必须是 Target(amount, unit)", field="target")
     ctx = _Context(timezone.now())
-    spec = ClockSpec(kind, label or kind, start, target, None, (), 0.8, derived=False)
+    if not 0 < warning_share <= 1:
+        raise DomainError(f"预警比例须在 0 到 1 之间：{warning_share}", field="warning_share")
+    spec = ClockSpec(kind, label or kind, start, target, None, (), warning_share, derived=False)
     with transaction.atomic():
         clock = SlaClock.objects.filter(ticket=ticket, kind=kind).first() or SlaClock(ticket=ticket, kind=kind)
         clock.alerted = ""  # a new run of the clock may alert again
@@ -202,15 +206,16 @@ def update_rows(model: type[models.Model], objects: list, fields: list[str]) -> 
         cursor.executemany(sql, rows)
 
 
-DUE_FIELDS = ["due_at", "due_warning_at", "due_provisional"]
+DUE_FIELDS = ["due_at", "due_warning_at", "due_provisional", "due_paused"]
 
 
 def _copy_due(ticket: Ticket, clock: SlaClock | None) -> bool:
-    """Copies the clock's due, warning time and provisional flag onto the order; True if they moved."""
-    values = (clock.due_at, clock.warn_at, clock.provisional) if clock else (None, None, False)
+    """Copies the clock's due, warning time, provisional and paused flags onto the order (the lists' badge
+    reads them); True if they moved."""
+    values = (clock.due_at, clock.warn_at, clock.provisional, clock.paused_now) if clock else (None, None, False, False)
     if values == tuple(getattr(ticket, f) for f in DUE_FIELDS):
         return False
-    ticket.due_at, ticket.due_warning_at, ticket.due_provisional = values
+    ticket.due_at, ticket.due_warning_at, ticket.due_provisional, ticket.due_paused = values
     return True
 
 

@@ -23,7 +23,6 @@ from kefu.tickets.models import Priority, TicketType
 from . import calendar_services as cs
 from . import policy_services as ps
 from .calendars import periods_to_text
-from .hooks import can_see_calendars
 from .models import Calendar, CalendarException, ExceptionKind, SlaPolicy, Unit
 from .selectors import calendar_list, month_grid
 
@@ -39,7 +38,7 @@ def weekday_names() -> list[str]:
 
 
 def _guard(request: HttpRequest) -> None:
-    policy.require(can_see_calendars(request.user), "只有管理员和主管可以查看工作日历")
+    policy.require(policy.can_see_calendars(request.user), "只有管理员和主管可以查看工作日历")
 
 
 @login_required
@@ -48,7 +47,7 @@ def calendar_list_view(request: HttpRequest) -> HttpResponse:
     calendars = list(calendar_list())
     return render(request, "sla/calendar_list.html", {
         "calendars": calendars,
-        "can_edit": cs.can_edit_calendars(request.user),
+        "can_edit": policy.can_edit_calendars(request.user),
         "new_weekly": [(day, label, "09:00-12:00,13:30-18:00" if day < 5 else "")
                        for day, label in enumerate(weekday_names())],
         "teams": Team.objects.select_related("department", "calendar"),
@@ -111,7 +110,7 @@ def _detail_context(request: HttpRequest, calendar: Calendar, month_text: str) -
         "calendar": calendar, "weeks": month_grid(calendar, year, month, today), "weekdays": weekday_names(),
         "month": date(year, month, 1), "prev_month": prev_month, "next_month": next_month, "weekly": weekly,
         "month_exceptions": calendar.exceptions.filter(day__year=year, day__month=month),
-        "can_edit": cs.can_edit_calendars(request.user), "kinds": ExceptionKind.choices,
+        "can_edit": policy.can_edit_calendars(request.user), "kinds": ExceptionKind.choices,
         "years": [today.year, today.year + 1], "known_ranges": year_ranges(calendar.known_years),
     }
 
@@ -227,7 +226,7 @@ def policy_list_view(request: HttpRequest) -> HttpResponse:
         row.warning_percent = f"{row.warning_share * 100:.4g}"
     return render(request, "sla/policies.html", {
         "policies": policies, "types": TicketType.choices, "priorities": Priority.choices,
-        "units": Unit.choices, "can_edit": cs.can_edit_calendars(request.user),
+        "units": Unit.choices, "can_edit": policy.can_edit_calendars(request.user),
     })
 
 

@@ -1,17 +1,21 @@
 """Pluggable senders: how a survey link reaches the customer on their own channel.
 
-A sender says whether it can reach a customer and sends one message. E-mail works out of the box
-(Django's mail backend, EMAIL_* settings). SMS and WeChat need a gateway the installation owns: set
+A sender says whether it can reach a customer and sends one message. E-mail goes out through the email
+channel's SMTP (KEFU_SMTP_URL, kefu.channels.email) when it is configured, else Django's mail backend. SMS and WeChat need a gateway the installation owns: set
 KEFU_SURVEY_SENDERS to dotted paths of Sender classes (see `GatewaySender`) and they join the registry.
 Without any sender for a customer, the survey stays "link only" and the agent copies the link.
 """
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
+from kefu.channels.email.outbound import smtp_send
 from kefu.customers.models import Customer
 from kefu.tickets.models import Channel
 
@@ -38,9 +42,23 @@ class EmailSender(Sender):
 
     def send(self, *, customer: Customer, subject: str, text: str) -> None:
         try:
-            send_mail(subject, text, None, [customer.email], fail_silently=False)
+            if settings.KEFU_SMTP_URL:
+                smtp_send(self.message(customer, subject, text))
+            else:
+                send_mail(subject, text, None, [customer.email], fail_silently=False)
         except Exception as exc:  # any backend error (SMTP refused, DNS ...) is a failed delivery
             raise SendError(str(exc)[:200]) from exc
+
+    @staticmethod
+    def message(customer: Customer, subject: str, text: str) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = formataddr((settings.KEFU_COMPANY_NAME, settings.KEFU_MAIL_FROM))
+        msg["To"] = customer.email
+        msg["Subject"] = subject
+        msg["Message-ID"] = make_msgid(domain=settings.KEFU_MAIL_FROM.rsplit("@", 1)[-1].strip("> ") or None)
+        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: robots must not answer a survey invitation
+        msg.set_content(text)
+        return msg
 
 
 class GatewaySender(Sender):

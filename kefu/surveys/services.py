@@ -13,8 +13,8 @@ from django.utils import timezone
 from kefu import policy
 from kefu.accounts.models import Role, User
 from kefu.core.errors import DomainError
-from kefu.core.notify import notify
 from kefu.jobs import enqueue
+from kefu.notifications import notify
 from kefu.tickets import events
 from kefu.tickets.models import Ticket
 

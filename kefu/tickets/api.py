@@ -11,6 +11,8 @@ from kefu.customers.selectors import customer_get
 
 from . import services
 from .bulk import ticket_claim, tickets_bulk
+from .models import Channel, MessageKind, Priority, TicketType
+from .models import Status as TicketStatus
 from .presenters import message_dict, ticket_dict
 from .selectors import KEYSETS, ticket_get, ticket_history, ticket_list, ticket_thread
 
@@ -31,10 +33,10 @@ class CustomerRef(Schema):
 class TicketOut(Schema):
     number: str
     subject: str
-    type: str
-    channel: str
-    priority: str
-    status: str
+    type: TicketType
+    channel: Channel
+    priority: Priority
+    status: TicketStatus
     customer: CustomerRef
     first_responder: UserRef
     assignee: UserRef | None
@@ -68,9 +70,9 @@ class TicketIn(Schema):
     customer_id: int
     subject: str = Field(..., min_length=1, max_length=200)
     body: str = ""
-    type: str = "consultation"
-    channel: str = "phone"
-    priority: str = "normal"
+    type: TicketType = TicketType.CONSULTATION
+    channel: Channel = Channel.PHONE
+    priority: Priority = Priority.NORMAL
     tags: list[str] = []
     intake: dict = {}
     account_manager: str = ""
@@ -79,9 +81,9 @@ class TicketIn(Schema):
 class TicketPatch(Schema):
     version: int
     subject: str | None = None
-    type: str | None = None
-    channel: str | None = None
-    priority: str | None = None
+    type: TicketType | None = None
+    channel: Channel | None = None
+    priority: Priority | None = None
     tags: list[str] | None = None
     intake: dict | None = None
     account_manager: str | None = None
@@ -95,7 +97,7 @@ class AttachmentOut(Schema):
 
 class MessageOut(Schema):
     id: int
-    kind: str
+    kind: MessageKind
     author: UserRef | None
     body: str
     created_at: datetime
@@ -103,7 +105,7 @@ class MessageOut(Schema):
 
 
 class TransitionIn(Schema):
-    status: str
+    status: TicketStatus
     version: int | None = None
     note: str = ""
 
@@ -271,6 +273,43 @@ def events(request, number: str):
     ]
 
 
+
+
+# ---- reference lists: the values an integration may send (mounted at /api/v1/) -------------------------
+
+reference = Router(tags=["reference"])
+
+
+def _choices(enum) -> type[Schema]:
+    return type(f"{enum.__name__}Choice", (Schema,), {"__annotations__": {"value": enum, "label": str}})
+
+
+TypeChoice, StatusChoice, ChannelChoice, PriorityChoice = (_choices(e) for e in (TicketType, TicketStatus,
+                                                                                    Channel, Priority))
+
+
+def _listing(enum) -> list[dict]:
+    return [{"value": choice.value, "label": str(choice.label)} for choice in enum]
+
+
+@reference.get("/ticket-types", response=list[TypeChoice], summary="Work-order types (label in the caller's language)")
+def ticket_types(request):
+    return _listing(TicketType)
+
+
+@reference.get("/ticket-statuses", response=list[StatusChoice], summary="Work-order statuses")
+def ticket_statuses(request):
+    return _listing(TicketStatus)
+
+
+@reference.get("/channels", response=list[ChannelChoice], summary="Channels a work order can come in on")
+def channels(request):
+    return _listing(Channel)
+
+
+@reference.get("/priorities", response=list[PriorityChoice], summary="Work-order priorities")
+def priorities(request):
+    return _listing(Priority)
 
 
 @router.post("/{number}/claim", response=TicketOut, summary="领取: take an unassigned work order as its handler")

@@ -121,6 +121,11 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def normalise(**params) -> dict:
+    """The params as record() stores them: to compare a new fact with a stored one."""
+    return _clean(params)
+
+
 def _clean(params: dict) -> dict:
     """Drops empty values so rows stay small; a model instance is stored as its id and its name."""
     cleaned = {}

@@ -97,12 +97,14 @@ class Ticket(models.Model):
     due_at = models.DateTimeField(_("到期时间"), null=True, blank=True, db_index=True)
     due_warning_at = models.DateTimeField(null=True, blank=True)
     due_provisional = models.BooleanField(default=False)  # the calendar had no data for a year it crossed
+    due_paused = models.BooleanField(default=False)  # that clock is paused (waiting on the customer)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
-        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["assignee", "status"])]
+        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["assignee", "status"]),
+                   models.Index(fields=["resolved_at"])]  # the overview's resolved today
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"

@@ -10,14 +10,15 @@ from django.utils import timezone
 
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
+from kefu.accounts.selectors import active_handlers
 from kefu.core.errors import Conflict, DomainError
-from kefu.core.notify import notify
 from kefu.customers.intake import clean_intake
 from kefu.customers.masking import mask_text
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_remember_intake
+from kefu.notifications import notify
 
-from . import events
+from . import events, notices
 from .models import (
     TRANSITIONS,
     Attachment,
@@ -29,7 +30,7 @@ from .models import (
     Ticket,
     TicketType,
 )
-from .signals import ticket_changed, ticket_created
+from .signals import message_added, ticket_changed, ticket_created
 
 
 def _history_intake(answers: dict) -> str:
@@ -209,7 +210,8 @@ def ticket_assign(
     _save(ticket)
     _tell_owner(ticket, by, f"工单 {ticket.number} 已转给 {assignee or team}")
     if assignee is not None and assignee != by:
-        notify(users=[assignee], text=f"您收到工单 {ticket.number}：{ticket.subject}", url=_ticket_url(ticket))
+        notify(users=[assignee], text=f"您收到工单 {ticket.number}：{ticket.subject}", url=_ticket_url(ticket),
+               kind=notices.ASSIGNED_TO_YOU)
     return ticket
 
 
@@ -225,7 +227,7 @@ def _check_staff(ticket: Ticket, user: User, field: str) -> None:
 def _tell_owner(ticket: Ticket, by: User, text: str) -> None:
     """首问负责: the first responder hears of every hand-over they did not make themselves."""
     if ticket.first_responder_id != by.pk:
-        notify(users=[ticket.first_responder], text=text, url=_ticket_url(ticket))
+        notify(users=[ticket.first_responder], text=text, url=_ticket_url(ticket), kind=notices.OWNER_UPDATE)
 
 
 @transaction.atomic
@@ -242,8 +244,8 @@ def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, 
         raise DomainError("工单已在该责任部门", field="department")
     _move_to_department(ticket, by, department, note)
     if department is not None:
-        handlers = User.objects.filter(department=department, role=Role.HANDLER, is_active=True)
-        notify(users=handlers, text=f"新转派工单 {ticket.number}：{ticket.subject}", url=_ticket_url(ticket))
+        notify(users=active_handlers(department.pk), text=f"新转派工单 {ticket.number}：{ticket.subject}",
+               url=_ticket_url(ticket), kind=notices.DISPATCHED_TO_DEPARTMENT)
         _tell_owner(ticket, by, f"工单 {ticket.number} 已转派至 {department}")
     return ticket
 
@@ -266,7 +268,7 @@ def ticket_follow_complaint_dispatch(*, ticket: Ticket, by: User, department: De
 @transaction.atomic
 def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, customer_told: bool) -> Ticket:
     """Formal hand-over of first-responder ownership: supervisor only, reason given, customer told."""
-    policy.require(by.role in {Role.SUPERVISOR, Role.ADMIN} and policy.can_view_ticket(by, ticket),
+    policy.require(policy.can_hand_over_first_responder(by) and policy.can_view_ticket(by, ticket),
                    "只有主管可以变更首问负责人")
     if not reason.strip():
         raise DomainError("请填写移交原因", field="reason")
@@ -281,7 +283,7 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, custome
     ticket.first_responder = to
     _save(ticket)
     notify(users=[previous, to], text=f"工单 {ticket.number} 首问负责人由 {previous} 移交给 {to}",
-           url=_ticket_url(ticket))
+           url=_ticket_url(ticket), kind=notices.OWNERSHIP_MOVED)
     return ticket
 
 
@@ -335,6 +337,7 @@ def ticket_add_message(
     if code is not None:  # a system message is not a step anyone took
         events.record(ticket, code, by=by, message=message.pk, note=body[:200])
     _save(ticket)
+    message_added.send(sender=Message, message=message)
     return message
 
 

@@ -9,3 +9,7 @@ ticket_changed = Signal()
 # in memory, which ticket_create saves with its number in one UPDATE. ticket_changed follows after
 # commit with created=True.
 ticket_created = Signal()
+
+# Sent inside the transaction that adds a message to a work order's thread (reply, note, customer
+# message), so that a channel can record its outbound copy atomically with the message (e-mail).
+message_added = Signal()

@@ -1,9 +1,7 @@
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
-from kefu.core.extensions import render_ticket_panels
+from kefu.core.extensions import badge_messages, render_ticket_panels
 from kefu.core.pagination import CappedPaginator
 from kefu.customers.presenters import customer_dict, customer_phones, intake_for
 from kefu.customers.selectors import customer_get
@@ -25,7 +23,8 @@ from kefu.search import text as search_text
 from . import services
 from .forms import TicketCreateForm
 from .inbox_views import inbox_filters, inbox_tools
-from .models import ACTIVE_STATUSES, TRANSITIONS, Channel, Priority, Status, TicketType
+from .models import TRANSITIONS, Channel, Priority, Status, TicketType
+from .overview import overview_figures
 from .selectors import ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
 
 PAGE_SIZE = 50
@@ -59,13 +58,13 @@ def ticket_detail(request, number: str):
     phrases = list(Phrase.objects.filter(is_active=True))
     context = {
         "ticket": ticket,
-        "thread": ticket_thread(user, ticket),
+        "thread": badge_messages(ticket_thread(user, ticket)),
         "history": ticket_history(ticket),
         "phones": customer_phones(ticket.customer, user),
         "intake": intake_for(ticket.intake, user),
         "can_work": policy.can_work_ticket(user, ticket),
         "can_assign": policy.can_assign_ticket(user, ticket),
-        "can_hand_over": user.role in {Role.SUPERVISOR, Role.ADMIN},
+        "can_hand_over": policy.can_hand_over_first_responder(user),
         "next_statuses": [(s, Status(s).label) for s in Status.values if s in TRANSITIONS[ticket.status]],
         "phrases": phrases,
         "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
@@ -118,7 +117,8 @@ def _run(request, number: str, action, success: str):
 def ticket_message(request, number: str):
     ticket = ticket_get(request.user, number)
     kind = request.POST.get("kind", "reply")
-    label = {"reply": _("回复已发送"), "note": _("内部备注已保存"), "customer": _("客户来信已记录")}.get(kind, _("已保存"))
+    # A reply is saved here; whether a channel delivered it shows on the message itself (待发送 / 已发送).
+    label = {"reply": _("回复已保存"), "note": _("内部备注已保存"), "customer": _("客户来信已记录")}.get(kind, _("已保存"))
     return _run(request, number, lambda: services.ticket_add_message(
         ticket=ticket, by=request.user, kind=kind, body=request.POST.get("body", ""),
         attachments=request.FILES.getlist("attachments")), label)
@@ -254,32 +254,8 @@ def overview(request):
     """Supervisor's view of the department's day: load per agent, backlog, overdue, today's intake."""
     policy.require(policy.can_see_overview(request.user), _("只有主管、质检员和管理员可以查看部门概览"))
     now = timezone.now()
-    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    visible = policy.visible_tickets(request.user)
-    active = visible.filter(status__in=ACTIVE_STATUSES)
-    by_status = dict(visible.values_list("status").annotate(n=Count("id")))
-    agents = (
-        User.objects.filter(is_active=True, role=Role.AGENT)  # agents' load: supervisors are not seats
-        .annotate(
-            open_count=Count("assigned_tickets", filter=Q(assigned_tickets__in=active)),
-            overdue_count=Count("assigned_tickets", filter=Q(assigned_tickets__in=active,
-                                                              assigned_tickets__due_at__lt=now)),
-            resolved_today=Count("assigned_tickets", filter=Q(assigned_tickets__in=visible,
-                                                               assigned_tickets__resolved_at__gte=today)),
-        )
-        .select_related("team")
-        .order_by("-open_count", "display_name")
-    )
     context = {
-        "status_counts": [(label, by_status.get(value, 0), value) for value, label in Status.choices],
-        "active_total": active.count(),
-        "overdue": active.filter(due_at__lt=now).count(),
-        "unassigned": active.filter(assignee__isnull=True).count(),
-        "today_new": visible.filter(created_at__gte=today).count(),
-        "by_channel": list(visible.filter(created_at__gte=today - timedelta(days=30))
-                           .values("channel").annotate(n=Count("id")).order_by("-n")),
-        "by_type": list(active.values("type").annotate(n=Count("id")).order_by("-n")),
-        "agents": agents,
+        **overview_figures(request.user, now),
         "channel_labels": dict(Channel.choices),
         "type_labels": dict(TicketType.choices),
         "oldest": ticket_list(request.user, status="active", sort="due")[:10],

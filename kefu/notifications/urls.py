@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/preferences/", views.preferences, name="notification_preferences"),
 ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0004_drop_history_text'),
+        ('tickets', '0006_overview_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from kefu.accounts.models import Department, Role, Team, User
 from kefu.accounts.services import user_create
 from kefu.core.extensions import DEMO_STEPS
-from kefu.core.models import Notification
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
+from kefu.notifications.models import Notification
 from kefu.tickets import services as ticket_services
 from kefu.tickets.models import Channel, Message, Priority, Status, Ticket, TicketEvent, TicketType
 

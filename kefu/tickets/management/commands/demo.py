@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kefu.core.demo import DEMO_PASSWORD, STAFF, load_demo
+from kefu.tickets.demo import DEMO_PASSWORD, STAFF, load_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,223 @@
+"""Web chat delivery under load: N concurrent chat sessions, each visitor posting a line every few seconds,
+against a real ASGI server (uvicorn, several worker processes) on 127.0.0.1.
+
+Delivery time = from the start of the visitor's POST to the line's arrival (a) on the visitor's own event
+stream and (b) on the stream of the agent who accepted the chat (agents hold 20 chats each). Prints count,
+p50/p95/p99/max in ms, and errors.
+
+    .venv/bin/python bench/chat_delivery.py --sessions 200 --seconds 60 --workers 2
+    DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/chat_delivery.py
+
+Without DATABASE_URL a fresh SQLite file in a temporary folder is used (the single-machine default).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ.setdefault("KEFU_VAR_DIR", var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed(sessions_per_agent: int, agents: int):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from kefu.accounts.models import Department, DepartmentKind, Role
+    from kefu.accounts.services import user_create
+    from kefu.channels.webchat.availability import presence_set
+    from kefu.channels.webchat.models import ChatSettings
+    from kefu.sla.models import Calendar
+
+    stamp = str(int(time.time()))
+    dept = Department.objects.create(name=f"压测客服部{stamp}", code=f"bench-{stamp}", kind=DepartmentKind.SERVICE)
+    sup = user_create(username=f"bsup{stamp}", password="x-bench-123", role=Role.SUPERVISOR, department=dept)
+    cal = Calendar.objects.create(name=f"全天{stamp}", weekly={str(d): [["00:00", "24:00"]] for d in range(7)},
+                                  observes_holidays=False)
+    ChatSettings.objects.create(department=dept, owner=sup, calendar=cal)
+    people = []
+    for n in range(agents):
+        agent = user_create(username=f"bagent{stamp}_{n}", password="x-bench-123", role=Role.AGENT, department=dept)
+        presence_set(user=agent, online=True)
+        store = SessionStore()
+        store["_auth_user_id"] = str(agent.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_hash"] = agent.get_session_auth_hash()
+        store.create()
+        people.append((agent, store.session_key))
+    return dept, people
+
+
+async def request(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = {"Host": f"127.0.0.1:{port}", "Content-Length": str(len(body)), "Connection": "close", **(headers or {})}
+    writer.write(f"{method} {path} HTTP/1.1\r\n".encode() + "".join(f"{k}: {v}\r\n" for k, v in head.items()).encode()
+                 + b"\r\n" + body)
+    await writer.drain()
+    raw = await reader.read()
+    writer.close()
+    status = int(raw.split(b" ", 2)[1])
+    return status, raw.split(b"\r\n\r\n", 1)[1]
+
+
+async def stream(port: int, path: str, headers: dict, on_event, stop: asyncio.Event) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = {"Host": f"127.0.0.1:{port}", "Accept": "text/event-stream", **headers}
+    writer.write(f"GET {path} HTTP/1.1\r\n".encode() + "".join(f"{k}: {v}\r\n" for k, v in head.items()).encode()
+                 + b"\r\n")
+    await writer.drain()
+    buffer = b""
+    while not stop.is_set():
+        try:
+            chunk = await asyncio.wait_for(reader.read(65536), 1)
+        except TimeoutError:
+            continue
+        if not chunk:
+            break
+        buffer += chunk
+        while b"\n\n" in buffer:
+            block, buffer = buffer.split(b"\n\n", 1)
+            for line in block.split(b"\n"):
+                line = line.strip()
+                # chunked transfer framing lines are hex sizes; data lines are what we want
+                if line.startswith(b"data: "):
+                    on_event(json.loads(line[6:]), time.perf_counter())
+    writer.close()
+
+
+def pct(values: list[float], p: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
+
+
+def report(name: str, values: list[float]) -> None:
+    if not values:
+        print(f"{name}: no deliveries")
+        return
+    print(f"{name}: n={len(values)} p50={statistics.median(values):.1f} ms p95={pct(values, .95):.1f} ms "
+          f"p99={pct(values, .99):.1f} ms max={max(values):.1f} ms")
+
+
+async def run(args, port: int, dept, people) -> None:
+    from asgiref.sync import sync_to_async
+
+    from kefu.channels.webchat.models import ChatSession
+    from kefu.channels.webchat.services import chat_accept
+
+    stop = asyncio.Event()
+    sent: dict[str, float] = {}
+    visitor_ms: list[float] = []
+    agent_ms: list[float] = []
+    errors = {"post": 0}
+
+    def seen(bucket: list[float]):
+        def on_event(data: dict, at: float) -> None:
+            line = data.get("line") or {}
+            t0 = sent.get(line.get("text", ""))
+            if t0 is not None and line.get("sender") == "visitor":
+                bucket.append((at - t0) * 1000)
+        return on_event
+
+    sessions = []
+    for _ in range(args.sessions):
+        status, body = await request(port, "POST", "/api/v1/chat/sessions",
+                                     json.dumps({"department": dept.code}).encode(),
+                                     {"Content-Type": "application/json"})
+        assert status == 201, body
+        data = json.loads(body)
+        sessions.append((data["session"], data["token"]))
+    for n, (session, _token) in enumerate(sessions):
+        agent = people[n % len(people)][0]
+        found = await sync_to_async(ChatSession.objects.get)(public_id=session)
+        await sync_to_async(chat_accept)(session=found, by=agent)
+    tasks = [asyncio.create_task(stream(port, f"/api/v1/chat/sessions/{s}/stream?token={t}", {},
+                                        seen(visitor_ms), stop)) for s, t in sessions]
+    tasks += [asyncio.create_task(stream(port, "/live/stream/", {"Cookie": f"sessionid={key}"}, seen(agent_ms), stop))
+              for _agent, key in people]
+    await asyncio.sleep(2)  # streams connect
+
+    async def visitor(session: str, token: str, index: int) -> None:
+        await asyncio.sleep(random.uniform(0, args.interval))
+        n = 0
+        while not stop.is_set():
+            n += 1
+            text = f"s{index}-m{n} 请问我的订单什么时候发货"
+            sent[text] = time.perf_counter()
+            status, _body = await request(port, "POST", f"/api/v1/chat/sessions/{session}/messages",
+                                          json.dumps({"text": text}).encode(),
+                                          {"Content-Type": "application/json", "X-Chat-Token": token})
+            if status != 201:
+                errors["post"] += 1
+            await asyncio.sleep(args.interval * random.uniform(0.8, 1.2))
+
+    talkers = [asyncio.create_task(visitor(s, t, i)) for i, (s, t) in enumerate(sessions)]
+    await asyncio.sleep(args.seconds)
+    stop.set()
+    await asyncio.sleep(2)
+    for task in talkers + tasks:
+        task.cancel()
+    print(f"sessions={args.sessions} agents={len(people)} interval={args.interval}s seconds={args.seconds} "
+          f"workers={args.workers} db={'postgres' if os.environ.get('DATABASE_URL') else 'sqlite'} "
+          f"redis={'yes' if os.environ.get('REDIS_URL') else 'no'} sent={len(sent)} post_errors={errors['post']}")
+    report("visitor stream (own line echoed)", visitor_ms)
+    report("agent stream (visitor's line reaches the agent)", agent_ms)
+    lost = len(sent) - len(agent_ms)
+    print(f"lines not seen by the agent stream within the run: {lost}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--interval", type=float, default=4.0, help="seconds between a visitor's lines")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8161)
+    args = parser.parse_args()
+    var_dir = tempfile.mkdtemp(prefix="kefu-chatbench-")
+    os.environ["KEFU_CHAT_START_LIMIT"] = "1000000"
+    os.environ["KEFU_VAR_DIR"] = var_dir
+    setup_django(var_dir)
+    dept, people = seed(20, max(1, args.sessions // 20))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KEFU_DB_POOL": "true"}  # as `kefu serve` runs it
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
+         "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT, env=env)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                import socket
+
+                socket.create_connection(("127.0.0.1", args.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        asyncio.run(run(args, args.port, dept, people))
+    finally:
+        server.terminate()  # open streams can keep uvicorn's graceful shutdown waiting
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()
