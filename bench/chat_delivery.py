@@ -118,7 +118,7 @@ def report(name: str, values: list[float]) -> None:
 async def run(args, port: int, dept, people) -> None:
     from asgiref.sync import sync_to_async
 
-    from kefu.channels.webchat.models import ChatSession
+    from kefu.channels.webchat.models import ChatLine, ChatSession
     from kefu.channels.webchat.services import chat_accept
 
     stop = asyncio.Event()
@@ -135,6 +135,16 @@ async def run(args, port: int, dept, people) -> None:
                 bucket.append((at - t0) * 1000)
         return on_event
 
+    from kefu.channels.webchat.availability import presence_set
+
+    async def heartbeat() -> None:  # what each agent's open chat panel does every 30 s
+        while not stop.is_set():
+            for agent, _key in people:
+                await sync_to_async(presence_set)(user=agent, online=True)
+            await asyncio.sleep(20)
+
+    beating = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0.5)
     sessions = []
     for _ in range(args.sessions):
         status, body = await request(port, "POST", "/api/v1/chat/sessions",
@@ -171,7 +181,7 @@ async def run(args, port: int, dept, people) -> None:
     await asyncio.sleep(args.seconds)
     stop.set()
     await asyncio.sleep(2)
-    for task in talkers + tasks:
+    for task in talkers + tasks + [beating]:
         task.cancel()
     print(f"sessions={args.sessions} agents={len(people)} interval={args.interval}s seconds={args.seconds} "
           f"workers={args.workers} db={'postgres' if os.environ.get('DATABASE_URL') else 'sqlite'} "
@@ -180,6 +190,9 @@ async def run(args, port: int, dept, people) -> None:
     report("agent stream (visitor's line reaches the agent)", agent_ms)
     lost = len(sent) - len(agent_ms)
     print(f"lines not seen by the agent stream within the run: {lost}")
+    copied = await sync_to_async(lambda: ChatLine.objects.filter(
+        sender="visitor", thread_message__isnull=False, session__department=dept).count())()
+    print(f"visitor lines copied into the orders' threads by the worker at the end: {copied}/{len(sent)}")
 
 
 def main() -> None:
@@ -200,6 +213,9 @@ def main() -> None:
         [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
          "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
         cwd=ROOT, env=env)
+    # The background worker copies chat lines into the orders' threads meanwhile (it competes for the CPU).
+    worker = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -212,11 +228,16 @@ def main() -> None:
                 time.sleep(0.3)
         asyncio.run(run(args, args.port, dept, people))
     finally:
+        worker.terminate()
         server.terminate()  # open streams can keep uvicorn's graceful shutdown waiting
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 if __name__ == "__main__":

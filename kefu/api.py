@@ -138,6 +138,7 @@ def _mount() -> None:
     from kefu.complaints.api import router as complaints_router
     from kefu.customers.api import router as customers_router
     from kefu.phrases.api import router as phrases_router
+    from kefu.qa.api import router as qa_router
     from kefu.ratings.api import router as ratings_router
     from kefu.sla.api import catalog as sla_catalog
     from kefu.sla.api import router as sla_router
@@ -151,6 +152,7 @@ def _mount() -> None:
     api.add_router("/phrases", phrases_router)
     api.add_router("/calendar", sla_router)
     api.add_router("/complaints", complaints_router)
+    api.add_router("/qa", qa_router)
     api.add_router("/channels", email_router)
     api.add_router("/chat", chat_router)
     api.add_router("/", surveys_router)

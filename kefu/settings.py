@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "kefu.phrases",
     "kefu.sla",
     "kefu.complaints",
+    "kefu.qa",
     "kefu.channels.email",
     "kefu.channels.webchat",
     "kefu.live",
@@ -207,6 +208,7 @@ MEDIA_URL = "/media/"
 
 # Attachments on work-order messages.
 KEFU_ATTACHMENT_MAX_BYTES = env_int("KEFU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+KEFU_QA_IMPORT_MAX_BYTES = env_int("KEFU_QA_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
 KEFU_ATTACHMENT_TYPES = env_list(
     "KEFU_ATTACHMENT_TYPES",
     "image/png,image/jpeg,image/gif,application/pdf,text/plain,audio/mpeg,audio/wav,"

@@ -103,7 +103,8 @@ def test_attitude_and_needs_from_survey_answers(desk, period, small_samples):
     assert _measure(criteria, "survey_attitude")["stars"] == 4
     assert _measure(criteria, "satisfaction")["value"] == 4.0
     assert _measure(criteria, "first_contact_resolution")["value"] == 0.5
-    assert _measure(criteria, "qa_politeness")["status"] == "no_source"
+    # QA is installed, but this agent has no inspected conversation in the period
+    assert _measure(criteria, "qa_politeness")["status"] == "insufficient"
     assert criteria["attitude"]["stars"] == 4  # only the survey measure has a source
 
 
@@ -126,7 +127,7 @@ def test_complaint_outcomes_and_confirmed_complaints_against_the_agent(desk, per
     assert _measure(criteria, "complaint_satisfied")["value"] == 0.5
     confirmed = _measure(criteria, "confirmed_complaints")
     assert (confirmed["value"], confirmed["sample"], confirmed["stars"]) == (0.25, 4, 1)
-    assert _measure(criteria, "qa_fatal")["status"] == "no_source"
+    assert _measure(criteria, "qa_fatal")["status"] == "insufficient"  # QA installed, nothing inspected
     assert criteria["errors"]["stars"] == 1
 
 

@@ -13,6 +13,9 @@ from kefu.live.broadcast import events_after, latest_id
 from kefu.sla.models import Calendar
 from kefu.tickets.models import MessageKind
 
+# Transactional: a chat line reaches the order's thread through background work run after the commit.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 ALWAYS = {str(d): [["00:00", "24:00"]] for d in range(7)}
 
 

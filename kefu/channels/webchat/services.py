@@ -12,6 +12,7 @@ from kefu.accounts.models import Department, User
 from kefu.core.errors import DomainError
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
+from kefu.jobs import enqueue
 from kefu.live.broadcast import publish
 from kefu.tickets.models import Channel, MessageKind
 from kefu.tickets.services import ticket_add_message, ticket_assign, ticket_create
@@ -68,14 +69,13 @@ def chat_start(*, department: Department, name: str = "", phone: str = "") -> tu
 
 
 def _line(session: ChatSession, sender: str, text: str, author: User | None) -> ChatLine:
+    """Keeps the line and tells both sides at once; the copy into the order's thread (and the order's
+    bookkeeping: history, SLA, inbox) follows as background work, so delivery never waits for it."""
     line = ChatLine.objects.create(session=session, sender=sender, author=author, text=text,
                                    created_at=timezone.now())
     if session.ticket_id and sender != Sender.SYSTEM:
-        kind = MessageKind.CUSTOMER if sender == Sender.VISITOR else MessageKind.REPLY
-        line.thread_message = ticket_add_message(ticket=session.ticket, by=author, kind=kind, body=text)
-        line.save(update_fields=["thread_message"])
-    session.updated_at = line.created_at
-    session.save(update_fields=["updated_at"])
+        # One pending job per session: a burst of lines is copied by one run, in order.
+        enqueue("chat.transcript", {"session": session.pk}, key=f"chat.transcript:{session.pk}")
     _announce(session, "chat.message", {"line": _line_data(line)})
     return line
 
@@ -136,12 +136,25 @@ def _open_order(session: ChatSession, *, by: User, subject_from: str) -> None:
     session.save(update_fields=["customer", "ticket"])
 
 
-def _copy_lines_to_thread(session: ChatSession) -> None:
-    """The lines written before the order existed join its thread, in order (the transcript)."""
+@transaction.atomic
+def chat_transcript_copy(*, session_id: int) -> int:
+    """Copies the session's lines not yet in its order's thread, in order; idempotent (the session row is
+    locked, and a copied line is marked)."""
+    session = ChatSession.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=session_id)
+    if session.ticket_id is None:
+        return 0
+    return _copy_lines_to_thread(session)
+
+
+def _copy_lines_to_thread(session: ChatSession) -> int:
+    """The lines not yet in the order's thread join it, in order (the transcript)."""
+    copied = 0
     for line in session.lines.filter(thread_message__isnull=True).exclude(sender=Sender.SYSTEM).order_by("id"):
         kind = MessageKind.CUSTOMER if line.sender == Sender.VISITOR else MessageKind.REPLY
         line.thread_message = ticket_add_message(ticket=session.ticket, by=line.author, kind=kind, body=line.text)
         line.save(update_fields=["thread_message"])
+        copied += 1
+    return copied
 
 
 @transaction.atomic
