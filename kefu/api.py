@@ -1,6 +1,8 @@
 """The REST API root (/api/v1/): authentication, error format, and each domain's router."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -8,16 +10,45 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from kefu.accounts.services import token_user
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, RateLimited, field_errors
+from kefu.security import throttle
+from kefu.security.audit import client_address, record
+from kefu.security.docs import docs_for_users
+from kefu.security.models import EventKind
+
+
+def _rate_limit(request, key: str) -> None:
+    wait = throttle.rate_limited(key, settings.KEFU_API_RATE_LIMIT)
+    if wait:
+        raise RateLimited(wait)
 
 
 class BearerToken(HttpBearer):
-    """Authorization: Bearer <token>; the request then acts as the token's user."""
+    """Authorization: Bearer <token>; the request then acts as the token's user.
+
+    Bad tokens count as failed logins of the address (growing delays, 429); good ones are rate limited.
+    """
 
     def authenticate(self, request, token: str):
+        rules = throttle.address_rules(client_address(request) or "")
+        wait = throttle.wait_seconds(rules, "token")
+        if wait:
+            raise RateLimited(wait, "无效令牌尝试过多，请稍后再试")
         user = token_user(token)
+        if user is None:
+            throttle.record_failure(rules, "token")
+            record(EventKind.TOKEN_FAILED, request=request, prefix=token[5:13])
+            return None
+        _rate_limit(request, f"token:{user.api_token.pk}")
+        request.user = user
+        return user
+
+
+class RateLimitedSession(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
         if user is not None:
-            request.user = user
+            _rate_limit(request, f"user:{user.pk}")
         return user
 
 
@@ -86,7 +117,8 @@ api = KefuAPI(
     version="1",
     description="Kefu 客服 REST API. Authenticate with `Authorization: Bearer <token>` "
     "(create one with `kefu token create USERNAME`).",
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), RateLimitedSession()],
+    docs_decorator=docs_for_users,
     urls_namespace="api",
 )
 
@@ -108,6 +140,20 @@ def on_validation_error(request, exc: ValidationError):
 def on_domain_error(request, exc: DomainError):
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
     return _error(request, exc.status_code, exc.message, errors)
+
+
+@api.exception_handler(ModelValidationError)
+def on_model_validation_error(request, exc: ModelValidationError):
+    """A model's own validation (full_clean) refused a value: 422 naming the field, never a 500."""
+    errors = field_errors(exc)
+    return _error(request, 422, errors[0]["message"] if errors else "请求参数有误", errors)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc: RateLimited):
+    response = _error(request, 429, exc.message)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

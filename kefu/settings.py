@@ -109,18 +109,23 @@ INSTALLED_APPS = [
     "kefu.channels.email",
     "kefu.channels.webchat",
     "kefu.live",
+    "kefu.security",
     "kefu.surveys",
     "kefu.ratings",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kefu.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kefu.core.middleware.DefaultLanguageMiddleware",
+    "kefu.security.inputs.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kefu.security.audit.RequestContextMiddleware",
+    "kefu.security.middleware.TwoFactorSetupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kefu.core.middleware.DomainErrorMiddleware",
@@ -209,14 +214,33 @@ MEDIA_URL = "/media/"
 # Attachments on work-order messages.
 KEFU_ATTACHMENT_MAX_BYTES = env_int("KEFU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 KEFU_QA_IMPORT_MAX_BYTES = env_int("KEFU_QA_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
+KEFU_ATTACHMENT_MAX_FILES = env_int("KEFU_ATTACHMENT_MAX_FILES", 10)  # per message
+KEFU_ATTACHMENT_MESSAGE_MAX_BYTES = env_int("KEFU_ATTACHMENT_MESSAGE_MAX_BYTES", 25 * 1024 * 1024)
+KEFU_ATTACHMENT_TICKET_MAX_BYTES = env_int("KEFU_ATTACHMENT_TICKET_MAX_BYTES", 100 * 1024 * 1024)
+# Checked against the type read from each file's first bytes, not the type the browser declared.
 KEFU_ATTACHMENT_TYPES = env_list(
     "KEFU_ATTACHMENT_TYPES",
     "image/png,image/jpeg,image/gif,application/pdf,text/plain,audio/mpeg,audio/wav,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/zip",
 )
+# Who sees a customer: "department" (staff see their own department's customers) or "shared" (one
+# directory for every service-desk role). Handlers always see only customers of orders dispatched to them.
+KEFU_CUSTOMER_DIRECTORY = env_str("KEFU_CUSTOMER_DIRECTORY", "department")
+# Lists on work orders and customers.
+KEFU_MAX_TAGS = env_int("KEFU_MAX_TAGS", 20)
+KEFU_MAX_TAG_LENGTH = env_int("KEFU_MAX_TAG_LENGTH", 30)
+# Login throttling: after KEFU_LOGIN_MAX_ATTEMPTS failures of one account from one address, each next
+# attempt waits 2, 4, 8 ... seconds, up to KEFU_LOGIN_MAX_DELAY (an address spraying many accounts, and
+# one account tried from many addresses, get the same after four times as many; see security/throttle.py).
 KEFU_LOGIN_MAX_ATTEMPTS = env_int("KEFU_LOGIN_MAX_ATTEMPTS", 5)
-KEFU_LOGIN_LOCK_SECONDS = env_int("KEFU_LOGIN_LOCK_SECONDS", 300)
+KEFU_LOGIN_MAX_DELAY = env_int("KEFU_LOGIN_MAX_DELAY", 900)
+# Two-factor login (TOTP) is required for these roles (comma separated; empty = optional for everyone).
+KEFU_2FA_REQUIRED_ROLES = env_list("KEFU_2FA_REQUIRED_ROLES", "admin")
+KEFU_2FA_ISSUER = env_str("KEFU_2FA_ISSUER", "Kefu")
+# API tokens expire after this many days by default (0 = never); requests per minute per token or user.
+KEFU_TOKEN_DAYS = env_int("KEFU_TOKEN_DAYS", 90)
+KEFU_API_RATE_LIMIT = env_int("KEFU_API_RATE_LIMIT", 600)
 KEFU_SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")
 # Shown to customers on pages they open without logging in (survey and receipt links).
 KEFU_COMPANY_NAME = env_str("KEFU_COMPANY_NAME", "客服中心")
@@ -262,7 +286,15 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kefu@localhost")
 
+# Headers (kefu/security/headers.py adds the CSP; cookies get Secure on every HTTPS request by themselves).
+# Behind nginx, BEHIND_PROXY (below) makes HTTPS requests known as such, and so HSTS and Secure cookies apply.
+SECURE_HSTS_SECONDS = env_int("KEFU_HSTS_SECONDS", 365 * 24 * 3600)  # sent only over HTTPS
+SECURE_REFERRER_POLICY = "same-origin"
+KEFU_CSP = env_str("KEFU_CSP", "")  # replaces the built-in policy when set
+KEFU_PUBLIC_API_DOCS = env_bool("KEFU_PUBLIC_API_DOCS", False)  # docs and schema without signing in
 SESSION_COOKIE_HTTPONLY = True
+# A session lasts one working day (8 hours and the lunch break) by default, not Django's two weeks.
+SESSION_COOKIE_AGE = env_int("KEFU_SESSION_HOURS", 9) * 3600
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 if env_bool("BEHIND_PROXY"):  # nginx (deploy/nginx/kefu.conf) terminates TLS and says so in this header
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,13 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from kefu.accounts.views import RateLimitedLoginView
+from kefu.accounts.views import ThrottledLoginView
 from kefu.api import api
 from kefu.channels.webchat import views as chat_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False)),
-    path("login/", RateLimitedLoginView.as_view(), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -30,6 +30,9 @@ urlpatterns = [
     # Server-sent events, outside django-ninja (which does not stream); listed before the API it extends.
     path("api/v1/chat/sessions/<uuid:session>/stream", chat_views.visitor_stream, name="chat_stream"),
     path("api/v1/", api.urls),
+    path("security/", include("kefu.security.urls")),
+    # The admin signs in through the same throttled, two-factor login as the workspace.
+    path("admin/login/", ThrottledLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 # No /media/ route, even with DEBUG: attachments are served only by tickets:attachment, which checks access.

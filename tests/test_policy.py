@@ -62,7 +62,7 @@ def test_only_service_roles_create_tickets(desk):
 
 
 def test_handler_sees_only_customers_of_dispatched_orders(desk, orders):
-    unrelated = factories.customer(name="无关客户")
+    unrelated = factories.customer(desk.agent, name="无关客户")  # created in the agent's department
     assert policy.can_view_customer(desk.handler, orders["dispatched"].customer)
     assert not policy.can_view_customer(desk.handler, unrelated)
     assert policy.can_view_customer(desk.agent, unrelated)

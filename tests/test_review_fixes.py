@@ -35,10 +35,11 @@ def test_intake_contact_never_enters_the_history(desk, intake_order):
 
 
 def test_customer_edit_through_api_needs_personal_data_permission(desk, api_client):
-    customer = factories.customer(phones=["13812345678"])
+    customer = factories.customer(desk.supervisor, phones=["13812345678"])
     desk.agent.can_view_personal_data = False
     desk.agent.save()
-    response = api_client.as_user(desk.agent).patch(f"/api/v1/customers/{customer.pk}", {"phones": ["110"]})
+    response = api_client.as_user(desk.agent).patch(f"/api/v1/customers/{customer.pk}",
+                                                    {"version": customer.version, "phones": ["110"]})
     assert response.status_code == 403
     customer.refresh_from_db()
     assert customer.phones == ["13812345678"]

@@ -37,9 +37,9 @@ class UserAdmin(BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created with `kefu token create` (the value is shown once); here they are listed and revoked."""
 
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked")
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "expires_at", "revoked")
     list_filter = ("revoked",)
-    readonly_fields = ("prefix", "digest", "created_at", "last_used_at", "user")
+    readonly_fields = ("prefix", "digest", "created_at", "last_used_at", "user", "revoked_at", "revoked_reason")
     list_select_related = ("user",)
 
     def has_add_permission(self, request) -> bool:

@@ -90,7 +90,12 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # No expiry when empty (only an admin may create such a token).
+    expires_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Why: "revoked" by a person, "password_changed", "deactivated".
+    revoked_reason = models.CharField(max_length=30, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -98,6 +103,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
     @staticmethod
     def hash(raw: str) -> str:

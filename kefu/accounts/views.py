@@ -1,40 +1,61 @@
-from django.conf import settings
+"""Login: throttled by growing delays (never a lock-out), then a TOTP code for those who set one up."""
+
+import time
+
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from kefu import policy
+from kefu.security import throttle
+from kefu.security.audit import client_address, record
+from kefu.security.models import EventKind, TotpDevice
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+PENDING = "kefu_2fa_pending"  # session key: a user who gave the right password and owes a code
+SETUP_REQUIRED = "kefu_2fa_setup_required"  # session key: logged in, must set up two-factor first
 
 
-class RateLimitedLoginView(LoginView):
-    """Login that locks a username+address pair after repeated failures (brute-force protection)."""
+def too_many_attempts(view, form, wait: int):
+    form.add_error(None, _("尝试次数过多，请 %(s)s 秒后再试。") % {"s": wait})
+    response = view.render_to_response(view.get_context_data(form=form), status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+class ThrottledLoginView(LoginView):
+    """The workspace's and the admin's login form (both routed here)."""
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def _key(self) -> str:
-        username = (self.request.POST.get("username") or "").lower()[:150]
-        return f"login-fail:{_client_ip(self.request)}:{username}"
+    def _rules(self) -> list:
+        return throttle.login_rules(self.request.POST.get("username", ""), client_address(self.request) or "")
 
     def post(self, request, *args, **kwargs):
-        if cache.get(self._key(), 0) >= settings.KEFU_LOGIN_MAX_ATTEMPTS:
-            form = self.get_form()
-            minutes = max(1, settings.KEFU_LOGIN_LOCK_SECONDS // 60)
-            form.add_error(None, _("登录失败次数过多，请 %(m)s 分钟后再试。") % {"m": minutes})
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+        wait = throttle.wait_seconds(self._rules(), "login")
+        if wait:
+            record(EventKind.LOGIN_THROTTLED, username=request.POST.get("username", ""), request=request, wait=wait)
+            return too_many_attempts(self, self.get_form(), wait)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        key = self._key()
-        cache.add(key, 0, settings.KEFU_LOGIN_LOCK_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.KEFU_LOGIN_LOCK_SECONDS)
+        throttle.record_failure(self._rules(), "login")
+        record(EventKind.LOGIN_FAILED, username=self.request.POST.get("username", ""), request=self.request)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        cache.delete(self._key())
-        return super().form_valid(form)
+        throttle.clear(self._rules()[:1], "login")  # the pair only: a success must not clear a spray
+        user = form.get_user()
+        device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+        if device is not None:
+            self.request.session.cycle_key()
+            self.request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": time.time(),
+                                             "next": self.get_success_url()}
+            return redirect("security:verify")
+        auth_login(self.request, user)
+        record(EventKind.LOGIN, actor=user, subject=user, request=self.request, two_factor=False)
+        if policy.requires_two_factor(user):
+            self.request.session[SETUP_REQUIRED] = True
+            return redirect("security:two_factor")
+        return redirect(self.get_success_url())

@@ -21,6 +21,7 @@ from kefu.core.qr import qr_svg
 from kefu.customers.masking import mask_phone
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import customer_create
+from kefu.security.audit import personal_data_read
 from kefu.tickets.selectors import ticket_get
 
 from . import exports, receipts
@@ -82,6 +83,8 @@ def complaint_index(request):
 def complaint_export(request):
     """XLSX of the filtered list (many complaints), same filters as the list page."""
     rows = _filtered(request, _filters(request))[:5000]
+    customer_ids = _filtered(request, _filters(request)).values_list("ticket__customer_id", flat=True)[:5000]
+    personal_data_read(request.user, list(customer_ids), where="complaint_export", request=request)
     return _xlsx(exports.list_workbook(rows), _("投诉清单-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"})
 
 
@@ -220,6 +223,7 @@ def complaint_act(request, number: str, action: str):
 @login_required
 def complaint_print(request, number: str):
     complaint = complaint_get(request.user, number)
+    personal_data_read(request.user, [complaint.ticket.customer_id], where="complaint_print", request=request)
     return render(request, "complaints/print.html", {
         "complaint": complaint, "sections": exports.record_sections(complaint, full=_full(request)),
         "steps": complaint_steps(complaint),
@@ -229,6 +233,7 @@ def complaint_print(request, number: str):
 @login_required
 def complaint_xlsx(request, number: str):
     complaint = complaint_get(request.user, number)
+    personal_data_read(request.user, [complaint.ticket.customer_id], where="complaint_record", request=request)
     workbook = exports.record_workbook(complaint, complaint_steps(complaint), full=_full(request))
     return _xlsx(workbook, _("投诉处理记录表-%(number)s.xlsx") % {"number": number})
 

@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import translation
 
-from .errors import DomainError, Forbidden
+from .errors import DomainError, Forbidden, field_errors
 
 
 class DomainErrorMiddleware:
@@ -19,6 +20,10 @@ class DomainErrorMiddleware:
             status = 403 if isinstance(exception, Forbidden) else exception.status_code
             return render(request, "core/error.html", {"message": exception.message, "status": status},
                           status=status)
+        if isinstance(exception, ValidationError) and not request.path.startswith("/api/"):
+            # A model's own validation refused a value a form let through: name the field, not a 500.
+            message = "; ".join(f"{e['field']}: {e['message']}" for e in field_errors(exception))
+            return render(request, "core/error.html", {"message": message, "status": 400}, status=400)
         return None
 
 

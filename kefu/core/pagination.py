@@ -7,6 +7,7 @@ from kefu.core.errors import DomainError
 from .keyset import Key, capped_count, encode_cursor, keyset_page, ordered
 
 MAX_PAGE_SIZE = 200
+MAX_OFFSET = 2**62  # SQLite and PostgreSQL offsets are signed 64-bit
 
 
 def paginate(qs: QuerySet, page: int, page_size: int) -> tuple[list, dict]:
@@ -16,7 +17,10 @@ def paginate(qs: QuerySet, page: int, page_size: int) -> tuple[list, dict]:
         raise DomainError(f"page_size 必须在 1 到 {MAX_PAGE_SIZE} 之间", field="page_size")
     count = qs.count()
     start = (page - 1) * page_size
-    return list(qs[start : start + page_size]), {"count": count, "page": page, "page_size": page_size}
+    meta = {"count": count, "page": page, "page_size": page_size}
+    if start >= count:  # past the end: empty, without an OFFSET the database cannot hold (page=10**19)
+        return [], meta
+    return list(qs[start : start + page_size]), meta
 
 
 def paginate_keyset(qs: QuerySet, keys: list[Key], page: int, page_size: int, cursor: str = "") -> tuple[list, dict]:
@@ -34,6 +38,8 @@ def paginate_keyset(qs: QuerySet, keys: list[Key], page: int, page_size: int, cu
         return rows, {"count": count, "count_exact": exact, "page": None, "page_size": page_size,
                       "next_cursor": next_cursor}
     start = (page - 1) * page_size
+    if start > MAX_OFFSET:  # an OFFSET no database can hold (page=10**19): past any end
+        return [], {"count": count, "count_exact": exact, "page": page, "page_size": page_size, "next_cursor": None}
     rows = list(ordered(qs, keys)[start : start + page_size + 1])
     more = len(rows) > page_size
     rows = rows[:page_size]

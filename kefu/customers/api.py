@@ -4,6 +4,7 @@ from ninja import Field, Router, Schema, Status
 
 from kefu import policy
 from kefu.core.pagination import paginate
+from kefu.security.audit import personal_data_read
 
 from .merge import customer_merge
 from .presenters import customer_dict
@@ -30,6 +31,7 @@ class CustomerOut(Schema):
     notes: str
     intake: dict
     personal_data_masked: bool
+    version: int
     created_at: datetime
     updated_at: datetime
 
@@ -60,6 +62,7 @@ class CustomerIn(Schema):
 
 
 class CustomerPatch(Schema):
+    version: int = Field(..., description="The version you read; 409 if someone saved since")
     allow_duplicate: bool = False
     name: str | None = None
     salutation: str | None = None
@@ -79,6 +82,7 @@ class CustomerPatch(Schema):
 @router.get("", response=CustomerPage, summary="Search customers by name, phone or company")
 def list_customers(request, q: str = "", page: int = 1, page_size: int = 50):
     rows, meta = paginate(customer_search(request.user, q), page, page_size)
+    personal_data_read(request.user, [c.pk for c in rows], where="api.customers", request=request)
     return {**meta, "results": [customer_dict(c, request.user) for c in rows]}
 
 
@@ -125,7 +129,9 @@ def merge_customer(request, customer_id: int, payload: MergeIn):
 
 @router.get("/{customer_id}", response=CustomerOut)
 def get_customer(request, customer_id: int):
-    return customer_dict(customer_get(request.user, customer_id), request.user)
+    customer = customer_get(request.user, customer_id)
+    personal_data_read(request.user, [customer.pk], where="api.customer", request=request)
+    return customer_dict(customer, request.user)
 
 
 @router.patch("/{customer_id}", response={200: CustomerOut, 409: DuplicateOut})
@@ -133,8 +139,9 @@ def patch_customer(request, customer_id: int, payload: CustomerPatch):
     policy.require(policy.can_edit_customer(request.user))
     customer = customer_get(request.user, customer_id)
     changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
     try:
-        customer = customer_update(customer=customer, by=request.user, **changes)
+        customer = customer_update(customer=customer, by=request.user, version=version, **changes)
     except DuplicateCustomer as exc:
         return _duplicate(exc)
     return customer_dict(customer, request.user)

@@ -19,6 +19,7 @@ class CustomerForm(forms.Form):
     vip_level = forms.IntegerField(label=_("VIP 等级"), min_value=0, max_value=5, initial=0)
     notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     allow_duplicate = forms.BooleanField(label=_("确认是另一位客户，仍然保存"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the edit's base (409 if stale)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -29,7 +30,7 @@ class CustomerForm(forms.Form):
         return [self[f"intake_{key}"] for key, _label in INTAKE_FIELDS]
 
     def main_fields(self):
-        return [f for f in self if not f.name.startswith("intake_") and f.name != "allow_duplicate"]
+        return [f for f in self if not f.name.startswith("intake_") and f.name not in ("allow_duplicate", "version")]
 
     def to_service(self) -> dict:
         data = dict(self.cleaned_data)
@@ -42,7 +43,8 @@ class CustomerForm(forms.Form):
     @classmethod
     def initial_for(cls, customer) -> dict:
         initial = {f: getattr(customer, f) for f in ("name", "salutation", "email", "wechat_id", "company",
-                                                      "department", "region", "address", "vip_level", "notes")}
+                                                      "department", "region", "address", "vip_level", "notes",
+                                                      "version")}
         initial["phones"] = ", ".join(customer.phones)
         initial["tags"] = ", ".join(customer.tags)
         initial.update({f"intake_{k}": v for k, v in customer.intake.items()})

@@ -27,6 +27,8 @@ class Customer(models.Model):
     vip_level = models.PositiveSmallIntegerField(_("VIP 等级"), default=0)
     notes = models.TextField(_("备注"), blank=True)
     intake = models.JSONField(_("十问"), default=dict, blank=True)
+    # optimistic locking: a stale edit gets 409; db_default so rows written by older code still insert
+    version = models.PositiveIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     created_by = models.ForeignKey(

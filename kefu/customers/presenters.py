@@ -38,6 +38,7 @@ def customer_dict(customer: Customer, user) -> dict:
         "notes": customer.notes,
         "intake": intake_for(customer.intake, user),
         "personal_data_masked": not full,
+        "version": customer.version,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,
     }

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from kefu import policy
 from kefu.core.errors import Conflict, DomainError
+from kefu.core.limits import check_text, clean_tags
 
 from .intake import clean_intake, merge_intake
 from .models import Customer, CustomerPhone, Salutation
@@ -55,7 +56,7 @@ def customer_find_duplicate(*, phones: list[str], email: str, exclude: int | Non
 def _clean_tags(tags: list[str] | str | None) -> list[str]:
     if isinstance(tags, str):
         tags = re.split(r"[,，\s]+", tags)
-    return sorted({str(t).strip() for t in tags or [] if str(t).strip()})
+    return clean_tags(tags)
 
 
 def _apply(customer: Customer, data: dict) -> None:
@@ -73,6 +74,7 @@ def _apply(customer: Customer, data: dict) -> None:
     customer.phones = _clean_phones(customer.phones)
     customer.email = (customer.email or "").strip().lower()
     customer.tags = _clean_tags(customer.tags)
+    check_text(customer.notes, field="notes", limit=5000, label="备注")
     try:
         customer.vip_level = int(customer.vip_level or 0)
     except (TypeError, ValueError) as exc:
@@ -104,12 +106,18 @@ def customer_create(*, by, allow_duplicate: bool = False, **data) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by, allow_duplicate: bool = False, **data) -> Customer:
+def customer_update(*, customer: Customer, by, version: int | None = None, allow_duplicate: bool = False,
+                    **data) -> Customer:
+    """version: the one the editor read; another edit since then is refused (409), never overwritten."""
     # Editing shows and overwrites phones and addresses: not for roles that see them masked.
     policy.require(policy.can_edit_customer(by) and policy.can_view_personal_data(by),
                    "编辑客户档案需要查看个人信息的权限")
     if customer.merged_into_id:
         raise DomainError(f"该客户已合并到编号 {customer.merged_into_id}，请编辑那条档案", field="customer")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if version is not None and int(version) != customer.version:
+        raise Conflict("该客户档案已被他人修改，请刷新后重试", field="version", code="conflict")
+    customer.version += 1
     old_phones, old_email = list(customer.phones), customer.email
     _apply(customer, data)
     customer.full_clean(exclude=["phones", "tags", "intake", "created_by", "merged_into"])

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from kefu import policy
 from kefu.core.errors import DomainError
+from kefu.security.audit import personal_data_read
 from kefu.tickets.selectors import ticket_list
 
 from .forms import CustomerForm
@@ -23,20 +24,24 @@ def customer_list(request):
     q = request.GET.get("q", "")
     page = Paginator(customer_search(request.user, q), 50).get_page(request.GET.get("page"))
     rows = [(customer_dict(c, request.user), c.ticket_count) for c in page.object_list]
+    personal_data_read(request.user, [c.pk for c in page.object_list], where="customer_list", request=request)
     return render(request, "customers/list.html", {"page": page, "rows": rows, "q": q})
 
 
 @login_required
 def customer_lookup(request):
     """htmx partial for the create-order page: matching customers to pick from."""
-    q = request.GET.get("q", "").strip()
+    # The lookup box posts itself (name=lookup): no script computes the query (CSP forbids eval).
+    q = (request.GET.get("q") or request.GET.get("lookup") or "").strip()
     rows = [customer_dict(c, request.user) for c in customer_search(request.user, q)[:8]] if q else []
+    personal_data_read(request.user, [c["id"] for c in rows], where="customer_lookup", request=request)
     return render(request, "customers/_lookup.html", {"rows": rows, "q": q})
 
 
 @login_required
 def customer_detail(request, pk: int):
     customer = customer_get(request.user, pk)
+    personal_data_read(request.user, [customer.pk], where="customer_page", request=request)
     tickets = ticket_list(request.user, customer_id=customer.pk, sort="-created")
     data = customer_dict(customer, request.user)
     intake = [(label, data["intake"].get(key, "")) for key, label in INTAKE_FIELDS]
@@ -58,15 +63,19 @@ def customer_edit(request, pk: int | None = None):
     form = CustomerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.to_service()
+            version = data.pop("version", None)
             if customer:
-                customer = customer_update(customer=customer, by=request.user, **form.to_service())
+                customer = customer_update(customer=customer, by=request.user, version=version, **data)
             else:
-                customer = customer_create(by=request.user, **form.to_service())
+                customer = customer_create(by=request.user, **data)
         except DuplicateCustomer as exc:
             duplicate = customer_dict(exc.existing, request.user)
             form.add_error(exc.field, exc.message)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            # The hidden version field shows no errors: a conflict is said above the form.
+            visible = exc.field in form.fields and exc.field != "version"
+            form.add_error(exc.field if visible else None, exc.message)
         else:
             messages.success(request, _("客户档案已保存"))
             return redirect("customers:detail", pk=customer.pk)

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from kefu import policy
 from kefu.core.errors import DomainError
+from kefu.core.limits import check_year
 from kefu.tickets.models import Priority, Ticket, TicketType
 
 from .calendars import work_calendar
@@ -54,6 +55,7 @@ def _calendar(calendar_id: int | None):
 
 @router.get("/working-day", response=WorkingDayOut)
 def working_day(request: HttpRequest, date: date, calendar: int | None = None) -> dict:
+    check_year(date, field="date")
     cal = _calendar(calendar)
     return {"date": date, "working_day": cal.is_working_day(date), "provisional": not cal.is_known(date)}
 
@@ -65,6 +67,7 @@ def deadline(request: HttpRequest, start: datetime, working_days: int | None = N
         raise DomainError("start 必须带时区，例如 2026-09-30T16:00:00+08:00", field="start")
     if (working_days is None) == (business_hours is None):
         raise DomainError("请给出 working_days 或 business_hours 其中之一", field="working_days")
+    check_year(start, field="start")
     cal = _calendar(calendar)
     if working_days is not None:
         if working_days < 0 or working_days > 3650:

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 from kefu.accounts.models import Department, Team, User
 from kefu.core.pagination import paginate, paginate_keyset
 from kefu.customers.selectors import customer_get
+from kefu.security.audit import personal_data_read
 
 from . import services
 from .bulk import ticket_claim, tickets_bulk
@@ -192,7 +193,9 @@ def bulk(request, payload: BulkIn):
 
 @router.get("/{number}", response=TicketOut)
 def get_ticket(request, number: str):
-    return ticket_dict(ticket_get(request.user, number), request.user)
+    ticket = ticket_get(request.user, number)
+    personal_data_read(request.user, [ticket.customer_id], where="api.ticket", request=request)
+    return ticket_dict(ticket, request.user)
 
 
 @router.patch("/{number}", response=TicketOut, summary="Edit fields; send the version you read (409 if stale)")

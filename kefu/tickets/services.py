@@ -6,17 +6,20 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.accounts.selectors import active_handlers
 from kefu.core.errors import Conflict, DomainError
+from kefu.core.limits import check_text, clean_tags
 from kefu.customers.intake import clean_intake
 from kefu.customers.masking import mask_text
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_remember_intake
 from kefu.notifications import notify
+from kefu.security.uploads import read_head, sniff
 
 from . import events, notices
 from .models import (
@@ -43,6 +46,21 @@ def _locked(ticket: Ticket, version: int | None) -> Ticket:
     if version is not None and int(version) != fresh.version:
         raise Conflict("该工单已被他人修改，请刷新后重试", field="version", code="conflict")
     return fresh
+
+
+# Complaint states after 归档: the complaint record and its work order are kept as they were archived.
+ARCHIVED_COMPLAINT_STATES = {"archived", "summarised"}
+
+
+def is_archived(ticket: Ticket) -> bool:
+    complaint = getattr(ticket, "complaint", None)  # the reverse one-to-one of kefu.complaints, if any
+    return complaint is not None and complaint.state in ARCHIVED_COMPLAINT_STATES
+
+
+def _refuse_archived(ticket: Ticket) -> None:
+    if is_archived(ticket):
+        raise DomainError("该工单的投诉已归档，不能再修改；客户再次联系时会新建一张关联工单",
+                          field="ticket", code="archived")
 
 
 def _save(ticket: Ticket) -> None:
@@ -99,9 +117,10 @@ def ticket_create(
         assignee=assignee or (by if by.role == Role.AGENT else None),
         team=team or by.team,
         department=by.department,
-        tags=sorted({t.strip() for t in tags or [] if t.strip()}),
+        tags=clean_tags(tags),
         intake=answers,
-        account_manager=account_manager.strip(),
+        account_manager=check_text((account_manager or "").strip(), field="account_manager", limit=60,
+                                   label="招商经理"),
         created_at=now,
         last_customer_message_at=now if body else None,
     )
@@ -129,6 +148,7 @@ def ticket_update(*, ticket: Ticket, by: User, version: int | None = None, **cha
     if unknown:
         raise DomainError(f"字段不可修改：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     ticket = _locked(ticket, version)
+    _refuse_archived(ticket)
     choices = {"type": TicketType, "channel": Channel, "priority": Priority}
     for field, value in changes.items():
         if field in choices:
@@ -138,7 +158,9 @@ def ticket_update(*, ticket: Ticket, by: User, version: int | None = None, **cha
             if not value:
                 raise DomainError("主题不能为空", field="subject")
         elif field == "tags":
-            value = sorted({t.strip() for t in value or [] if t.strip()})
+            value = clean_tags(value)
+        elif field == "account_manager":
+            value = check_text((value or "").strip(), field="account_manager", limit=60, label="招商经理")
         elif field == "intake":
             value = clean_intake(value)
             customer_remember_intake(customer=ticket.customer, answers=value)
@@ -158,6 +180,7 @@ def ticket_set_status(*, ticket: Ticket, by: User, status: str, version: int | N
     """note: what the person wrote; reason: a code (events.REASONS) when a flow changes the status itself."""
     policy.require(policy.can_work_ticket(by, ticket))
     ticket = _locked(ticket, version)
+    _refuse_archived(ticket)
     status = _choice(status, Status, "status")
     if ticket.merged_into_id:
         raise DomainError(f"该工单已合并到 {ticket.merged_into.number}，请在那里继续处理", field="status")
@@ -192,6 +215,7 @@ def ticket_assign(
     """Transfers a work order to another agent and/or team; the first responder stays and is told."""
     policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
     ticket = _locked(ticket, version)
+    _refuse_archived(ticket)
     if assignee is not None:
         _check_staff(ticket, assignee, "assignee")
     if team is not None and team.department_id != ticket.department_id:
@@ -235,6 +259,7 @@ def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, 
     """Sends the case to a responsible department (销售部, 售后部 ...), whose handlers then see it."""
     policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
     ticket = _locked(ticket, None)
+    _refuse_archived(ticket)
     if department is not None and (department.kind != DepartmentKind.RESPONSIBLE or not department.is_active):
         raise DomainError(f"只能转派给启用中的责任部门：{department}", field="department")
     if getattr(ticket, "complaint", None) is not None:
@@ -275,6 +300,7 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, custome
     if not customer_told:
         raise DomainError("移交前须告知客户新的负责人", field="customer_told")
     ticket = _locked(ticket, None)
+    _refuse_archived(ticket)
     _check_staff(ticket, to, "to")
     previous = ticket.first_responder
     if previous == to:
@@ -287,14 +313,37 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, reason: str, custome
     return ticket
 
 
-def _check_upload(upload: UploadedFile) -> None:
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"
+
+
+def _check_upload(upload: UploadedFile) -> str:
+    """Size and type of one file; the type comes from its bytes (a declared image/png may be a script)."""
     if upload.size > settings.KEFU_ATTACHMENT_MAX_BYTES:
-        limit = settings.KEFU_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise DomainError(f"附件「{upload.name}」超过 {limit} MB 的上限", field="attachments")
-    content_type = (upload.content_type or "").split(";")[0]
+        raise DomainError(f"附件「{upload.name}」超过 {_mb(settings.KEFU_ATTACHMENT_MAX_BYTES)} 的上限",
+                          field="attachments")
+    content_type = sniff(read_head(upload), upload.content_type or "")
     if content_type not in settings.KEFU_ATTACHMENT_TYPES:
         raise DomainError(f"不允许上传此类型的附件：{upload.name}（{content_type or '未知类型'}）",
                           field="attachments")
+    return content_type
+
+
+def _check_uploads(ticket: Ticket, attachments: list[UploadedFile]) -> list[str]:
+    """Per-message count and total, and the order's total across all its messages."""
+    if len(attachments) > settings.KEFU_ATTACHMENT_MAX_FILES:
+        raise DomainError(f"每条消息最多 {settings.KEFU_ATTACHMENT_MAX_FILES} 个附件", field="attachments")
+    types = [_check_upload(upload) for upload in attachments]
+    total = sum(upload.size for upload in attachments)
+    if total > settings.KEFU_ATTACHMENT_MESSAGE_MAX_BYTES:
+        raise DomainError(f"一条消息的附件合计不能超过 {_mb(settings.KEFU_ATTACHMENT_MESSAGE_MAX_BYTES)}",
+                          field="attachments")
+    if attachments:
+        stored = Attachment.objects.filter(message__ticket=ticket).aggregate(n=Sum("size"))["n"] or 0
+        if stored + total > settings.KEFU_ATTACHMENT_TICKET_MAX_BYTES:
+            raise DomainError(f"该工单的附件合计不能超过 {_mb(settings.KEFU_ATTACHMENT_TICKET_MAX_BYTES)}",
+                              field="attachments")
+    return types
 
 
 @transaction.atomic
@@ -305,21 +354,27 @@ def ticket_add_message(
     if by is not None:
         policy.require(policy.can_work_ticket(by, ticket))
     kind = _choice(kind, MessageKind, "kind")
+    if kind == MessageKind.SYSTEM and by is not None:
+        raise DomainError("系统消息只能由系统生成", field="kind")
     body = (body or "").strip()
     if not body:
         raise DomainError("内容不能为空", field="body")
     if len(body) > 20000:
         raise DomainError("内容不能超过 20000 字", field="body")
-    for upload in attachments:
-        _check_upload(upload)
     ticket = _locked(ticket, None)
+    if is_archived(ticket):
+        if kind != MessageKind.CUSTOMER:
+            _refuse_archived(ticket)
+        return ticket_add_message(ticket=_follow_up(ticket, by), by=by, kind=kind, body=body,
+                                  attachments=attachments)
+    types = _check_uploads(ticket, list(attachments))
     if ticket.merged_into_id:
         raise DomainError(f"该工单已合并到 {ticket.merged_into.number}，请在那里继续处理", field="ticket")
     now = timezone.now()
     message = Message.objects.create(ticket=ticket, kind=kind, author=by, body=body, created_at=now)
-    for upload in attachments:
+    for upload, content_type in zip(attachments, types, strict=True):
         Attachment.objects.create(message=message, file=upload, name=upload.name[:200], size=upload.size,
-                                  content_type=(upload.content_type or "").split(";")[0])
+                                  content_type=content_type)
     if kind == MessageKind.REPLY:
         ticket.last_reply_at = now
         if ticket.first_response_at is None:
@@ -341,6 +396,17 @@ def ticket_add_message(
     return message
 
 
+def _follow_up(ticket: Ticket, by: User | None) -> Ticket:
+    """A new contact about an archived complaint starts a new work order, linked to the archived one."""
+    owner = by if by is not None and policy.can_create_ticket(by) else ticket.first_responder
+    new = ticket_create(by=owner, customer=ticket.customer, subject=f"{ticket.subject}（再次来电）"[:200],
+                        type=ticket.type, channel=ticket.channel, priority=ticket.priority)
+    new.related.add(ticket)
+    events.record(new, events.LINKED, by=owner, other=ticket.number, other_id=ticket.pk)
+    events.record(ticket, events.LINKED, by=owner, other=new.number, other_id=new.pk)
+    return new
+
+
 @transaction.atomic
 def ticket_link(*, ticket: Ticket, other: Ticket, by: User) -> None:
     policy.require(policy.can_work_ticket(by, ticket) and policy.can_view_ticket(by, other))
@@ -360,8 +426,12 @@ def ticket_merge(*, source: Ticket, target: Ticket, by: User) -> Ticket:
                    "您没有权限合并这些工单")
     if source.pk == target.pk:
         raise DomainError("不能把工单合并到自身", field="target")
-    source = _locked(source, None)
-    target = _locked(target, None)
+    # Both rows locked in one statement in id order: merging A into B while B merges into A waits, never
+    # deadlocks (locking source then target took the two locks in opposite orders).
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    source, target = locked[source.pk], locked[target.pk]
+    _refuse_archived(source)
+    _refuse_archived(target)
     if source.merged_into_id:
         raise DomainError(f"工单 {source.number} 已合并过", field="source")
     if target.merged_into_id:

@@ -19,6 +19,7 @@ from kefu.customers.selectors import customer_get
 from kefu.customers.services import DuplicateCustomer, customer_create
 from kefu.phrases.models import Phrase
 from kefu.search import text as search_text
+from kefu.security.audit import personal_data_read
 
 from . import services
 from .forms import TicketCreateForm
@@ -38,6 +39,7 @@ def inbox(request):
     words = search_text.plan_query(filters["q"]).highlight if filters["q"].strip() else ()
     snippets = ticket_snippets(page.object_list, words)
     rows = [(t, customer_phones(t.customer, request.user), snippets.get(t.pk, "")) for t in page.object_list]
+    personal_data_read(request.user, [t.customer_id for t in page.object_list], where="inbox", request=request)
     context = {
         "page": page, "rows": rows, "view": view, "filters": filters, "sort": sort, "now": timezone.now(),
         "search_words": words,
@@ -55,6 +57,7 @@ def inbox(request):
 def ticket_detail(request, number: str):
     ticket = ticket_get(request.user, number)
     user = request.user
+    personal_data_read(user, [ticket.customer_id], where="ticket_page", request=request)
     phrases = list(Phrase.objects.filter(is_active=True))
     context = {
         "ticket": ticket,

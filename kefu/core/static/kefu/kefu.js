@@ -38,3 +38,26 @@
     }
   });
 })();
+
+// Behaviours declared with data- attributes, so that pages need no inline handlers (the CSP forbids them).
+(function () {
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  });
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+  document.addEventListener("click", function (event) {
+    const target = event.target;
+    if (!target.closest) return;
+    if (target.matches("[data-select-on-click]")) target.select();
+    if (target.closest("[data-print]")) window.print();
+    if (target.closest("[data-back]")) { event.preventDefault(); history.back(); }
+    const copy = target.closest("[data-copy-from]");
+    if (copy && navigator.clipboard) {
+      const source = document.getElementById(copy.dataset.copyFrom);
+      if (source) navigator.clipboard.writeText(source.value);
+    }
+  });
+})();

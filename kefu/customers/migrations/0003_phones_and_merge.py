@@ -29,7 +29,7 @@ def _fill_phone_table(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ('customers', '0002_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,48 @@
+"""Accounts and security: tokens, two-factor, the audit log, personal-data requests."""
+
+from django.conf import settings
+
+from kefu.accounts.models import Role, User
+from kefu.policy.customers import can_view_customer, can_view_personal_data
+
+
+def is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.role == Role.ADMIN or user.is_superuser))
+
+
+def can_see_security_log(user: User) -> bool:
+    return is_admin(user)
+
+
+def can_have_tokens(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_manage_tokens_of(user: User, owner: User) -> bool:
+    """Everyone manages their own tokens; admins manage everyone's."""
+    return can_have_tokens(user) and (user.pk == owner.pk or is_admin(user))
+
+
+def requires_two_factor(user: User) -> bool:
+    """Roles named in KEFU_2FA_REQUIRED_ROLES (admin by default) must set up two-factor login."""
+    if not user.is_authenticated:
+        return False
+    required = set(settings.KEFU_2FA_REQUIRED_ROLES)
+    return user.role in required or (user.is_superuser and Role.ADMIN in required)
+
+
+def can_use_two_factor(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_file_privacy_request(user: User, customer) -> bool:
+    """Staff who may see the customer's personal data file a customer's PIPL request."""
+    return (user.is_authenticated and user.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
+            and can_view_personal_data(user) and can_view_customer(user, customer))
+
+
+def can_decide_privacy_request(user: User, request) -> bool:
+    """A supervisor who sees the customer (or an admin) approves, never the person who filed it."""
+    if not user.is_authenticated or user.pk == request.requested_by_id:
+        return False
+    return is_admin(user) or (user.role == Role.SUPERVISOR and can_view_customer(user, request.customer))

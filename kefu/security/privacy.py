@@ -1,0 +1,129 @@
+"""Personal data on request (个人信息保护法 PIPL): a customer's data exported (JSON, XLSX) or erased.
+
+Erasure anonymises rather than deletes: the customer row, its work orders, their times, types and SLA
+figures stay (statistics keep adding up), and the audit trail stays; what identifies the person goes.
+"""
+
+import io
+import json
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+
+from kefu import policy
+from kefu.complaints.models import Complaint
+from kefu.core.errors import DomainError
+from kefu.customers.models import Customer
+from kefu.tickets.models import Message, MessageKind, Ticket
+
+from .audit import record
+from .models import EventKind, PrivacyKind, PrivacyRequest, PrivacyState
+
+ERASED = "（已删除）"
+PROFILE_FIELDS = ["name", "salutation", "phones", "email", "wechat_id", "company", "department", "region",
+                  "address", "tags", "vip_level", "notes", "intake"]
+
+
+@transaction.atomic
+def privacy_request_file(*, customer: Customer, kind: str, by, reason: str = "") -> PrivacyRequest:
+    policy.require(policy.can_file_privacy_request(by, customer), "您没有权限为该客户提交个人信息请求")
+    if kind not in PrivacyKind.values:
+        raise DomainError(f"未知的请求类型：{kind}", field="kind")
+    if len(reason or "") > 500:
+        raise DomainError("说明不能超过 500 字", field="reason")
+    if PrivacyRequest.objects.filter(customer=customer, kind=kind, state=PrivacyState.PENDING).exists():
+        raise DomainError("该客户已有同类待审批的请求", field="kind")
+    return PrivacyRequest.objects.create(customer=customer, kind=kind, reason=(reason or "").strip(),
+                                         requested_by=by)
+
+
+@transaction.atomic
+def privacy_request_decide(*, request: PrivacyRequest, by, approve: bool) -> PrivacyRequest:
+    request = PrivacyRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
+    policy.require(policy.can_decide_privacy_request(by, request), "只有提交人以外的主管或管理员可以审批")
+    if request.state != PrivacyState.PENDING:
+        raise DomainError("该请求已处理", field="state")
+    request.decided_by, request.decided_at = by, timezone.now()
+    if not approve:
+        request.state = PrivacyState.REJECTED
+    elif request.kind == PrivacyKind.ERASE:
+        customer_erase(customer=request.customer, by=by, request=request)
+        request.state = PrivacyState.DONE
+    else:
+        request.state = PrivacyState.APPROVED
+    request.save(update_fields=["state", "decided_by", "decided_at"])
+    return request
+
+
+def customer_export_data(customer: Customer) -> dict:
+    tickets = Ticket.objects.filter(customer=customer).order_by("created_at")
+    messages = Message.objects.filter(ticket__customer=customer).select_related("ticket").order_by("created_at")
+    return {
+        "customer": {field: getattr(customer, field) for field in PROFILE_FIELDS} | {
+            "id": customer.pk, "created_at": customer.created_at.isoformat()},
+        "tickets": [{"number": t.number, "subject": t.subject, "type": t.type, "channel": t.channel,
+                     "status": t.status, "created_at": t.created_at.isoformat(), "intake": t.intake}
+                    for t in tickets],
+        "messages": [{"ticket": m.ticket.number, "kind": m.kind, "created_at": m.created_at.isoformat(),
+                      "body": m.body} for m in messages if m.kind != MessageKind.NOTE],  # notes are internal
+    }
+
+
+def export_for(*, request: PrivacyRequest, by, fmt: str) -> tuple[bytes, str]:
+    """The approved export as (content, content type); every download is recorded."""
+    policy.require(request.kind == PrivacyKind.EXPORT and request.state == PrivacyState.APPROVED
+                   and (by.pk == request.requested_by_id or policy.can_decide_privacy_request(by, request)
+                        or policy.is_admin(by)), "该导出请求尚未批准或您无权下载")
+    if fmt not in {"json", "xlsx"}:
+        raise DomainError("格式只能是 json 或 xlsx", field="format")
+    data = customer_export_data(request.customer)
+    record(EventKind.PERSONAL_DATA_EXPORTED, actor=by, customer=request.customer_id, privacy_request=request.pk,
+           format=fmt)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2).encode(), "application/json"
+    return _xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell(value) -> object:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _xlsx(data: dict) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "客户"
+    for key, value in data["customer"].items():
+        sheet.append([key, _cell(value)])
+    for title, rows in (("工单", data["tickets"]), ("消息", data["messages"])):
+        ws = book.create_sheet(title)
+        if rows:
+            ws.append(list(rows[0]))
+            for row in rows:
+                ws.append([_cell(v) for v in row.values()])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = None) -> None:
+    """Anonymises the customer and what they wrote; keeps orders, times and the audit (called on approval)."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer.name = f"已删除客户{customer.pk}"
+    customer.salutation = ""
+    customer.phones, customer.phones_index, customer.tags, customer.intake = [], "", [], {}
+    for field in ("email", "wechat_id", "company", "department", "region", "address", "notes"):
+        setattr(customer, field, "")
+    customer.version += 1
+    customer.save()
+    Ticket.objects.filter(customer=customer).update(intake={}, account_manager="")
+    Message.objects.filter(ticket__customer=customer, kind=MessageKind.CUSTOMER).update(body=ERASED)
+    _erase_complaint_contacts(customer)
+    record(EventKind.PERSONAL_DATA_ERASED, actor=by, customer=customer.pk,
+           privacy_request=request.pk if request else None)
+
+
+def _erase_complaint_contacts(customer: Customer) -> None:
+    Complaint.objects.filter(ticket__customer=customer).update(contact_name="", contact_phone="", key_quotes=ERASED)

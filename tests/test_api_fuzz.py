@@ -1,0 +1,125 @@
+"""The whole API, fuzzed by schemathesis as each role: whatever the input, never a server error.
+
+Bounded so CI stays fast: a few examples per operation and mode, and a time budget per role
+(KEFU_FUZZ_EXAMPLES, KEFU_FUZZ_SECONDS). Each generated case runs twice over: with the path
+parameters schemathesis makes up (mostly unknown objects) and pinned to real objects of the
+caller's desk, so bodies reach the services instead of stopping at a 404.
+
+Checks are plain functions (case, response) -> None in CHECKS; add conformance checks there
+(for example one that calls case.validate_response(response, checks=[...])).
+"""
+
+import os
+import time
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+
+from kefu.accounts.models import Role
+from tests import factories
+
+schemathesis = pytest.importorskip("schemathesis")
+from schemathesis import GenerationMode  # noqa: E402
+
+EXAMPLES = int(os.environ.get("KEFU_FUZZ_EXAMPLES", "3"))
+BUDGET_SECONDS = float(os.environ.get("KEFU_FUZZ_SECONDS", "25"))
+ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.HANDLER, Role.QA]
+
+
+def no_server_error(case, response) -> None:
+    assert response.status_code < 500, (
+        f"{case.method} {case.formatted_path} -> {response.status_code}\n"
+        f"query={case.query!r} body={case.body!r}\n{response.text[:2000]}"
+    )
+
+
+CHECKS: list[Callable] = [no_server_error]
+
+
+@pytest.fixture
+def _keep_connection():
+    """The raw WSGI app closes the database connection after each request, as a server should; the test
+    transaction lives on that connection, so do what Django's test client does and keep it open."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(db, settings, _keep_connection):
+    """A desk with a customer, open and complaint orders and a phrase, for the pinned path parameters."""
+    settings.KEFU_API_RATE_LIMIT = 0  # fuzzing sends thousands of requests with one token
+    from kefu.complaints.services import complaint_receive
+    from kefu.phrases.models import Phrase
+    from kefu.tickets.services import ticket_dispatch
+
+    desk = factories.Desk()
+    cust = factories.customer(desk.agent)
+    ticket = factories.ticket(desk.agent, cust)
+    other = factories.ticket(desk.agent, cust, subject="另一个问题")
+    complaint = complaint_receive(by=desk.agent, customer=cust, subject="投诉：送货太慢",
+                                  description="送货员态度不好")
+    ticket_dispatch(ticket=other, by=desk.agent, department=desk.aftersales)
+    phrase = Phrase.objects.create(situation="greeting", text="您好")
+    return {
+        "desk": desk, "customer_id": cust.pk, "number": ticket.number, "other": other.number,
+        "complaint": complaint.ticket.number, "phrase_id": phrase.pk,
+    }
+
+
+def _pinned(operation, world) -> dict:
+    names = {p.name for p in operation.path_parameters}
+    values = {"customer_id": world["customer_id"], "number": world["number"], "phrase_id": world["phrase_id"]}
+    if "/complaints/" in operation.path:
+        values["number"] = world["complaint"]
+    return {k: v for k, v in values.items() if k in names}
+
+
+def _run_operation(operation, headers: dict, pinned: dict, mode, deadline: float) -> None:
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=pinned or None)
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(case=strategy)
+    def run(case) -> None:
+        if time.monotonic() > deadline:
+            return
+        response = case.call(headers=headers)
+        for check in CHECKS:
+            check(case, response)
+
+    try:
+        run()
+    except Unsatisfiable:
+        pass
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_server_error_as_each_role(role, fuzz_world):
+    from kefu.accounts.services import token_create
+    from kefu.wsgi import application
+
+    desk = fuzz_world["desk"]
+    user = {Role.ADMIN: desk.admin, Role.SUPERVISOR: desk.supervisor, Role.AGENT: desk.agent,
+            Role.HANDLER: desk.handler, Role.QA: desk.qa}[role]
+    headers = {"Authorization": f"Bearer {token_create(user=user)}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, headers=headers)
+    deadline = time.monotonic() + BUDGET_SECONDS
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 25, "the API schema lost operations"
+    # Every operation gets its pinned positive run first (the cases most likely to reach the services),
+    # then the other modes while the budget lasts; past the deadline nothing more is generated.
+    plans = [(op, pinned, mode) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+             for op in operations for pinned in ([_pinned(op, fuzz_world)] if _pinned(op, fuzz_world) else []) + [{}]]
+    for operation, pinned, mode in plans:
+        if time.monotonic() > deadline:
+            break
+        _run_operation(operation, headers, pinned, mode, deadline)
