@@ -121,8 +121,8 @@ def test_inbox_page_highlights_the_words_and_shows_the_message_that_matched(desk
 
 @pytest.mark.django_db
 def test_customers_found_by_company_words(desk, api_client):
-    factories.customer(name="王五", company="华东建材有限公司", phones=["13900001111"])
-    factories.customer(name="赵六", company="光明乳业", phones=["13900002222"])
+    factories.customer(desk.agent, name="王五", company="华东建材有限公司", phones=["13900001111"])
+    factories.customer(desk.agent, name="赵六", company="光明乳业", phones=["13900002222"])
     body = api_client.as_user(desk.agent).get("/api/v1/customers", q="建材").json()
     assert [r["name"] for r in body["results"]] == ["王五"]
 
