@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.notifications",
     "kefu.jobs",
+    "kefu.search",
+    "kefu.org",
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",
