@@ -154,7 +154,8 @@ def test_low_score_tells_supervisor_and_runs_callback_hook(desk, django_capture_
         with django_capture_on_commit_callbacks(execute=True):
             survey = survey_answer(token=survey_token(survey), data=data)
         assert survey.low_score
-        assert Notification.objects.filter(user=desk.supervisor, text__contains=ticket.number).exists()
+        assert Notification.objects.filter(user=desk.supervisor, text__contains=ticket.number,
+                                           kind="survey.low_score").exists()
         assert opened == [survey.pk]
     finally:
         hooks.LOW_SCORE_HANDLERS.remove(handler)

@@ -16,6 +16,8 @@ from .models import RatingAdjustment, RatingConfig, RatingSnapshot
 from .periods import Period
 from .scoring import Rating, rate_agent
 
+ADJUSTED_KIND = "rating.adjusted"
+
 
 def current_config() -> dict:
     row = RatingConfig.objects.first()
@@ -66,5 +68,5 @@ def rating_adjust(*, agent: User, period: Period, stars: int, reason: str, by: U
         agent=agent, period=period.code, computed_stars=snapshot.stars if snapshot else None, stars=stars,
         reason=reason[:2000], by=by, created_at=timezone.now())
     notify(users=[agent], text=f"您 {period.code} 的星级由 {by} 调整为 {stars} 星：{reason[:100]}",
-           url=f"/ratings/{agent.username}/?period={period.code}")
+           url=f"/ratings/{agent.username}/?period={period.code}", kind=ADJUSTED_KIND)
     return adjustment

@@ -25,6 +25,8 @@ from .hooks import run_low_score_handlers
 from .models import Answer, QuestionKind, Survey, Trigger
 from .rules import Suppressed, check_may_send
 
+LOW_SCORE_KIND = "survey.low_score"
+
 
 def _agent_of(ticket: Ticket) -> User:
     return ticket.assignee or ticket.first_responder
@@ -107,7 +109,7 @@ def is_low(cleaned: list) -> bool:
 def _tell_supervisors(survey: Survey) -> None:
     supervisors = User.objects.filter(role=Role.SUPERVISOR, department_id=survey.department_id, is_active=True)
     notify(users=supervisors, text=f"工单 {survey.ticket.number} 收到客户低分评价，请关注",
-           url=f"/tickets/{survey.ticket.number}/", dedupe_key=f"survey.low:{survey.pk}")
+           url=f"/tickets/{survey.ticket.number}/", dedupe_key=f"survey.low:{survey.pk}", kind=LOW_SCORE_KIND)
 
 
 def survey_after_resolve(ticket: Ticket) -> Survey | None:
