@@ -38,6 +38,9 @@ from httpclient import Connection, loopback_only, percentile  # noqa: E402
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    # The set-up and the final check run between phases, never while clients run: the ORM's guard
+    # against use inside an event loop does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     import django
 
     django.setup()
@@ -66,8 +69,8 @@ def prepare(clients: int) -> list[tuple[str, int]]:
 def start_server(port: int, workers: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "kefu.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), "--no-collectstatic"]
-    return subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    log = open(os.environ.get("KEFU_BENCH_SERVER_LOG", os.devnull), "ab")  # noqa: SIM115 (lives with the server)
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
 
 
 async def wait_ready(host: str, port: int, token: str, seconds: float = 120) -> None:
@@ -111,7 +114,7 @@ async def client_loop(phase: str, host: str, port: int, token: str, customer: in
                     status, _, took = await conn.request("GET", "/api/v1/me")
                     tally.add("me", status, took)
                     continue
-                subject = f"压测{run}-{index}-{n}"
+                subject = f"压测{run}-{phase}-{index}-{n}"
                 tally.sent_creates.append(subject)
                 status, body, took = await conn.request("POST", "/api/v1/tickets", json_body={
                     "customer_id": customer, "subject": subject, "body": "客户来电询问安装进度", "channel": "phone"})

@@ -39,8 +39,9 @@ def _postgres_connections() -> dict:
     """Under `kefu serve` (ASGI) each request runs in its own thread, so per-thread persistent connections
     would pile up: the server sets KEFU_DB_POOL and each process keeps a pool instead (Django 5.1+)."""
     if env_bool("KEFU_DB_POOL"):
+        # A burst waits for a free connection (up to 30 s) rather than failing with a 500 after a few seconds.
         return {"CONN_MAX_AGE": 0, "OPTIONS": {"pool": {"min_size": 1, "max_size": env_int("KEFU_DB_POOL_SIZE", 8),
-                                                         "timeout": 10}}}
+                                                         "timeout": env_int("KEFU_DB_POOL_TIMEOUT", 30)}}}
     return {"CONN_MAX_AGE": 60}
 
 
@@ -97,6 +98,8 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.notifications",
     "kefu.jobs",
+    "kefu.search",
+    "kefu.org",
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("phrases/", include("kefu.phrases.urls")),
     path("calendars/", include("kefu.sla.urls")),
     path("complaints/", include("kefu.complaints.urls")),
+    path("manage/", include("kefu.org.urls")),
     path("qa/", include("kefu.qa.urls")),
     path("channels/email/", include("kefu.channels.email.urls")),
     path("live/", include("kefu.live.urls")),

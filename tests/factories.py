@@ -35,7 +35,8 @@ def user(role: str = Role.AGENT, *, dept: Department | None = None, team: Team |
 
 def customer(by: User | None = None, **data) -> Customer:
     data.setdefault("name", f"客户{next(_seq)}")
-    data.setdefault("phones", ["13812345678"])
+    # Each customer its own number: a second record with a number already on file is refused.
+    data.setdefault("phones", [f"139{next(_seq):08d}"])
     return customer_create(by=by, **data)
 
 

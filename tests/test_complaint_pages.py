@@ -61,7 +61,7 @@ def test_each_role_sees_only_the_forms_of_its_step(client, desk):
     actions = {}
     for user in [desk.agent, desk.supervisor, desk.handler, desk.qa]:
         client.force_login(user)
-        actions[user.username] = {a.name for a, _f in client.get(url).context["actions"]}
+        actions[user.username] = {a.name for a, _f, _main in client.get(url).context["actions"]}
     assert actions["super"] == {"approve", "send_back", "reply"}
     assert actions["agent_a"] == {"reply"}
     assert actions["handler"] == set() and actions["qa"] == set()

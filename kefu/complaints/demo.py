@@ -58,7 +58,7 @@ OBJECT_OF_CATEGORY = {"attitude": "staff", "delivery": "service", "installation"
 
 def _kwargs(action: str, people: dict, handler: User, complaint: Complaint, category: ComplaintCategory,
             emotion: str) -> tuple[User, dict]:
-    agent, supervisor = people["lina"], people["wangzg"]
+    agent, supervisor = complaint.ticket.first_responder, people["wangzg"]
     subject, customer = complaint.ticket.subject, complaint.ticket.customer
     table = {
         # the customer complains from their own number (a placeholder number looked like a real one)
@@ -88,10 +88,10 @@ def _kwargs(action: str, people: dict, handler: User, complaint: Complaint, cate
 def _walk(complaint: Complaint, scenario: tuple, people: dict, category: ComplaintCategory) -> Complaint:
     state, _age, subject, _code, handler_name, emotion, no_reply = scenario
     if state == S.INVALID:
-        complaint = cs.complaint_record(complaint=complaint, by=people["lina"],
+        complaint = cs.complaint_record(complaint=complaint, by=complaint.ticket.first_responder,
                                         **_kwargs("record", people, people[handler_name], complaint, category,
                                                   emotion)[1])
-        return cs.complaint_reject(complaint=complaint, by=people["lina"], reason="经核实客户所购并非本公司产品",
+        return cs.complaint_reject(complaint=complaint, by=complaint.ticket.first_responder, reason="经核实客户所购并非本公司产品",
                                    explained_how="phone")
     stop = STOP_BEFORE[state]
     for action in ORDER:
@@ -176,7 +176,7 @@ def _move_thread(complaint: Complaint, start: datetime, reply_times: list[dateti
 
 def _second_round(complaint: Complaint, people: dict) -> Complaint:
     """A complaint whose customer was not satisfied: back to the solution step, round 2."""
-    return cs.complaint_receipt(complaint=complaint, by=people["lina"], satisfied=False,
+    return cs.complaint_receipt(complaint=complaint, by=complaint.ticket.first_responder, satisfied=False,
                                 comment="问题没有彻底解决，同样的情况又出现了")
 
 
@@ -189,7 +189,10 @@ def demo_complaints(*, people: dict, customers: list[Customer], rng: random.Rand
         customer = repeat if index % 7 == 0 else customers[(index * 3 + 1) % len(customers)]
         start = now - timedelta(hours=scenario[1])
         # dated at receipt from the start, so the GD number carries the receipt date
-        complaint = cs.complaint_receive(by=people["lina"], customer=customer, subject=scenario[2],
+        # Complaints are taken by whoever answered the call: spread over the desk, not all on one agent.
+        desk = [people[name] for name in ("lina", "zhangwei", "liuyang") if name in people]
+        first_responder = desk[index % len(desk)]
+        complaint = cs.complaint_receive(by=first_responder, customer=customer, subject=scenario[2],
                                          description=scenario[2][2:], received_at=start)
         complaint = _walk(complaint, scenario, people, categories[scenario[3]])
         if index == SECOND_ROUND:  # this one gets a not-satisfied receipt first: round 2, back to solution

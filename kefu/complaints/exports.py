@@ -8,33 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kefu.core.spreadsheet import safe_cell, safe_row
 from kefu.customers.masking import mask_phone
 
 from .models import Complaint, ComplaintStep
 
 Rows = list[tuple[str, str]]
-# Spreadsheet programs run a cell starting with one of these as a formula (CSV/XLSX injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    """Every cell value goes through here: customer text is data, never a formula.
-
-    A leading apostrophe makes Excel/WPS show the text as typed; characters XML cannot hold are
-    dropped (openpyxl would refuse the whole file for one stray control character).
-    """
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _row(values: Iterable[object]) -> list[object]:
-    return [_cell(value) for value in values]
+# One definition of a safe cell for every export (kefu.core.spreadsheet).
+_cell, _row = safe_cell, safe_row
 
 
 def _dt(value: datetime | None) -> str:

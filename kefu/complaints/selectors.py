@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from kefu import policy
 from kefu.accounts.models import Role, User
+from kefu.search import index as search
 from kefu.sla.clock import ClockState
 from kefu.sla.models import SlaClock
 from kefu.sla.services import state_of
 
 from . import deadlines
-from .models import ACTIONS, HANDLER_STATES, Action, Complaint, ComplaintState
+from .models import ACTIONS, FINAL_STATES, HANDLER_STATES, MAIN_PATH, Action, Actor, Complaint, ComplaintState
 
 S = ComplaintState
 CLOSED_STATES = [S.INVALID, S.ARCHIVED, S.SUMMARISED]
@@ -81,6 +82,21 @@ def default_queue(user: User) -> str:
     return {Role.HANDLER: "handler", Role.SUPERVISOR: "approval", Role.AGENT: "mine"}.get(user.role, "all")
 
 
+def _search(qs: QuerySet[Complaint], q: str) -> QuerySet[Complaint]:
+    """Full text over the order's number and subject and the complaint's record (description, demand,
+    the customer's words, cause, solution ...), plus the customer's name; one character is a substring."""
+    plan = search.plan_query(q)
+    if not plan.terms:
+        sub = plan.substring or q
+        return qs.filter(Q(ticket__number__icontains=sub) | Q(ticket__subject__icontains=sub)
+                         | Q(ticket__customer__name__icontains=sub))
+    cond = Q(pk__in=search.rank("complaint", plan, within=qs)) | Q(ticket__number=q.strip().upper())
+    customers = search.rank("customer", plan, limit=200, title_only=True)
+    if customers:
+        cond |= Q(ticket__customer_id__in=customers)
+    return qs.filter(cond)
+
+
 def complaint_list(user: User, *, queue: str = "all", state: str = "", department: str = "", category: str = "",
                    overdue: bool = False, q: str = "", now: datetime) -> QuerySet[Complaint]:
     qs = visible_complaints(user).filter(_queue_q(user, queue)).select_related(
@@ -95,8 +111,7 @@ def complaint_list(user: User, *, queue: str = "all", state: str = "", departmen
     if overdue:
         qs = qs.filter(overdue_q(now))
     if q:
-        qs = qs.filter(Q(ticket__number__icontains=q) | Q(ticket__subject__icontains=q)
-                       | Q(ticket__customer__name__icontains=q))
+        qs = _search(qs, q)
     late = Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
     return qs.annotate(is_late=late).order_by("-received_at")
 
@@ -131,6 +146,32 @@ def available_actions(user: User, complaint: Complaint) -> list[Action]:
     """
     return [a for a in ACTIONS.values() if complaint.state in a.sources
             and policy.can_act_on_complaint(user, complaint, a.actor, visible=True)]
+
+
+def main_action(state: str, actions: list[Action]) -> Action | None:
+    """Of the actions open in a state, the one that moves the complaint along its path (下发 rather than
+    判定不成立 or an interim reply); the page shows it first and folds the others."""
+    if not actions:
+        return None
+    ahead = MAIN_PATH[MAIN_PATH.index(state) + 1] if state in MAIN_PATH[:-1] else None
+    return next((a for a in actions if a.target == ahead), actions[0])
+
+
+def next_step(complaint: Complaint) -> dict | None:
+    """Who acts next and in which step, for every reader (a handler with nothing to do is told who has)."""
+    action = main_action(complaint.state, [a for a in ACTIONS.values() if complaint.state in a.sources])
+    if action is None or complaint.state in FINAL_STATES:
+        return None
+    if action.actor == Actor.SERVICE:
+        who = _("首问负责人 %(name)s") % {"name": complaint.ticket.first_responder.name}
+    elif action.actor == Actor.HANDLER:
+        dept = complaint.dispatched_to.name if complaint.dispatched_to_id else _("责任部门")
+        who = _("%(dept)s的处理人") % {"dept": dept}
+    else:
+        who = _("客服主管")
+    if action.name == "receipt":
+        who = _("客户（通过回执链接），或首问负责人 %(name)s 代为登记") % {"name": complaint.ticket.first_responder.name}
+    return {"action": action, "title": action.title, "who": who}
 
 
 def is_overdue(complaint: Complaint, now: datetime) -> bool:

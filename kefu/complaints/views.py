@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind
 from kefu.core.errors import DomainError, Forbidden
+from kefu.core.qr import qr_svg
 from kefu.customers.masking import mask_phone
 from kefu.customers.selectors import customer_get
 from kefu.security.audit import personal_data_read
@@ -35,6 +36,8 @@ from .selectors import (
     deadline_rows,
     default_queue,
     is_overdue,
+    main_action,
+    next_step,
     queue_counts,
     received_between,
     visible_complaints,
@@ -97,7 +100,12 @@ def complaint_create(request):
     initial = {"source": "direct", "severity": "minor"}
     if ticket is not None:
         initial.update(subject=ticket.subject, customer_id=ticket.customer_id, channel=ticket.channel,
-                       description="\n".join(m.body for m in ticket.messages.filter(kind="customer")[:3]))
+                       description="\n".join(m.body for m in ticket.messages.filter(kind="customer")[:3]),
+                       contact_name=ticket.customer.name)
+        # The order's customer is the contact; the number only for roles that see it (a masked one
+        # would be stored as the contact phone).
+        if policy.can_view_personal_data(request.user):
+            initial["contact_phone"] = ticket.customer.primary_phone
         if ticket.account_manager:
             initial.update(source="account_manager", account_manager=ticket.account_manager)
     form = ComplaintCreateForm(request.POST or None, initial=initial)
@@ -130,12 +138,18 @@ def complaint_detail(request, number: str):
     actions = available_actions(request.user, complaint)
     forms = {a.name: ACTION_FORMS[a.name][0](initial=_initial(complaint, a.name, full=_full(request)))
              for a in actions}
+    # The reader's next step first and open; the other steps open to them folded below it.
+    main = main_action(complaint.state, actions)
+    receipt_url = _receipt_url(request, complaint)
+    ordered = sorted(actions, key=lambda a: a is not main)
     return render(request, "complaints/detail.html", {
         "complaint": complaint, "ticket": complaint.ticket, "steps": complaint_steps(complaint),
-        "path": _path(complaint), "actions": [(a, forms[a.name]) for a in actions],
+        "path": _path(complaint), "actions": [(a, forms[a.name], a is main) for a in ordered],
+        "next_step": next_step(complaint),
         "sections": _filled(exports.record_sections(complaint, full=_full(request))), "now": now,
         "overdue": is_overdue(complaint, now),
-        "receipt_url": _receipt_url(request, complaint), "deadlines": deadline_rows(complaint, now),
+        "receipt_url": receipt_url, "receipt_qr": qr_svg(receipt_url) if receipt_url else "",
+        "deadlines": deadline_rows(complaint, now),
     })
 
 
@@ -220,6 +234,8 @@ def complaint_xlsx(request, number: str):
 def analysis(request):
     policy.require(policy.can_see_complaint_analysis(request.user), "只有主管、质检员和管理员可以查看投诉分析")
     period, errors = _period(request)
+    if period[0] and period[1] and period[0] > period[1]:
+        errors.append(_("起始日期晚于截止日期，这段时间没有数据"))
     result = complaint_analysis(received_between(visible_complaints(request.user), *period))
     charts = {
         "category": result.by_category, "object": result.by_object, "department": result.by_department,

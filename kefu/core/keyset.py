@@ -53,13 +53,20 @@ def _equal(key: Key, value) -> Q:
     return Q(**{f"{key.field}__isnull": True}) if value is None else Q(**{key.field: value})
 
 
-def after_cursor(qs: QuerySet, keys: list[Key], values: list) -> QuerySet:
+def after_cursor(qs: QuerySet, keys: list[Key], values: list, *, non_null_first: bool = False) -> QuerySet:
+    """Rows after the cursor. ``non_null_first``: only those whose first key is not NULL (the caller
+    fetches the NULLs that follow separately), so that the first key bounds an index range."""
+    first, value = keys[0], values[0]
     condition = Q(pk__in=[])
     for i, key in enumerate(keys):
-        clause = _after(key, values[i])
-        for previous, value in zip(keys[:i], values[:i], strict=True):
-            clause &= _equal(previous, value)
+        clause = _after(key, values[i]) if not (i == 0 and non_null_first) else Q(
+            **{f"{key.field}__lt" if key.descending else f"{key.field}__gt": values[0]})
+        for previous, value_ in zip(keys[:i], values[:i], strict=True):
+            clause &= _equal(previous, value_)
         condition |= clause
+    if value is not None and (non_null_first or not first.nulls_last):
+        # Redundant but decisive: a plain range on the first key lets the index start at the cursor.
+        condition &= Q(**{f"{first.field}__lte" if first.descending else f"{first.field}__gte": value})
     return qs.filter(condition)
 
 
@@ -91,7 +98,17 @@ def decode_cursor(cursor: str, keys: list[Key], qs: QuerySet) -> list:
 def keyset_page(qs: QuerySet, keys: list[Key], cursor: str | None, size: int) -> tuple[list, str | None]:
     """One page after ``cursor`` (the first page when None) and the cursor of the page after it."""
     if cursor:
-        qs = after_cursor(qs, keys, decode_cursor(cursor, keys, qs))
+        values = decode_cursor(cursor, keys, qs)
+        if keys[0].nulls_last and values[0] is not None:
+            # Rows with a value after the cursor (an index range), then the NULLs, which all come after.
+            rows = list(ordered(after_cursor(qs, keys, values, non_null_first=True), keys)[: size + 1])
+            if len(rows) <= size:
+                nulls = qs.filter(**{f"{keys[0].field}__isnull": True})
+                rows += list(ordered(nulls, keys)[: size + 1 - len(rows)])
+            more = len(rows) > size
+            rows = rows[:size]
+            return rows, (encode_cursor(rows[-1], keys) if more and rows else None)
+        qs = after_cursor(qs, keys, values)
     rows = list(ordered(qs, keys)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

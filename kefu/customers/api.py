@@ -6,9 +6,10 @@ from kefu import policy
 from kefu.core.pagination import paginate
 from kefu.security.audit import personal_data_read
 
+from .merge import customer_merge
 from .presenters import customer_dict
 from .selectors import customer_get, customer_search
-from .services import customer_create, customer_update
+from .services import DuplicateCustomer, customer_create, customer_update
 
 router = Router(tags=["customers"])
 
@@ -44,6 +45,8 @@ class CustomerPage(Schema):
 
 class CustomerIn(Schema):
     name: str = Field(..., min_length=1, max_length=60)
+    # Set to create the record even though its phone or e-mail is another customer's (a 409 otherwise).
+    allow_duplicate: bool = False
     salutation: str = ""
     phones: list[str] = []
     email: str = ""
@@ -60,6 +63,7 @@ class CustomerIn(Schema):
 
 class CustomerPatch(Schema):
     version: int = Field(..., description="The version you read; 409 if someone saved since")
+    allow_duplicate: bool = False
     name: str | None = None
     salutation: str | None = None
     phones: list[str] | None = None
@@ -82,11 +86,45 @@ def list_customers(request, q: str = "", page: int = 1, page_size: int = 50):
     return {**meta, "results": [customer_dict(c, request.user) for c in rows]}
 
 
-@router.post("", response={201: CustomerOut}, summary="Create a customer")
+class DuplicateOut(Schema):
+    detail: str
+    code: str = "duplicate"
+    field: str
+    existing_id: int
+
+
+class MergeIn(Schema):
+    into: int = Field(..., description="id of the customer record to keep")
+
+
+class MergeOut(Schema):
+    source: int
+    target: int
+    moved: dict[str, int]
+
+
+def _duplicate(exc: DuplicateCustomer) -> Status:
+    return Status(409, {"detail": exc.message, "field": exc.field, "existing_id": exc.existing.pk})
+
+
+@router.post("", response={201: CustomerOut, 409: DuplicateOut},
+             summary="Create a customer; 409 with the existing record's id when the phone or e-mail is taken")
 def create_customer(request, payload: CustomerIn):
     policy.require(policy.can_edit_customer(request.user))
-    customer = customer_create(by=request.user, **payload.dict())
+    try:
+        customer = customer_create(by=request.user, **payload.dict())
+    except DuplicateCustomer as exc:
+        return _duplicate(exc)
     return Status(201, customer_dict(customer, request.user))
+
+
+@router.post("/{customer_id}/merge", response=MergeOut,
+             summary="Merge this customer into another: orders, complaints and history move, audited")
+def merge_customer(request, customer_id: int, payload: MergeIn):
+    source = customer_get(request.user, customer_id)
+    target = customer_get(request.user, payload.into)
+    merge = customer_merge(source=source, target=target, by=request.user)
+    return {"source": merge.source_id, "target": merge.target_id, "moved": merge.moved}
 
 
 @router.get("/{customer_id}", response=CustomerOut)
@@ -96,11 +134,14 @@ def get_customer(request, customer_id: int):
     return customer_dict(customer, request.user)
 
 
-@router.patch("/{customer_id}", response=CustomerOut)
+@router.patch("/{customer_id}", response={200: CustomerOut, 409: DuplicateOut})
 def patch_customer(request, customer_id: int, payload: CustomerPatch):
     policy.require(policy.can_edit_customer(request.user))
     customer = customer_get(request.user, customer_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    customer = customer_update(customer=customer, by=request.user, version=version, **changes)
+    try:
+        customer = customer_update(customer=customer, by=request.user, version=version, **changes)
+    except DuplicateCustomer as exc:
+        return _duplicate(exc)
     return customer_dict(customer, request.user)

@@ -18,6 +18,7 @@ class CustomerForm(forms.Form):
     tags = forms.CharField(label=_("标签"), required=False, help_text=_("用逗号分隔"))
     vip_level = forms.IntegerField(label=_("VIP 等级"), min_value=0, max_value=5, initial=0)
     notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    allow_duplicate = forms.BooleanField(label=_("确认是另一位客户，仍然保存"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the edit's base (409 if stale)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -29,7 +30,7 @@ class CustomerForm(forms.Form):
         return [self[f"intake_{key}"] for key, _label in INTAKE_FIELDS]
 
     def main_fields(self):
-        return [f for f in self if not f.name.startswith("intake_") and f.name != "version"]
+        return [f for f in self if not f.name.startswith("intake_") and f.name not in ("allow_duplicate", "version")]
 
     def to_service(self) -> dict:
         data = dict(self.cleaned_data)

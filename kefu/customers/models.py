@@ -17,7 +17,7 @@ class Customer(models.Model):
     phones = models.JSONField(_("电话"), default=list, blank=True)
     # Digits of every phone, space separated, so that a search by a part of a number is one LIKE.
     phones_index = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
-    email = models.EmailField(_("邮箱"), blank=True)
+    email = models.EmailField(_("邮箱"), blank=True, db_index=True)  # stored lower-case
     wechat_id = models.CharField(_("微信号"), max_length=60, blank=True)
     company = models.CharField(_("单位"), max_length=100, blank=True)
     department = models.CharField(_("部门"), max_length=60, blank=True)
@@ -34,6 +34,10 @@ class Customer(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when this record was merged into another: it keeps its id (old links still resolve) but
+    # holds nothing any more and is left out of lists, searches and duplicate checks.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("已合并到"))
 
     class Meta:
         ordering = ["-updated_at"]
@@ -54,3 +58,33 @@ class Customer(models.Model):
     @property
     def primary_phone(self) -> str:
         return self.phones[0] if self.phones else ""
+
+
+class CustomerPhone(models.Model):
+    """One row per phone of a customer, digits only: the indexed look-up behind duplicate checks and
+    search by number (a LIKE over the joined digits cannot use an index). Kept in step by a signal."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phone_rows")
+    number = models.CharField(max_length=24, db_index=True)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CustomerMerge(models.Model):
+    """Audit of a merge: which record went into which, who did it, what moved, and the merged record's
+    data as it was (so nothing of it is lost)."""
+
+    source = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("被合并客户"))
+    target = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="merges",
+                               verbose_name=_("保留客户"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("合并时间"))
+    source_data = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)  # {"tickets.Ticket.customer": 3, ...}
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} -> {self.target_id}"

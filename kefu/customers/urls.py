@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.customer_edit, name="create"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/merge/", views.customer_merge_view, name="merge"),
 ]

@@ -18,6 +18,13 @@ class Situation(models.TextChoices):
     FAREWELL = "farewell", _("道别")
 
 
+# The order of a call (问候 first, 道别 last): lists follow it, not the alphabetical order of the keys.
+CALL_ORDER = models.Case(
+    *[models.When(situation=key, then=models.Value(i)) for i, key in enumerate(Situation.values)],
+    default=models.Value(len(Situation.values)), output_field=models.IntegerField(),
+)
+
+
 class Phrase(models.Model):
     """规范用语: a standard phrase an agent inserts into a reply with one click or its shortcut."""
 
@@ -29,7 +36,7 @@ class Phrase(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        ordering = ["situation", "position", "id"]
+        ordering = [CALL_ORDER.asc(), "position", "id"]
         verbose_name = _("规范用语")
         verbose_name_plural = _("规范用语")
 

@@ -10,6 +10,7 @@ from kefu.policy.base import *  # noqa: F403
 from kefu.policy.channels import *  # noqa: F403
 from kefu.policy.complaints import *  # noqa: F403
 from kefu.policy.customers import *  # noqa: F403
+from kefu.policy.org import *  # noqa: F403
 from kefu.policy.qa import *  # noqa: F403
 from kefu.policy.ratings import *  # noqa: F403
 from kefu.policy.security import *  # noqa: F403

@@ -48,3 +48,8 @@ def can_edit_customer(user: User) -> bool:
 
 def can_view_personal_data(user: User) -> bool:
     return bool(user.is_authenticated and (user.can_view_personal_data or user.is_superuser))
+
+
+def can_merge_customers(user: User) -> bool:
+    """Merging rewrites whose orders are whose: supervisors and admins who may see personal data."""
+    return user.role in {Role.SUPERVISOR, Role.ADMIN} and can_view_personal_data(user)

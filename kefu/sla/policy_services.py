@@ -9,7 +9,7 @@ from kefu.accounts.models import User
 from kefu.core.errors import DomainError
 from kefu.tickets.models import Priority, TicketType
 
-from .clock import Target
+from .clock import UNIT_LABELS, Target
 from .derive import KIND_LABELS, PolicyBook
 from .models import SlaPolicy
 from .tasks import recompute_calendar_deadlines
@@ -25,8 +25,10 @@ def policy_save(*, by: User, policy_row: SlaPolicy, **targets: object) -> SlaPol
             try:
                 Target(float(amount), str(unit))
             except (TypeError, ValueError) as exc:
+                # Name the unit as the form shows it (工作小时), never its internal key (business_hours).
+                shown = UNIT_LABELS.get(str(unit), str(unit))
                 raise DomainError(f"{KIND_LABELS[kind]}：目标须为不小于 0 的数（工作日须为整数），单位须为"
-                                  f"工作小时、自然小时或工作日；收到 {amount} {unit}", field=kind) from exc
+                                  f"工作小时、自然小时或工作日；收到 {amount} {shown}", field=kind) from exc
             amount = float(amount)
         setattr(policy_row, kind, amount)
         setattr(policy_row, f"{kind}_unit", unit)

@@ -1,15 +1,17 @@
 from datetime import datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kefu.accounts.models import Department, Team, User
-from kefu.core.pagination import paginate_keyset
+from kefu.core.pagination import paginate, paginate_keyset
 from kefu.customers.selectors import customer_get
 from kefu.security.audit import personal_data_read
 
 from . import services
+from .bulk import ticket_claim, tickets_bulk
 from .models import Channel, MessageKind, Priority, TicketType
 from .models import Status as TicketStatus
 from .presenters import message_dict, ticket_dict
@@ -145,11 +147,16 @@ class EventOut(Schema):
 
 @router.get("", response=TicketPage, summary="List work orders visible to the caller")
 def list_tickets(request, view: str = "all", status: str = "", type: str = "", channel: str = "",
-                 priority: str = "", q: str = "", sort: str = "due", page: int = 1, page_size: int = 50,
+                 priority: str = "", q: str = "", sort: str = "", page: int = 1, page_size: int = 50,
                  cursor: str = ""):
     qs = ticket_list(request.user, view=view, status=status, type=type, channel=channel, priority=priority,
                      q=q, sort=sort)
-    rows, meta = paginate_keyset(qs, KEYSETS.get(sort, KEYSETS["due"]), page, page_size, cursor)
+    if q.strip() and sort in ("", "relevance"):
+        # Ranked search results (at most kefu.search.index.RANK_LIMIT) page by number, best first.
+        rows, meta = paginate(qs, page, page_size)
+        meta.update(count_exact=True, next_cursor=None)
+    else:
+        rows, meta = paginate_keyset(qs, KEYSETS.get(sort, KEYSETS["due"]), page, page_size, cursor)
     return {**meta, "results": [ticket_dict(t, request.user) for t in rows]}
 
 
@@ -159,6 +166,29 @@ def create_ticket(request, payload: TicketIn):
     customer = customer_get(request.user, data.pop("customer_id"))
     ticket = services.ticket_create(by=request.user, customer=customer, **data)
     return Status(201, ticket_dict(ticket_get(request.user, ticket.number), request.user))
+
+
+class BulkIn(Schema):
+    numbers: list[str] = Field(..., min_length=1, max_length=200)
+    action: Literal["assign", "status", "merge"]
+    assignee_id: int | None = None
+    status: str = ""
+    into: str | None = Field(None, description="merge: the order to keep (default: the oldest selected)")
+
+
+class BulkOut(Schema):
+    changed: list[str]
+
+
+# Declared before "/{number}": the first matching path wins.
+@router.post("/bulk", response=BulkOut, summary="One action on many work orders: all change or none does")
+def bulk(request, payload: BulkIn):
+    tickets = [ticket_get(request.user, n) for n in dict.fromkeys(payload.numbers)]
+    assignee = get_object_or_404(User, pk=payload.assignee_id, is_active=True) if payload.assignee_id else None
+    into = ticket_get(request.user, payload.into) if payload.into else None
+    changed = tickets_bulk(by=request.user, tickets=tickets, action=payload.action, assignee=assignee,
+                           status=payload.status, into=into)
+    return {"changed": changed}
 
 
 @router.get("/{number}", response=TicketOut)
@@ -283,3 +313,9 @@ def channels(request):
 @reference.get("/priorities", response=list[PriorityChoice], summary="Work-order priorities")
 def priorities(request):
     return _listing(Priority)
+
+
+@router.post("/{number}/claim", response=TicketOut, summary="领取: take an unassigned work order as its handler")
+def claim(request, number: str):
+    ticket_claim(ticket=ticket_get(request.user, number), by=request.user)
+    return ticket_dict(ticket_get(request.user, number), request.user)

@@ -116,8 +116,15 @@ def _ticket(rng: random.Random, i: int, people: dict[str, User], customers: list
     priority = rng.choice([Priority.NORMAL] * 4 + [Priority.HIGH, Priority.URGENT, Priority.LOW])
     status = [Status.NEW, Status.OPEN, Status.OPEN, Status.WAITING, Status.RESOLVED, Status.CLOSED, Status.CLOSED][i % 7]
     active = status in (Status.NEW, Status.OPEN, Status.WAITING)
-    # Open work is mostly recent (a desk keeps up); one in six is old, hence overdue.
-    created = now - timedelta(days=rng.uniform(0, 3) if active and i % 6 else rng.uniform(0, 30))
+    # Open work is recent (a desk keeps up: untouched orders are hours old, orders in hand a day or two);
+    # one in twelve is old, hence overdue. Finished work spreads over the month.
+    if not active or i % 12 == 0:
+        age = timedelta(days=rng.uniform(0, 30))
+    elif status == Status.NEW:
+        age = timedelta(hours=rng.uniform(0, 2))
+    else:
+        age = timedelta(hours=rng.uniform(1, 30))
+    created = now - age
     by = rng.choice(agents)
     ticket = ticket_services.ticket_create(
         by=by, customer=rng.choice(customers), subject=subject, body=CUSTOMER_TEXT[kind].format(s=subject),

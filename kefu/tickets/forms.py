@@ -13,6 +13,7 @@ class TicketCreateForm(forms.Form):
         label=_("称谓"), required=False, choices=[("", "—"), ("mr", _("先生")), ("ms", _("女士"))]
     )
     new_customer_phone = forms.CharField(label=_("新客户电话"), max_length=30, required=False)
+    allow_duplicate = forms.BooleanField(label=_("确认是另一位客户（电话与已有客户相同）"), required=False)
     subject = forms.CharField(label=_("主题"), max_length=200)
     body = forms.CharField(label=_("客户诉求 / 来电内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     type = forms.ChoiceField(label=_("类型"), choices=TicketType.choices, initial=TicketType.CONSULTATION)

@@ -183,3 +183,19 @@ class TicketEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events cannot be deleted")
+
+
+class SavedView(models.Model):
+    """我的视图: a user's named set of inbox filters (a query string of the inbox's own parameters)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(_("名称"), max_length=40)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_per_user")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -25,7 +25,8 @@ def _agents(active, visible, now: datetime, today: datetime) -> list[User]:
         open_count=Count("id"), overdue_count=Count("id", filter=Q(due_at__lt=now))).order_by()}
     resolved = dict(visible.filter(resolved_at__gte=today, assignee__isnull=False).values("assignee")
                     .annotate(n=Count("id")).order_by().values_list("assignee", "n"))
-    people = list(User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
+    # Seats only: a supervisor is not part of the agents' load (坐席负载).
+    people = list(User.objects.filter(is_active=True, role=Role.AGENT)
                   .select_related("team"))
     for person in people:
         row = load.get(person.pk, {})

@@ -1,18 +1,24 @@
 """Reads of work orders, always through the permission policy."""
 
-import re
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from kefu import policy
 from kefu.accounts.models import User
 from kefu.core.keyset import Key
+from kefu.customers.selectors import customers_by_phone
+from kefu.search import index as search
+from kefu.search import text as search_text
 
 from . import events
-from .models import ACTIVE_STATUSES, Channel, Priority, Status, Ticket, TicketType
+from .models import ACTIVE_STATUSES, PRIORITY_ORDER, Channel, Message, Priority, Status, Ticket, TicketType
 
 INBOX_VIEWS = ("mine", "team", "unassigned", "all")
+PRIORITY_RANK = Case(*[When(priority=p, then=Value(i)) for p, i in PRIORITY_ORDER.items()],
+                     default=Value(9), output_field=IntegerField())
+STATUS_RANK = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(Status.values)],
+                   default=Value(9), output_field=IntegerField())
 SORTS = {
     # Orders without a running clock go last whatever the database's NULL ordering.
     "due": (F("due_at").asc(nulls_last=True), "-created_at"),
@@ -20,7 +26,12 @@ SORTS = {
     "created": ("created_at",),
     "-created": ("-created_at",),
     "updated": ("-updated_at",),
-    "priority": ("priority", "-created_at"),
+    "priority": (PRIORITY_RANK.asc(), "-created_at"),  # urgent first
+    "-priority": (PRIORITY_RANK.desc(), "-created_at"),
+    "status": (STATUS_RANK.asc(), "-created_at"),  # in the order of the work: new first
+    "-status": (STATUS_RANK.desc(), "-created_at"),
+    "number": ("number",),
+    "-number": ("-number",),
 }
 
 
@@ -45,7 +56,7 @@ def ticket_list(
     channel: str = "",
     priority: str = "",
     q: str = "",
-    sort: str = "due",
+    sort: str = "",
     customer_id: int | None = None,
     active_only: bool = False,
 ) -> QuerySet[Ticket]:
@@ -73,13 +84,37 @@ def ticket_list(
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     if q:
-        cond = Q(number__icontains=q) | Q(subject__icontains=q) | Q(customer__name__icontains=q)
-        digits = re.sub(r"\D", "", q)
-        # Call centres look orders up by the caller's number; not for roles that see numbers masked.
-        if len(digits) >= 3 and policy.can_view_personal_data(user):
-            cond |= Q(customer__phones_index__contains=digits)
-        qs = qs.filter(cond)
+        qs, ranked = _search(user, qs, q)
+        if ranked and sort in ("", "relevance"):
+            return qs.order_by(_rank_order(ranked), *SORTS["-created"])
     return qs.order_by(*SORTS.get(sort, SORTS["due"]))
+
+
+def _search(user: User, qs: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket], list[int] | None]:
+    """Orders matching a query: by full-text (number, subject, every message) ranked best first, by
+    exact order number, by the customer's name or phone. A one-character query is a substring match.
+    Returns the ranked ids (None when the query was too short to rank)."""
+    q = q.strip()
+    plan = search.plan_query(q)
+    if plan.empty:
+        return qs, None
+    if not plan.terms:
+        return qs.filter(Q(number__icontains=plan.substring) | Q(subject__icontains=plan.substring)
+                         | Q(customer__name__icontains=plan.substring)), None
+    ranked = search.rank("ticket", plan, within=qs)
+    cond = Q(pk__in=ranked) | Q(number=q.upper())
+    customers = search.rank("customer", plan, limit=200, title_only=True)  # by name or company
+    if customers:
+        cond |= Q(customer_id__in=customers)
+    by_phone = customers_by_phone(user, q)  # call centres look orders up by the caller's number
+    if by_phone is not None:
+        cond |= Q(customer_id__in=by_phone)
+    return qs.filter(cond), ranked
+
+
+def _rank_order(ranked: list[int]):
+    """Full-text matches in rank order, then the others (matched by customer or number)."""
+    return search.rank_order(ranked, '"tickets_ticket"."id"').asc()
 
 
 def ticket_get(user: User, number: str) -> Ticket:
@@ -106,3 +141,21 @@ def ticket_thread(user: User, ticket: Ticket, *, include_notes: bool = True):
 def ticket_history(ticket: Ticket) -> list[events.Line]:
     """The order's history as lines in the active language, newest first."""
     return events.lines(events.of_ticket(ticket))
+
+
+def ticket_snippets(tickets: list[Ticket], words: tuple[str, ...]) -> dict[int, str]:
+    """For a page of search results: the first message of each order that holds a searched word, for
+    orders whose subject does not (so the reader sees why the order matched)."""
+    wanted = [t.pk for t in tickets if words and not search_text.first_match([t.subject], words)]
+    found: dict[int, str] = {}
+    if not wanted:
+        return found
+    bodies: dict[int, list[str]] = {}
+    for ticket_id, body in Message.objects.filter(ticket_id__in=wanted).order_by("created_at", "id").values_list(
+            "ticket_id", "body"):
+        bodies.setdefault(ticket_id, []).append(body)
+    for ticket_id, texts in bodies.items():
+        match = search_text.first_match(texts, words)
+        if match:
+            found[ticket_id] = match
+    return found

@@ -453,3 +453,14 @@ def ticket_merge(*, source: Ticket, target: Ticket, by: User) -> Ticket:
     _save(source)
     _save(target)
     return target
+
+
+def tickets_move_customer(*, source: Customer, target: Customer, by: User) -> int:
+    """Every order of a customer record merged into another goes to the kept record (complaints follow
+    their orders), each with a history row; the caller holds both customer rows locked."""
+    tickets = list(Ticket.objects.select_for_update().filter(customer=source).order_by("pk"))
+    for ticket in tickets:
+        events.record(ticket, "customer.merged", by=by, old=f"{source.name}（{source.pk}）", old_id=source.pk,
+                      new=f"{target.name}（{target.pk}）", new_id=target.pk)
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(customer=target, updated_at=timezone.now())
+    return len(tickets)

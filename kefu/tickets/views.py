@@ -14,39 +14,40 @@ from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
 from kefu.core.extensions import badge_messages, render_ticket_panels
 from kefu.core.pagination import CappedPaginator
-from kefu.customers.presenters import customer_phones, intake_for
+from kefu.customers.presenters import customer_dict, customer_phones, intake_for
 from kefu.customers.selectors import customer_get
-from kefu.customers.services import customer_create
+from kefu.customers.services import DuplicateCustomer, customer_create
 from kefu.phrases.models import Phrase
+from kefu.search import text as search_text
 from kefu.security.audit import personal_data_read
 
 from . import services
 from .forms import TicketCreateForm
+from .inbox_views import inbox_filters, inbox_tools
 from .models import TRANSITIONS, Channel, Priority, Status, TicketType
 from .overview import overview_figures
-from .selectors import INBOX_VIEWS, ticket_get, ticket_history, ticket_list, ticket_thread
+from .selectors import ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
 
 PAGE_SIZE = 50
 
 
 @login_required
 def inbox(request):
-    view = request.GET.get("view") or ("mine" if request.user.role == Role.AGENT else "all")
-    view = view if view in INBOX_VIEWS else "all"
-    filters = {key: request.GET.get(key, "") for key in ("status", "type", "channel", "priority", "q")}
-    if "status" not in request.GET:
-        filters["status"] = "active"
-    sort = request.GET.get("sort", "due")
+    view, filters, sort = inbox_filters(request.GET, request.user)
     qs = ticket_list(request.user, view=view, sort=sort, **filters)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(t, customer_phones(t.customer, request.user)) for t in page.object_list]
+    words = search_text.plan_query(filters["q"]).highlight if filters["q"].strip() else ()
+    snippets = ticket_snippets(page.object_list, words)
+    rows = [(t, customer_phones(t.customer, request.user), snippets.get(t.pk, "")) for t in page.object_list]
     personal_data_read(request.user, [t.customer_id for t in page.object_list], where="inbox", request=request)
     context = {
         "page": page, "rows": rows, "view": view, "filters": filters, "sort": sort, "now": timezone.now(),
+        "search_words": words,
         "views": [("mine", _("我的工单")), ("team", _("班组队列")), ("unassigned", _("未分配")),
                   ("all", _("全部可见"))],
         "statuses": Status.choices, "types": TicketType.choices, "channels": Channel.choices,
         "priorities": Priority.choices,
+        **inbox_tools(request, sort),
     }
     template = "tickets/_inbox_rows.html" if request.headers.get("HX-Request") else "tickets/inbox.html"
     return render(request, template, context)
@@ -218,7 +219,7 @@ def ticket_link(request, number: str):
 def ticket_create(request):
     policy.require(policy.can_create_ticket(request.user), _("只有客服人员可以创建工单"))
     form = TicketCreateForm(request.POST or None, initial={"customer_id": request.GET.get("customer")})
-    customer = None
+    customer = duplicate = None
     if request.GET.get("customer"):
         customer = _pick_customer(request)
     if request.method == "POST" and form.is_valid():
@@ -231,6 +232,7 @@ def ticket_create(request):
                     customer = customer_create(
                         by=request.user, name=data["new_customer_name"],
                         salutation=data["new_customer_salutation"], phones=[data["new_customer_phone"]],
+                        allow_duplicate=data["allow_duplicate"],
                     )
                 ticket = services.ticket_create(
                     by=request.user, customer=customer, subject=data["subject"], body=data["body"],
@@ -238,12 +240,16 @@ def ticket_create(request):
                     account_manager=data["account_manager"], tags=data["tags"].replace("，", ",").split(","),
                     intake=form.intake(),
                 )
+        except DuplicateCustomer as exc:
+            # Offer the existing record (one click re-submits with it) or an explicit "another person".
+            duplicate = customer_dict(exc.existing, request.user)
+            form.add_error(None, exc.message)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("工单 %(number)s 已创建，您是首问负责人") % {"number": ticket.number})
             return redirect("tickets:detail", number=ticket.number)
-    return render(request, "tickets/create.html", {"form": form, "customer": customer})
+    return render(request, "tickets/create.html", {"form": form, "customer": customer, "duplicate": duplicate})
 
 
 @login_required

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+urlpatterns = [
+    path("users/", views.users, name="users"),
+    path("users/new/", views.user_edit, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/active/", views.user_active, name="user_active"),
+    path("departments/", views.departments, name="departments"),
+    path("departments/new/", views.department_edit, name="department_create"),
+    path("departments/<int:pk>/", views.department_edit, name="department_edit"),
+    path("departments/<int:pk>/active/", views.department_active, name="department_active"),
+    path("teams/new/", views.team_edit, name="team_create"),
+    path("teams/<int:pk>/", views.team_edit, name="team_edit"),
+    path("teams/<int:pk>/delete/", views.team_delete, name="team_delete"),
+    path("changes/", views.changes, name="changes"),
+]

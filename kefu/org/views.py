@@ -1,0 +1,146 @@
+"""Pages for admins: users, teams, departments (list, create, edit, deactivate) and the change log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu import policy
+from kefu.accounts.models import Department, Team, User
+from kefu.core.errors import DomainError
+
+from . import services
+from .forms import DepartmentForm, TeamForm, UserForm
+from .models import OrgChange
+
+
+def _admin_only(request) -> None:
+    policy.require(policy.can_manage_org(request.user), _("只有管理员可以管理用户、班组和部门"))
+
+
+@login_required
+def users(request):
+    _admin_only(request)
+    rows = User.objects.select_related("department", "team").order_by("-is_active", "department__name", "username")
+    return render(request, "org/users.html", {"rows": rows, "tab": "users"})
+
+
+@login_required
+def user_edit(request, pk: int | None = None):
+    _admin_only(request)
+    user = get_object_or_404(User, pk=pk) if pk else None
+    initial = None
+    if user is not None:
+        initial = {f: getattr(user, f) for f in ("username", "display_name", "role", "department", "team", "email",
+                                                  "phone", "can_view_personal_data")}
+    form = UserForm(request.POST or None, initial=initial)
+    if user is not None:
+        form.fields["username"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if user is None:
+                user = services.org_user_create(
+                    by=request.user, username=data["username"], password=data["password"], role=data["role"],
+                    display_name=data["display_name"], department=data["department"], team=data["team"],
+                    email=data["email"])
+            else:
+                services.org_user_update(by=request.user, user=user, **{
+                    f: data[f] for f in services.USER_FIELDS})
+                if data["password"]:
+                    services.org_user_set_password(by=request.user, user=user, password=data["password"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已保存用户 %(name)s") % {"name": user.username})
+            return redirect("org:users")
+    return render(request, "org/edit.html", {"form": form, "object": user, "tab": "users",
+                                             "title": _("编辑用户") if user else _("新建用户")})
+
+
+@login_required
+@require_POST
+def user_active(request, pk: int):
+    _admin_only(request)
+    user = get_object_or_404(User, pk=pk)
+    return _run(request, lambda: services.org_user_set_active(
+        by=request.user, user=user, active=request.POST.get("active") == "1"), "org:users")
+
+
+@login_required
+def departments(request):
+    _admin_only(request)
+    rows = Department.objects.prefetch_related("teams").order_by("-is_active", "kind", "name")
+    return render(request, "org/departments.html", {"rows": rows, "tab": "departments"})
+
+
+@login_required
+def department_edit(request, pk: int | None = None):
+    _admin_only(request)
+    department = get_object_or_404(Department, pk=pk) if pk else None
+    initial = {"name": department.name, "code": department.code, "kind": department.kind} if department else None
+    form = DepartmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_department_save(by=request.user, department=department, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("部门已保存"))
+            return redirect("org:departments")
+    return render(request, "org/edit.html", {"form": form, "object": department, "tab": "departments",
+                                             "title": _("编辑部门") if department else _("新建部门")})
+
+
+@login_required
+@require_POST
+def department_active(request, pk: int):
+    _admin_only(request)
+    department = get_object_or_404(Department, pk=pk)
+    return _run(request, lambda: services.org_department_set_active(
+        by=request.user, department=department, active=request.POST.get("active") == "1"), "org:departments")
+
+
+@login_required
+def team_edit(request, pk: int | None = None):
+    _admin_only(request)
+    team = get_object_or_404(Team, pk=pk) if pk else None
+    initial = {"name": team.name, "department": team.department} if team else {
+        "department": request.GET.get("department")}
+    form = TeamForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_team_save(by=request.user, team=team, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("班组已保存"))
+            return redirect("org:departments")
+    return render(request, "org/edit.html", {"form": form, "object": team, "tab": "departments",
+                                             "title": _("编辑班组") if team else _("新建班组")})
+
+
+@login_required
+@require_POST
+def team_delete(request, pk: int):
+    _admin_only(request)
+    team = get_object_or_404(Team, pk=pk)
+    return _run(request, lambda: services.org_team_delete(by=request.user, team=team), "org:departments")
+
+
+@login_required
+def changes(request):
+    _admin_only(request)
+    rows = OrgChange.objects.select_related("actor")[:300]
+    return render(request, "org/changes.html", {"rows": rows, "tab": "changes"})
+
+
+def _run(request, action, back: str):
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已更新"))
+    return redirect(back)
