@@ -82,3 +82,18 @@ def test_pages_for_admins_only(client, desk):
     client.post(f"/manage/users/{desk.agent.pk}/active/", {"active": "0"})
     assert not User.objects.get(pk=desk.agent.pk).is_active
     assert "deactivate" in client.get("/manage/changes/").content.decode()
+
+
+def test_department_and_team_pages_save_and_name_the_error(client, desk):
+    client.force_login(desk.admin)
+    response = client.post("/manage/departments/new/", {"name": "安装部", "code": "install", "kind": "responsible"})
+    assert response.status_code == 302 and response.url.endswith("/manage/departments/")
+    dept = Department.objects.get(code="install")
+    again = client.post("/manage/departments/new/", {"name": "安装部", "code": "install2", "kind": "responsible"})
+    assert again.status_code == 200 and "部门名称已存在：安装部" in again.content.decode()
+    assert Department.objects.filter(name="安装部").count() == 1
+    response = client.post("/manage/teams/new/", {"name": "东区", "department": dept.pk})
+    assert response.status_code == 302 and Team.objects.filter(name="东区", department=dept).exists()
+    team = Team.objects.get(name="东区")
+    response = client.post(f"/manage/teams/{team.pk}/", {"name": "东区一组", "department": dept.pk})
+    assert response.status_code == 302 and Team.objects.get(pk=team.pk).name == "东区一组"
