@@ -81,16 +81,9 @@ def department_edit(request, pk: int | None = None):
     department = get_object_or_404(Department, pk=pk) if pk else None
     initial = {"name": department.name, "code": department.code, "kind": department.kind} if department else None
     form = DepartmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_department_save(by=request.user, department=department, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("部门已保存"))
-            return redirect("org:departments")
-    return render(request, "org/edit.html", {"form": form, "object": department, "tab": "departments",
-                                             "title": _("编辑部门") if department else _("新建部门")})
+    return _edit_page(request, form, lambda data: services.org_department_save(
+        by=request.user, department=department, **data), done=_("部门已保存"), obj=department,
+        title=_("编辑部门") if department else _("新建部门"))
 
 
 @login_required
@@ -109,16 +102,8 @@ def team_edit(request, pk: int | None = None):
     initial = {"name": team.name, "department": team.department} if team else {
         "department": request.GET.get("department")}
     form = TeamForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_team_save(by=request.user, team=team, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("班组已保存"))
-            return redirect("org:departments")
-    return render(request, "org/edit.html", {"form": form, "object": team, "tab": "departments",
-                                             "title": _("编辑班组") if team else _("新建班组")})
+    return _edit_page(request, form, lambda data: services.org_team_save(by=request.user, team=team, **data),
+                      done=_("班组已保存"), obj=team, title=_("编辑班组") if team else _("新建班组"))
 
 
 @login_required
@@ -144,3 +129,18 @@ def _run(request, action, back: str):
     else:
         messages.success(request, _("已更新"))
     return redirect(back)
+
+
+def _edit_page(request, form, save, *, done: str, obj, title: str, back: str = "org:departments",
+               tab: str = "departments"):
+    """A create/edit form of the departments tab: save(cleaned_data) on a valid POST; a domain error
+    lands on the field it names."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return render(request, "org/edit.html", {"form": form, "object": obj, "tab": tab, "title": title})
