@@ -24,7 +24,7 @@ from kefu.tickets.models import Channel, TicketType
 from . import orders, tables
 from . import wall as wall_figures
 from .exports import tables_workbook
-from .filters import Period, from_params
+from .filters import BadFilter, Period, from_params
 from .models import Frequency, ReportDelivery, Subscription
 from .schedule import XLSX, subscription_delete, subscription_save
 from .summary import summary, summary_lines
@@ -141,7 +141,7 @@ def monthly(request):
     try:
         first = date.fromisoformat(f"{raw}-01") if raw else (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     except ValueError:
-        raise DomainError(_("月份格式应为 YYYY-MM"), field="month") from None
+        raise BadFilter(_("月份格式应为 YYYY-MM"), field="month") from None
     end = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     params = request.GET.copy()
     params["from"], params["to"] = first.isoformat(), end.isoformat()
