@@ -60,3 +60,9 @@ def rating_refresh() -> None:
 def reports_schedule() -> None:
     """Scheduled reports owed today go out (working days only; each period once per subscription)."""
     enqueue("reports.schedule", {}, key="reports.schedule")
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def reports_worktime() -> None:
+    """The reports' working-time rollup catches up with orders answered or resolved in the last minutes."""
+    enqueue("reports.worktime", {}, key="reports.worktime")

@@ -223,3 +223,22 @@ def test_summary_links_on_the_page_agree_with_their_numbers(desk, dept, client):
     listed = client.get(links["fr_breached"])
     numbers = {t.number for t, *_rest in listed.context["rows"]}
     assert numbers == {dept["T2"].number, dept["T4"].number}
+
+
+def test_working_times_come_from_the_rollup_and_stale_rows_are_computed_live(desk, dept, run):
+    from kefu.reports.models import WorkTime
+    from kefu.reports.worktime import worktime_refresh
+
+    worktime_refresh()
+    stored = {w.ticket_id: w for w in WorkTime.objects.all()}
+    assert set(stored) == {dept[k].pk for k in ("T1", "T2", "T3", "T5")}  # T4 and T6 have no reply yet
+    assert stored[dept["T2"].pk].resolution_s == 9.5 * 3600 and stored[dept["T3"].pk].first_response_s == 0.5 * 3600
+    assert worktime_refresh() == 0  # nothing stale: a second run does nothing
+    # a stored row is wrong and stale (the order was resolved again since): the figure is still exact
+    WorkTime.objects.filter(ticket=dept["T1"]).update(resolution_s=999 * 3600, resolved_at=at(2026, 9, 28, 14))
+    rows = {r[0]: r[1:] for r in run(table, desk.supervisor, "working_time").plain_rows()}
+    assert rows["一组"] == [2, 1.0, 2, 6.5]
+    assert WorkTime.objects.get(ticket=dept["T1"]).resolution_s == 3.5 * 3600  # the job the read rang fixed it
+    # the rollup alone (every row fresh) gives the same figures
+    rows = {r[0]: r[1:] for r in table(desk.supervisor, "working_time").plain_rows()}
+    assert rows["一组"] == [2, 1.0, 2, 6.5] and rows["二组"] == [1, 0.5, 1, 1.0]

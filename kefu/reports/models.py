@@ -58,3 +58,23 @@ class ReportDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id} {self.period}"
+
+
+class WorkTime(models.Model):
+    """Rollup kept by background work: one order's first-response and resolution times in working time
+    (its team's SLA calendar), for the times it was computed at. A row whose times no longer match the
+    order's (reopened, resolved again) is stale: readers compute those orders live and the job redoes them."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, primary_key=True, related_name="worktime")
+    first_response_at = models.DateTimeField(null=True)
+    first_response_s = models.FloatField(null=True)
+    resolved_at = models.DateTimeField(null=True)
+    resolution_s = models.FloatField(null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("工作时长汇总")
+        verbose_name_plural = _("工作时长汇总")
+
+    def __str__(self) -> str:
+        return str(self.ticket_id)

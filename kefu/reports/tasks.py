@@ -16,3 +16,11 @@ def schedule(payload: dict) -> None:
 def deliver(payload: dict) -> None:
     report_deliver(subscription_id=payload["subscription"], code=payload["period"],
                    today=date.fromisoformat(payload["today"]))
+
+
+@background("reports.worktime", max_attempts=3, lease_seconds=900, atomic=False)
+def worktime(payload: dict) -> None:
+    """The working-time rollup catches up with orders answered or resolved since (chunked, idempotent)."""
+    from .worktime import worktime_refresh
+
+    worktime_refresh()
