@@ -178,6 +178,7 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from kefu.accounts.api import router as accounts_router
+    from kefu.callbacks.api import router as callbacks_router
     from kefu.channels.email.api import router as email_router
     from kefu.channels.webchat.api import router as chat_router
     from kefu.complaints.api import reference as complaint_reference
@@ -203,6 +204,7 @@ def _mount() -> None:
     api.add_router("/chat", chat_router)
     api.add_router("/", surveys_router)
     api.add_router("/ratings", ratings_router)
+    api.add_router("/callbacks", callbacks_router)
     api.add_router("/", ticket_reference)
     api.add_router("/", complaint_reference)
     api.add_router("/sla", sla_catalog)
