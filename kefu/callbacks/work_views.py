@@ -55,13 +55,15 @@ def _script_state(task, path_text: str) -> dict:
     else:
         error = ""
     node = tree["nodes"].get(current) if current else None
+    satisfied = scripts.satisfied_of(steps)
     base = ".".join(str(c) for c in choices)
     answers = [{"label": a["label"], "path": f"{base}.{i}" if base else str(i), "satisfied": a.get("satisfied"),
                 "ends": not a.get("next")} for i, a in enumerate(node["answers"])] if node else []
     back = ".".join(str(c) for c in choices[:-1])
+    steps = [{"question": s.question.replace("{称呼}", _address(task)), "label": s.label} for s in steps]
     return {"steps": steps, "node": node, "node_id": current, "answers": answers, "path": base, "back": back,
             "error": error, "ended": current is None, "question": (node or {}).get("text", "").replace(
-                "{称呼}", _address(task)), "satisfied": scripts.satisfied_of(steps), "position": len(steps) + 1}
+                "{称呼}", _address(task)), "satisfied": satisfied, "position": len(steps) + 1}
 
 
 @login_required
