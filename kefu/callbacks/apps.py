@@ -15,7 +15,7 @@ class CallbacksConfig(AppConfig):
         from . import demo, history, receivers
 
         history.register_codes()
-        on_low_score(receivers.callback_for_low_score)
+        on_low_score(receivers.on_low_score)
         register_demo(demo.demo_callbacks, order=80)
         register_nav(gettext_noop("我的回访"), "callbacks:mine", allowed=policy.can_work_callbacks, order=35)
         register_nav(gettext_noop("回访计划"), "callbacks:campaigns", allowed=policy.can_manage_campaigns, order=86)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
+from kefu.jobs import enqueue
 
 from . import defaults, history
 from .assignment import split
@@ -30,6 +31,12 @@ def _standing_campaign(department_id: int, now) -> Campaign | None:
     if created:
         history.log(campaign, history.CREATED, at=now, targets=0, source=campaign.source)
     return campaign if campaign.state == CampaignState.ACTIVE else None
+
+
+def on_low_score(survey) -> None:
+    """The hook runs after the customer's answer commits: the callback is made in background work, so a
+    problem here never fails the customer's page (and a worker's death never loses it)."""
+    enqueue("callbacks.low_score", {"survey": survey.pk}, key=f"callbacks.low_score:{survey.pk}")
 
 
 @transaction.atomic
