@@ -106,3 +106,22 @@ class PrivacyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.customer_id}"
+
+
+class Counter(models.Model):
+    """A throttle counter (failed logins, API requests in a window) shared by every web process.
+
+    `kefu serve` runs several processes; without Redis their caches are private, so an attacker
+    would get one allowance per process. Rows expire (`expires`, epoch seconds) and are purged nightly."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.IntegerField(default=0)
+    last = models.FloatField(default=0)  # epoch seconds of the last increment
+    expires = models.FloatField(db_index=True)
+
+    class Meta:
+        verbose_name = _("限速计数")
+        verbose_name_plural = _("限速计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"
