@@ -9,6 +9,7 @@ from kefu import policy
 from kefu.accounts.models import PERSONAL_DATA_ROLES, Department, DepartmentKind, Role, Team, User
 from kefu.accounts.services import user_create
 from kefu.core.errors import DomainError
+from kefu.security.services import two_factor_reset
 
 from .models import OrgChange
 
@@ -101,6 +102,17 @@ def org_user_set_password(*, by: User, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     _audit(by, "user", user, "password", {})  # never the password itself
+    return user
+
+
+@transaction.atomic
+def org_user_reset_two_factor(*, by: User, user: User) -> User:
+    """A lost phone: the user's authenticator stops working, they are signed out and enrol again."""
+    _guard(by)
+    if user.pk == by.pk:
+        raise DomainError("不能重置自己的两步验证，请在「两步验证」页面操作", field="two_factor")
+    two_factor_reset(by=by, user=user)
+    _audit(by, "user", user, "two_factor_reset", {})
     return user
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/active/", views.user_active, name="user_active"),
+    path("users/<int:pk>/two-factor-reset/", views.user_two_factor_reset, name="user_two_factor_reset"),
     path("departments/", views.departments, name="departments"),
     path("departments/new/", views.department_edit, name="department_create"),
     path("departments/<int:pk>/", views.department_edit, name="department_edit"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Department, Team, User
 from kefu.core.errors import DomainError
+from kefu.security.models import TotpDevice
 
 from . import services
 from .forms import DepartmentForm, TeamForm, UserForm
@@ -55,8 +56,18 @@ def user_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("已保存用户 %(name)s") % {"name": user.username})
             return redirect("org:users")
-    return render(request, "org/edit.html", {"form": form, "object": user, "tab": "users",
-                                             "title": _("编辑用户") if user else _("新建用户")})
+    device = TotpDevice.objects.filter(user=user).first() if user is not None else None
+    return render(request, "org/edit.html", {
+        "form": form, "object": user, "tab": "users", "title": _("编辑用户") if user else _("新建用户"),
+        "two_factor": device, "is_self": user is not None and user.pk == request.user.pk})
+
+
+@login_required
+@require_POST
+def user_two_factor_reset(request, pk: int):
+    _admin_only(request)
+    user = get_object_or_404(User, pk=pk)
+    return _run(request, lambda: services.org_user_reset_two_factor(by=request.user, user=user), "org:users")
 
 
 @login_required

@@ -11,6 +11,7 @@ class EventKind(models.TextChoices):
     TOTP_ENABLED = "totp_enabled", _("启用两步验证")
     TOTP_DISABLED = "totp_disabled", _("停用两步验证")
     TOTP_FAILED = "totp_failed", _("两步验证码错误")
+    TOTP_RESET = "totp_reset", _("重置两步验证")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
     ROLE_CHANGED = "role_changed", _("角色变更")
     PERMISSION_CHANGED = "permission_changed", _("权限变更")
@@ -62,6 +63,9 @@ class TotpDevice(models.Model):
     # The last time step accepted: a code seen once cannot be replayed within its 30 s window.
     last_counter = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by an admin's reset (a lost phone): the user sets up a new authenticator at the next sign-in,
+    # whatever their role; cleared when they confirm it.
+    enrol_required = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("两步验证设备")
