@@ -15,6 +15,7 @@ urlpatterns = [
     path("departments/<int:pk>/active/", views.department_active, name="department_active"),
     path("teams/new/", views.team_edit, name="team_create"),
     path("teams/<int:pk>/", views.team_edit, name="team_edit"),
-    path("teams/<int:pk>/delete/", views.team_delete, name="team_delete"),
+    path("teams/<int:pk>/active/", views.team_active, name="team_active"),
+    path("complaint-limits/", views.complaint_limits, name="complaint_limits"),
     path("changes/", views.changes, name="changes"),
 ]
