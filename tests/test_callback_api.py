@@ -1,6 +1,8 @@
 """The callbacks API answers in the exact shapes of issue 16, with the declared error statuses."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kefu.callbacks.models import CallbackTask, Campaign
 from tests.callback_helpers import at, default_script, resolved_order
@@ -118,3 +120,30 @@ def test_schema_declares_enums_and_error_statuses(desk, client):
     assert "201" in created and "ErrorOut" in str(created["400"])
     text = str(schema["components"]["schemas"])
     assert "archived_complaints" in text and "do_not_call" in text
+
+
+def _count(fn) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
+
+
+def test_task_list_and_campaign_page_queries_do_not_grow_with_rows(desk, api_client, client, monday):
+    def plan(days: range) -> int:
+        for day in days:
+            resolved_order(desk.agent, when=at(2026, 11, day, 15))
+        body = {**BODY, "source": {"kind": "resolved_orders", "from": f"2026-11-{days[0]:02d}",
+                                   "to": f"2026-11-{days[-1]:02d}"}, "script": default_script().pk,
+                "agents": [desk.agent.username, desk.teammate.username]}
+        return api_client.as_user(desk.supervisor).post("/api/v1/callbacks/campaigns", body).json()["id"]
+
+    small = plan(range(1, 4))
+    api_client.as_user(desk.supervisor)
+    client.force_login(desk.supervisor)
+    few = _count(lambda: api_client.get("/api/v1/callbacks/tasks"))
+    few_page = _count(lambda: client.get(f"/callbacks/campaigns/{small}/"))
+    large = plan(range(4, 14))
+    api_client.as_user(desk.supervisor)
+    assert len(api_client.get("/api/v1/callbacks/tasks").json()) == 13
+    assert _count(lambda: api_client.get("/api/v1/callbacks/tasks")) <= few  # first calls also write a token use
+    assert _count(lambda: client.get(f"/callbacks/campaigns/{large}/")) <= few_page
