@@ -26,8 +26,8 @@ def default_script() -> CallbackScript:
     return CallbackScript.objects.get(name="标准回访话术")
 
 
-def campaign(desk, *, now: datetime, agents=None, source=None, **extra):
+def campaign(desk, *, now: datetime, agents=None, source=None, script=None, name="宽带安装回访", **extra):
     return campaign_create(
-        by=desk.supervisor, name="宽带安装回访", script=default_script(),
+        by=desk.supervisor, name=name, script=script or default_script(),
         source=source or {"kind": "resolved_orders", "from": "2026-11-01", "to": "2026-11-15"},
         agents=agents or [desk.agent.username], now=now, **extra)

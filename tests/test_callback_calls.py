@@ -251,3 +251,18 @@ def test_sampling_percent_chooses_a_stable_share(desk):
     for task in made.tasks.all():
         task_record_attempt(task=task, by=desk.agent, result="refused", now=MONDAY)
     assert made.tasks.filter(review=ReviewState.PENDING).count() == 10
+
+
+def test_a_star_score_alone_reads_as_the_surveys_low_score_rule(desk, settings):
+    settings.KEFU_SURVEY_LOW_SCORE = 2
+    text = "[s] 满意度 | survey=satisfaction\n请打分\n- 三星 -> end | score=3\n- 两星 -> end | score=2\n"
+    from kefu.callbacks.services import script_save
+
+    script = script_save(by=desk.supervisor, name="只打分", text=text)
+    for day, choice, expected in ((3, 0, True), (4, 1, False)):
+        resolved_order(desk.agent, when=at(2026, 11, day, 15))
+        made = campaign(desk, now=MONDAY, script=script, name=f"打分{day}",
+                        source={"kind": "resolved_orders", "from": f"2026-11-0{day}", "to": f"2026-11-0{day}"})
+        task, follow_up, _n = task_record_attempt(task=made.tasks.get(), by=desk.agent, result="reached",
+                                                  choices=[choice], now=MONDAY)
+        assert task.satisfied is expected and (follow_up is None) is expected

@@ -14,6 +14,7 @@ from kefu.complaints.models import ComplaintCategory
 from kefu.core.errors import DomainError
 from kefu.security.audit import personal_data_read, record
 from kefu.security.models import EventKind
+from kefu.sla.models import Calendar
 from kefu.tickets.models import TicketType
 
 from . import exports
@@ -54,7 +55,8 @@ def _create_args(post, user: User) -> dict:
     return {"name": post.get("name", ""), "source": source, "script": _int(post.get("script"), "script", 0),
             "agents": agents, "capacities": capacities, "windows": post.get("windows", ""),
             "exclude_called_within_days": _int(post.get("exclude_days"), "exclude_days", 30),
-            "review_percent": _int(post.get("review_percent"), "review_percent", 20)}
+            "review_percent": _int(post.get("review_percent"), "review_percent", 20),
+            "calendar": Calendar.objects.filter(pk=_int(post.get("calendar"), "calendar", 0)).first()}
 
 
 @login_required
@@ -72,7 +74,7 @@ def campaign_new(request):
     return render(request, "callbacks/campaign_new.html", {
         "sources": SOURCE_CHOICES, "types": TicketType.choices,
         "categories": ComplaintCategory.objects.filter(is_active=True), "scripts": CallbackScript.objects.filter(is_active=True),
-        "agents": _agents_of(request.user), "posted": request.POST, "error": error, "error_field": field,
+        "agents": _agents_of(request.user), "calendars": Calendar.objects.all(), "posted": request.POST, "error": error, "error_field": field,
         "chosen_agents": request.POST.getlist("agents"), "chosen_types": request.POST.getlist("types"),
     }, status=400 if error else 200)
 

@@ -7,6 +7,7 @@ writes its facts: the campaign log always, the work order's history where an ord
 import hashlib
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -291,13 +292,23 @@ def _finish(task: CallbackTask, by: User, result: str, steps: list, satisfied: b
     task.state, task.completed_at, task.next_attempt_at = TaskState.DONE, now, None
     if result == Result.REACHED:
         task.answers = [{"node": s.node, "question": s.question, "answer": s.label, **s.facts} for s in steps]
-        task.satisfied = satisfied if satisfied is not None else scripts.satisfied_of(steps)
+        task.satisfied = satisfied if satisfied is not None else _satisfied(steps)
         if task.satisfied is False:
             task.follow_up = follow_up(task, by, steps, now)
     if result == Result.DO_NOT_CALL:
         if not DoNotCall.objects.filter(customer=task.customer).exists():
             DoNotCall.objects.create(customer=task.customer, reason="回访时客户要求勿再来电", added_by=by, added_at=now)
     task.review = ReviewState.PENDING if _chosen_for_review(task) else ReviewState.NONE
+
+
+def _satisfied(steps: list) -> bool | None:
+    """What the answers say; a star score alone is read as the surveys read it (low at or below
+    KEFU_SURVEY_LOW_SCORE)."""
+    said = scripts.satisfied_of(steps)
+    score = scripts.fact_of(steps, "score")
+    if said is None and isinstance(score, int):
+        return score > settings.KEFU_SURVEY_LOW_SCORE
+    return said
 
 
 @transaction.atomic
