@@ -115,7 +115,7 @@ def test_the_supervisor_campaign_pages_fit_the_screen(browser, live_server, scre
     page.set_default_timeout(20000)
     login(page, live_server, desk.supervisor.username)
     for name, url in (("campaign", f"/callbacks/campaigns/{campaign.pk}/"), ("new", "/callbacks/campaigns/new/"),
-                      ("script", f"/callbacks/scripts/{campaign.script_id}/")):
+                      ("script-editor", f"/callbacks/scripts/{campaign.script_id}/")):
         page.goto(f"{live_server.url}{url}")
         page.wait_for_load_state("networkidle")
         _no_sideways_scroll(page, width)
