@@ -23,6 +23,7 @@ from tests import factories
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.core.errors import SerializationNotPossible  # noqa: E402
+from schemathesis.core.failures import FailureGroup  # noqa: E402
 
 EXAMPLES = int(os.environ.get("KEFU_FUZZ_EXAMPLES", "3"))
 BUDGET_SECONDS = float(os.environ.get("KEFU_FUZZ_SECONDS", "25"))
@@ -36,7 +37,20 @@ def no_server_error(case, response) -> None:
     )
 
 
-CHECKS: list[Callable] = [no_server_error]
+def conforms_to_schema(case, response) -> None:
+    """The status code is declared for the operation and the body (and its content type) matches what the
+    schema declares for that status: generated clients and schema-driven tests can trust the schema."""
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    case.validate_response(response, checks=[status_code_conformance, content_type_conformance,
+                                             response_schema_conformance])
+
+
+CHECKS: list[Callable] = [no_server_error, conforms_to_schema]
 
 
 @pytest.fixture
@@ -83,7 +97,7 @@ def _pinned(operation, world) -> dict:
     return {k: v for k, v in values.items() if k in names}
 
 
-def _run_operation(operation, headers: dict, pinned: dict, mode, deadline: float) -> None:
+def _run_operation(operation, headers: dict, pinned: dict, mode, deadline: float, found: dict) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=pinned or None)
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
@@ -95,7 +109,12 @@ def _run_operation(operation, headers: dict, pinned: dict, mode, deadline: float
             return
         response = case.call(headers=headers)
         for check in CHECKS:
-            check(case, response)
+            try:
+                check(case, response)
+            except (AssertionError, FailureGroup) as exc:
+                # Collected rather than raised, so one run reports every contradiction (once per operation,
+                # status and check) instead of the first one hypothesis shrinks.
+                found.setdefault((case.method, case.path, response.status_code, check.__name__), str(exc)[:3000])
 
     try:
         run()
@@ -120,7 +139,10 @@ def test_no_server_error_as_each_role(role, fuzz_world):
     # then the other modes while the budget lasts; past the deadline nothing more is generated.
     plans = [(op, pinned, mode) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
              for op in operations for pinned in ([_pinned(op, fuzz_world)] if _pinned(op, fuzz_world) else []) + [{}]]
+    found: dict = {}
     for operation, pinned, mode in plans:
         if time.monotonic() > deadline:
             break
-        _run_operation(operation, headers, pinned, mode, deadline)
+        _run_operation(operation, headers, pinned, mode, deadline, found)
+    assert not found, f"{len(found)} contradiction(s) as {role}:\n" + "\n\n".join(
+        f"{method} {path} -> {status} [{check}]\n{message}" for (method, path, status, check), message in found.items())

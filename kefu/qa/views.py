@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Role, Team, User
+from kefu.accounts.models import Team
 from kefu.core.errors import DomainError
 from kefu.jobs import enqueue
 
@@ -75,7 +75,7 @@ def results(request: HttpRequest) -> HttpResponse:
     inspector = policy.can_inspect(request.user)
     context = {
         "page": page, "filters": f, "bands": BAND_TEXT, "channels": Channel.choices, "inspector": inspector,
-        "agents": User.objects.filter(role=Role.AGENT, is_active=True).order_by("username") if inspector else [],
+        "agents": policy.inspected_agents(request.user).order_by("username") if inspector else [],
         "teams": Team.objects.select_related("department") if inspector else [],
         "can_reinspect": policy.can_reinspect(request.user), "pack": active_pack(),
     }

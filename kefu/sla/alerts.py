@@ -13,8 +13,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from kefu import policy
 from kefu.accounts.models import User
-from kefu.accounts.selectors import active_handlers, active_supervisors
 from kefu.notifications import notify
 
 from .clock import ClockState
@@ -58,9 +58,9 @@ def sla_send_alerts(*, now: datetime | None = None) -> int:
 def _recipients(clock: SlaClock, state: ClockState) -> list[User]:
     ticket = clock.ticket
     people = [ticket.assignee, ticket.first_responder]
-    people += active_handlers(ticket.dispatched_to_id)
+    people += policy.active_handlers(ticket.dispatched_to_id)
     if state == ClockState.BREACHED:
-        people += active_supervisors(ticket.department_id)
+        people += policy.active_supervisors(ticket.department_id)
     return [p for p in people if p is not None]
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 from kefu.core.errors import DomainError
 
 from . import exports
@@ -85,7 +85,7 @@ def saved_view_remove(request, pk: int):
 
 def inbox_filters(params: QueryDict, user) -> tuple[str, dict, str]:
     """view, filters and sort from a query string, with the inbox's defaults (shared with the page)."""
-    view = params.get("view") or ("mine" if user.role == "agent" else "all")
+    view = params.get("view") or policy.default_inbox_view(user)
     view = view if view in INBOX_VIEWS else "all"
     filters = {key: params.get(key, "") for key in ("status", "type", "channel", "priority", "q")}
     if "status" not in params:
@@ -135,8 +135,7 @@ def inbox_tools(request, sort: str) -> dict:
     """Context for the inbox's working tools: columns, bulk bar, 领取, saved views."""
     user = request.user
     can_bulk = policy.can_work_in_bulk(user)
-    assignees = (User.objects.filter(is_active=True, department_id=user.department_id,
-                                     role__in=[Role.AGENT, Role.SUPERVISOR]).order_by("display_name", "username")
+    assignees = (policy.ticket_owners(user.department_id).order_by("display_name", "username")
                  if can_bulk else User.objects.none())
     return {
         "columns": inbox_columns(sort), "can_bulk": can_bulk, "can_claim": can_bulk, "assignees": assignees,

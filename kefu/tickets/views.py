@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
+from kefu.accounts.models import Department, DepartmentKind, Team, User
 from kefu.core.errors import DomainError
 from kefu.core.extensions import badge_messages, render_ticket_panels
 from kefu.core.pagination import CappedPaginator
@@ -71,7 +71,7 @@ def ticket_detail(request, number: str):
         "next_statuses": [(s, Status(s).label) for s in Status.values if s in TRANSITIONS[ticket.status]],
         "phrases": phrases,
         "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
-        "staff": User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
+        "staff": policy.ticket_owners()
         .select_related("team").order_by("display_name"),
         "teams": Team.objects.select_related("department"),
         "departments": Department.objects.filter(kind=DepartmentKind.RESPONSIBLE, is_active=True),
