@@ -74,6 +74,28 @@ def test_results_list_filters_and_runs_a_fixed_number_of_queries(client, desk, d
     assert client.get("/qa/results/?band=excellent&channel=voice").status_code == 200
 
 
+def test_results_list_pages_by_cursor_without_gaps_or_repeats(client, desk, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    from kefu.qa import views
+
+    for i in range(7):
+        _submit(desk, django_capture_on_commit_callbacks, external_id=f"k{i}")
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client.force_login(desk.qa)
+    seen, url, pages = [], "/qa/results/", 0
+    while url:
+        page = client.get(url).content.decode()
+        seen += [int(pk) for pk in re.findall(r'href="/qa/conversations/(\d+)/"', page)]
+        nxt = re.search(r'href="\?([^"]*)" data-testid="next-page"', page)
+        url = "/qa/results/?" + nxt.group(1).replace("&amp;", "&") if nxt else ""
+        pages += 1
+    expected = list(Inspection.objects.filter(is_current=True).order_by("-started_at", "-id")
+                    .values_list("conversation_id", flat=True))
+    assert pages == 3 and seen == expected  # every result once, newest first
+    assert "7" in client.get("/qa/results/").content.decode()  # the (exact) count in the re-inspect bar
+    assert client.get("/qa/results/?after=not-a-cursor").status_code == 400
+
+
 def test_review_appeal_and_ruling_through_the_pages(client, desk, convo, django_capture_on_commit_callbacks):
     finding = Finding.objects.get(inspection__conversation=convo, rule="FP01")
     inspection = finding.inspection
