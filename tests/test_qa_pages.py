@@ -57,6 +57,19 @@ def test_conversation_page_highlights_findings_by_severity_and_escapes_text(clie
     assert escape(finding.message) in page
 
 
+def test_finding_reason_is_shown_in_the_readers_language(client, desk, convo):
+    from kefu.qa_engine import load_pack
+
+    rule = load_pack("default").rule("FP01")
+    assert rule.why != rule.why_en and re.search(r"[\u4e00-\u9fff]{6}", rule.why)  # the pack's reason is Chinese
+    client.force_login(desk.qa)
+    chinese = client.get(f"/qa/conversations/{convo.pk}/").content.decode()
+    assert f"依据：{escape(rule.why)}" in chinese and escape(rule.why_en) not in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/qa/conversations/{convo.pk}/").content.decode()
+    assert escape(rule.why_en) in english and escape(rule.why) not in english
+
+
 def test_results_list_filters_and_runs_a_fixed_number_of_queries(client, desk, django_capture_on_commit_callbacks):
     for i in range(12):
         _submit(desk, django_capture_on_commit_callbacks, external_id=f"q{i}",

@@ -11,8 +11,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy
@@ -111,11 +111,14 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     findings = [f for f, _a in pairs]
     user = request.user
     rows = []
+    pack = selectors.pack_of(inspection) if inspection else None  # once, not per finding
+    language = get_language() or "zh-hans"
     for finding, appeal in pairs:
+        rule = _rule(pack, finding.rule)
         rows.append({"f": finding, "appeal": appeal, "severity": SEVERITY_TEXT.get(finding.severity, ""),
                      "refusal": review.appeal_refusal(inspection, finding) if policy.can_appeal(user, inspection)
                      else None,
-                     "rule": _rule(inspection, finding.rule)})
+                     "rule": rule, "reason": rule.reason(language) if rule else ""})
     appeals = list(Appeal.objects.filter(inspection=inspection).select_related("finding", "agent", "ruled_by")) \
         if inspection else []
     manual = inspection.review.manual_scores if inspection and hasattr(inspection, "review") else {}
@@ -136,8 +139,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "qa/conversation.html", context)
 
 
-def _rule(inspection, code: str):
-    pack = selectors.pack_of(inspection)
+def _rule(pack, code: str):
     if pack is None:
         return None
     try:
