@@ -70,7 +70,7 @@ def latest_published() -> PackVersion | None:
 def active_pack() -> ActivePack:
     # The version check: the newest published row without its (large) pack data.
     record = (PackVersion.objects.filter(state=PackState.PUBLISHED).order_by("-published_at", "-id")
-              .defer("data").first())
+              .only("pk", "name", "version", "realtime_rules", "state", "published_at").first())
     if record is None:
         pack = bundled_default()
         engine = engine_for(pack.name, pack.version, None)
