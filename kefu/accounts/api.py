@@ -62,7 +62,7 @@ def departments(request: HttpRequest, kind: DepartmentKind | None = None):
     return list(qs.filter(kind=kind) if kind else qs)
 
 
-@router.get("/teams", response=list[TeamOut], summary="Teams, optionally of one department")
+@router.get("/teams", response=list[TeamOut], summary="Active teams, optionally of one department")
 def teams(request: HttpRequest, department_id: int | None = Query(None, ge=1, le=MAX_ID)):
     return list(selectors.teams(department_id=department_id))
 

@@ -32,6 +32,11 @@ def requires_two_factor(user: User) -> bool:
     return user.role in required or (user.is_superuser and Role.ADMIN in required)
 
 
+def can_reset_two_factor(user: User, target: User) -> bool:
+    """Admins reset someone else's two-factor login (a lost phone); their own goes through the page."""
+    return is_admin(user) and user.pk != target.pk
+
+
 def can_use_two_factor(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
@@ -62,3 +67,9 @@ def privacy_request_scope(user: User) -> Q:
     if user.role != Role.SUPERVISOR:
         scope &= Q(requested_by=user)
     return scope
+
+
+def grants_mark(user: User) -> str:
+    """What the user's role grants, as a short string kept in the session at sign-in: when it changes
+    (a promotion mid-session), what the user must do (two-factor) is decided again on the next request."""
+    return f"{user.role}:{int(user.is_superuser)}"

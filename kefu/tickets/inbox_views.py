@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import User
 from kefu.core.errors import DomainError
+from kefu.security.audit import personal_data_read
 
 from . import exports
 from .bulk import ticket_claim, tickets_bulk
@@ -98,7 +99,8 @@ def inbox_filters(params: QueryDict, user) -> tuple[str, dict, str]:
 def inbox_export(request):
     """XLSX of the list as filtered on the page (same selector, same visibility), newest rules first."""
     view, filters, sort = inbox_filters(request.GET, request.user)
-    rows = ticket_list(request.user, view=view, sort=sort, **filters)[:exports.MAX_ROWS]
+    rows = list(ticket_list(request.user, view=view, sort=sort, **filters)[:exports.MAX_ROWS])
+    personal_data_read(request.user, [t.customer_id for t in rows], where="order_export", request=request)
     filename = _("工单清单-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"}
     response = HttpResponse(exports.as_bytes(exports.order_list_workbook(rows, request.user)), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
