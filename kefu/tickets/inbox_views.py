@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Role, User
 from kefu.core.errors import DomainError
+from kefu.core.keyset import capped_count, keyset_page
+from kefu.core.pagination import CappedPaginator
 
 from . import exports
 from .bulk import ticket_claim, tickets_bulk
 from .models import SavedView
 from .saved_views import FILTER_KEYS, saved_view_delete, saved_view_save
-from .selectors import INBOX_VIEWS, ticket_get, ticket_list
+from .selectors import INBOX_VIEWS, KEYSETS, ticket_get, ticket_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -143,3 +145,37 @@ def inbox_tools(request, sort: str) -> dict:
         "saved_views": SavedView.objects.filter(user=user),
         "current_query": urlencode([(k, request.GET[k]) for k in ("view", *FILTER_KEYS) if request.GET.get(k)]),
     }
+
+
+# Sorts whose page order the keyset walks exactly (the priority and status columns sort by a rank the
+# keyset does not hold; relevance is a ranked list): these page by cursor, the others by number.
+CURSOR_SORTS = ("due", "-due", "created", "-created", "updated")
+
+
+class CursorPage:
+    """One inbox page read by keyset (the rows after ``cursor``): what the pager shows instead of page
+    numbers, so that the thousandth page costs what the first does (no OFFSET, no full count)."""
+
+    by_cursor = True
+
+    def __init__(self, rows: list, next_cursor: str | None, count: int, exact: bool, first: bool) -> None:
+        self.object_list, self.next_cursor, self.count, self.count_exact = rows, next_cursor, count, exact
+        self.is_first = first
+
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor) or not self.is_first
+
+
+def inbox_page(qs, sort: str, params: QueryDict, size: int):
+    """The page asked for: by cursor for sorts the keyset walks (the first page too, unless ?page= names
+    one), else Django's numbered page with a count that stops counting."""
+    cursor = params.get("cursor", "")
+    if sort in CURSOR_SORTS and (cursor or not params.get("page")):
+        try:
+            rows, next_cursor = keyset_page(qs, KEYSETS[sort], cursor or None, size)
+        except DomainError:  # a cursor of another sort or mangled by hand: start from the top
+            cursor = ""
+            rows, next_cursor = keyset_page(qs, KEYSETS[sort], None, size)
+        count, exact = capped_count(qs)
+        return CursorPage(rows, next_cursor, count, exact, first=not cursor)
+    return CappedPaginator(qs, size).get_page(params.get("page"))

@@ -13,7 +13,6 @@ from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.core.errors import DomainError
 from kefu.core.extensions import badge_messages, render_ticket_panels
-from kefu.core.pagination import CappedPaginator
 from kefu.customers.presenters import customer_dict, customer_phones, intake_for
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import DuplicateCustomer, customer_create
@@ -23,7 +22,7 @@ from kefu.security.audit import personal_data_read
 
 from . import services
 from .forms import TicketCreateForm
-from .inbox_views import inbox_filters, inbox_tools
+from .inbox_views import inbox_filters, inbox_page, inbox_tools
 from .models import TRANSITIONS, Channel, Priority, Status, TicketType
 from .overview import overview_figures
 from .selectors import ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
@@ -35,7 +34,7 @@ PAGE_SIZE = 50
 def inbox(request):
     view, filters, sort = inbox_filters(request.GET, request.user)
     qs = ticket_list(request.user, view=view, sort=sort, **filters)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = inbox_page(qs, sort, request.GET, PAGE_SIZE)
     words = search_text.plan_query(filters["q"]).highlight if filters["q"].strip() else ()
     snippets = ticket_snippets(page.object_list, words)
     rows = [(t, customer_phones(t.customer, request.user), snippets.get(t.pk, "")) for t in page.object_list]
