@@ -12,6 +12,7 @@ from kefu.core.errors import DomainError
 
 from .kinds import KINDS, mutable
 from .models import Notification, Preference
+from .signals import notified
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ def notify_many(notices: Iterable[Notice]) -> int:
                    .values_list("user_id", "dedupe_key"))
         rows = {k: row for k, row in rows.items() if (row.user_id, row.dedupe_key) not in sent}
     created = _insert(list(rows.values()))
+    if created:
+        notified.send(sender=Notification, notices=created)
     if getattr(settings, "KEFU_NOTIFY_EMAIL", False):
         for row in created:
             user = recipients[row.user_id]
