@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from httpclient import percentile  # noqa: E402
 
-
 CPU: list[float] = []  # this process's CPU time of the last timed() run, per request
 
 

@@ -236,6 +236,9 @@ KEFU_MAX_TAG_LENGTH = env_int("KEFU_MAX_TAG_LENGTH", 30)
 # one account tried from many addresses, get the same after four times as many; see security/throttle.py).
 KEFU_LOGIN_MAX_ATTEMPTS = env_int("KEFU_LOGIN_MAX_ATTEMPTS", 5)
 KEFU_LOGIN_MAX_DELAY = env_int("KEFU_LOGIN_MAX_DELAY", 900)
+# Where throttle counters live, shared by every web process: "cache" (only when it is Redis) or
+# "database" (the security_counter table; the default without REDIS_URL, since LocMem is per process).
+KEFU_THROTTLE_STORE = env_str("KEFU_THROTTLE_STORE", "cache" if REDIS_URL else "database")
 # Two-factor login (TOTP) is required for these roles (comma separated; empty = optional for everyone).
 KEFU_2FA_REQUIRED_ROLES = env_list("KEFU_2FA_REQUIRED_ROLES", "admin")
 KEFU_2FA_ISSUER = env_str("KEFU_2FA_ISSUER", "Kefu")

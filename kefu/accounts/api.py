@@ -61,7 +61,7 @@ def departments(request: HttpRequest, kind: DepartmentKind | None = None):
     return list(qs.filter(kind=kind) if kind else qs)
 
 
-@router.get("/teams", response=list[TeamOut], summary="Teams, optionally of one department")
+@router.get("/teams", response=list[TeamOut], summary="Active teams, optionally of one department")
 def teams(request: HttpRequest, department_id: int | None = None):
     return list(selectors.teams(department_id=department_id))
 

@@ -26,8 +26,10 @@ def departments(*, active_only: bool = True) -> QuerySet[Department]:
     return qs.filter(is_active=True) if active_only else qs
 
 
-def teams(*, department_id: int | None = None) -> QuerySet[Team]:
+def teams(*, department_id: int | None = None, active_only: bool = True) -> QuerySet[Team]:
     qs = Team.objects.select_related("department").order_by("department__name", "name")
+    if active_only:
+        qs = qs.filter(is_active=True)
     return qs.filter(department_id=department_id) if department_id else qs
 
 

@@ -15,6 +15,7 @@ from kefu.core.errors import DomainError
 from kefu.core.pagination import paginate
 from kefu.customers.masking import mask_phone
 from kefu.customers.selectors import customer_get
+from kefu.security.audit import personal_data_read
 from kefu.tickets.selectors import ticket_get
 
 from . import receipts
@@ -145,6 +146,7 @@ def list_complaints(request: HttpRequest, queue: str = "all", state: str = "", d
     qs = complaint_list(request.user, queue=queue, state=state, department=department, category=category,
                         overdue=overdue, q=q, now=timezone.now())
     rows, meta = paginate(qs, page, page_size)
+    personal_data_read(request.user, [c.ticket.customer_id for c in rows], where="api.complaints", request=request)
     return {**meta, "results": [complaint_dict(c, request.user) for c in rows]}
 
 
@@ -175,7 +177,9 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn):
 
 @router.get("/{number}", response=ComplaintOut, summary="One complaint with its step log and the caller's actions")
 def get_complaint(request: HttpRequest, number: str):
-    return complaint_dict(complaint_get(request.user, number), request.user, steps=True)
+    complaint = complaint_get(request.user, number)
+    personal_data_read(request.user, [complaint.ticket.customer_id], where="api.complaint", request=request)
+    return complaint_dict(complaint, request.user, steps=True)
 
 
 def _form_data(payload: dict) -> dict:

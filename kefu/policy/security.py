@@ -31,6 +31,11 @@ def requires_two_factor(user: User) -> bool:
     return user.role in required or (user.is_superuser and Role.ADMIN in required)
 
 
+def can_reset_two_factor(user: User, target: User) -> bool:
+    """Admins reset someone else's two-factor login (a lost phone); their own goes through the page."""
+    return is_admin(user) and user.pk != target.pk
+
+
 def can_use_two_factor(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 

@@ -157,7 +157,10 @@ def list_tickets(request, view: str = "all", status: str = "", type: str = "", c
         meta.update(count_exact=True, next_cursor=None)
     else:
         rows, meta = paginate_keyset(qs, KEYSETS.get(sort, KEYSETS["due"]), page, page_size, cursor)
-    return {**meta, "results": [ticket_dict(t, request.user) for t in rows]}
+    results = [ticket_dict(t, request.user) for t in rows]
+    personal_data_read(request.user, [t.customer_id for t in rows], where="api.tickets.search" if q.strip()
+                       else "api.tickets", request=request)
+    return {**meta, "results": results}
 
 
 @router.post("", response={201: TicketOut}, summary="Create a work order; the caller is its first responder")

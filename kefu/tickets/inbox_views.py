@@ -3,9 +3,9 @@
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -20,6 +20,7 @@ from kefu.accounts.models import Role, User
 from kefu.core.errors import DomainError
 from kefu.core.keyset import capped_count, keyset_page
 from kefu.core.pagination import CappedPaginator
+from kefu.security.audit import personal_data_read
 
 from . import exports
 from .bulk import ticket_claim, tickets_bulk
@@ -103,7 +104,8 @@ def inbox_filters(params: QueryDict, user) -> tuple[str, dict, str]:
 def inbox_export(request):
     """XLSX of the list as filtered on the page (same selector, same visibility), newest rules first."""
     view, filters, sort = inbox_filters(request.GET, request.user)
-    rows = ticket_list(request.user, view=view, sort=sort, **filters)[:exports.MAX_ROWS]
+    rows = list(ticket_list(request.user, view=view, sort=sort, **filters)[:exports.MAX_ROWS])
+    personal_data_read(request.user, [t.customer_id for t in rows], where="order_export", request=request)
     filename = _("工单清单-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"}
     response = HttpResponse(exports.as_bytes(exports.order_list_workbook(rows, request.user)), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -63,6 +63,11 @@ def _refuse_archived(ticket: Ticket) -> None:
                           field="ticket", code="archived")
 
 
+def _refuse_inactive_team(team: Team | None) -> None:
+    if team is not None and not team.is_active:
+        raise DomainError(f"班组「{team}」已停用，不能再分配工单", field="team")
+
+
 def _save(ticket: Ticket) -> None:
     ticket.version += 1
     ticket.save()
@@ -104,6 +109,7 @@ def ticket_create(
         raise DomainError("主题不能超过 200 字", field="subject")
     if by.department_id is None:
         raise DomainError("创建人未分配部门", field="department")
+    _refuse_inactive_team(team)
     answers = clean_intake(intake)
     now = created_at or timezone.now()
     ticket = Ticket(
@@ -220,6 +226,7 @@ def ticket_assign(
         _check_staff(ticket, assignee, "assignee")
     if team is not None and team.department_id != ticket.department_id:
         raise DomainError(f"班组「{team}」不属于受理部门{ticket.department}", field="team")
+    _refuse_inactive_team(team)
     changed = False
     if assignee != ticket.assignee:
         events.record(ticket, events.ASSIGNED, by=by, old=ticket.assignee, new=assignee, note=note)

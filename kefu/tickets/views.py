@@ -74,7 +74,7 @@ def ticket_detail(request, number: str):
         "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
         "staff": User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
         .select_related("team").order_by("display_name"),
-        "teams": Team.objects.select_related("department"),
+        "teams": Team.objects.filter(is_active=True).select_related("department"),
         "departments": Department.objects.filter(kind=DepartmentKind.RESPONSIBLE, is_active=True),
         "related": ticket.related.all(),
         "merged_children": ticket.merged_tickets.all(),
