@@ -186,3 +186,11 @@ def test_more_matches_than_the_rank_limit_are_paged_best_first_and_announced(des
     body = api_client.as_user(desk.agent).get("/api/v1/tickets", q="退款").json()
     assert body["count"] == 1 + len(others) and body["count_exact"] is True
     assert 'data-testid="search-capped"' not in client.get("/tickets/", {"q": "退款"}).content.decode()
+
+
+def test_tokens_of_parts_joined_equal_the_tokens_of_the_joined_text():
+    from kefu.search.text import index_text, index_text_many
+
+    parts = ["GD2026120500001", "新装木地板一周内起鼓", "", "您好，已為您登記 KF-12 ", "请问还需要多久？", "好的"]
+    assert index_text_many(parts) == index_text(" ".join(parts))
+    assert index_text_many(parts * 2) == index_text(" ".join(parts * 2))  # repeats (served from memory)
