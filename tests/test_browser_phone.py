@@ -26,7 +26,8 @@ def _pages(desk, ticket, complaint) -> dict[str, list[tuple[str, str]]]:
         desk.handler.username: [("inbox", "/tickets/"), ("complaints", "/complaints/"),
                                 ("complaint", f"/complaints/{complaint.ticket.number}/")],
         desk.admin.username: [("inbox", "/tickets/"), ("calendars", "/calendars/"), ("users", "/manage/users/"),
-                              ("departments", "/manage/departments/")],
+                              ("departments", "/manage/departments/"), ("user", f"/manage/users/{desk.agent.pk}/"),
+                              ("complaint-limits", "/manage/complaint-limits/"), ("tokens", "/security/tokens/")],
     }
 
 
