@@ -78,14 +78,29 @@ def rank(kind: str, plan: Plan | str, *, within: QuerySet | None = None, limit: 
            f" ORDER BY {order}, d.object_id DESC LIMIT %s")
     with connection.cursor() as cursor:
         newest = _newest(cursor, kind)
-        if newest > RECENT_WINDOW:
-            cursor.execute(sql.format(window=" AND d.object_id > %s"),
-                           [expression, kind, *params, newest - RECENT_WINDOW, limit])
+        if newest > RECENT_WINDOW and not _rare(plan):
+            if connection.vendor == "postgresql":
+                cursor.execute(_PG_WINDOW.format(restrict=restrict),
+                               [kind, RECENT_WINDOW, expression, *params, limit])
+            else:
+                cursor.execute(sql.format(window=" AND d.object_id > %s"),
+                               [expression, kind, *params, newest - RECENT_WINDOW, limit])
             found = [row[0] for row in cursor.fetchall()]
             if len(found) >= limit:
                 return found
         cursor.execute(sql.format(window=""), [expression, kind, *params, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+# The newest documents read by their id range, then matched: given `tsv @@ q AND object_id > n`,
+# PostgreSQL underestimates a common word's matches and reads every one from the GIN index (74,000
+# heap blocks, 1.6 s, for 快递未送达 at a million orders) before dropping all but the newest; the
+# materialised window reads the newest 10,000 rows backwards along the (kind, object_id) index (about
+# 1,500 blocks). A range (object_id > n) instead of the LIMIT is estimated as a large share of the
+# table for the smaller kinds and read sequentially.
+_PG_WINDOW = ("WITH d AS MATERIALIZED (SELECT object_id, tsv FROM search_document WHERE kind = %s"
+              " ORDER BY object_id DESC LIMIT %s) SELECT d.object_id FROM d, to_tsquery('simple', %s) q"
+              " WHERE d.tsv @@ q{restrict} ORDER BY ts_rank(d.tsv, q) DESC, d.object_id DESC LIMIT %s")
 
 
 def newest_rows(qs: QuerySet, size: int | None = None) -> tuple[QuerySet, bool]:
@@ -96,6 +111,12 @@ def newest_rows(qs: QuerySet, size: int | None = None) -> tuple[QuerySet, bool]:
     if top <= size:
         return qs, False
     return qs.filter(pk__gt=top - size), True
+
+
+def _rare(plan: Plan) -> bool:
+    """Codes with digits (an order number, a model number) match a few documents at most: the index
+    finds them at once, and the newest-first window would be read for nothing."""
+    return all(len(t.word) >= 6 and any(c.isdigit() for c in t.word) and t.word.isascii() for t in plan.terms)
 
 
 def _newest(cursor, kind: str) -> int:
