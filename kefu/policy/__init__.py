@@ -7,6 +7,7 @@ app adds `kefu/policy/<domain>.py` and one import line below.
 
 from kefu.policy.accounts import *  # noqa: F403
 from kefu.policy.base import *  # noqa: F403
+from kefu.policy.callbacks import *  # noqa: F403
 from kefu.policy.channels import *  # noqa: F403
 from kefu.policy.complaints import *  # noqa: F403
 from kefu.policy.customers import *  # noqa: F403

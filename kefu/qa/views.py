@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Role, Team, User
+from kefu.accounts.models import Team
 from kefu.core.errors import DomainError
 from kefu.core.keyset import Key, capped_count, keyset_page
 from kefu.jobs import enqueue
@@ -84,7 +84,7 @@ def results(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows, "next_cursor": next_cursor, "after": after, "count": count if exact else LIST_COUNT_CAP, "count_exact": exact,
         "filters": f, "bands": BAND_TEXT, "channels": Channel.choices, "inspector": inspector,
-        "agents": User.objects.filter(role=Role.AGENT, is_active=True).order_by("username") if inspector else [],
+        "agents": policy.inspected_agents(request.user).order_by("username") if inspector else [],
         "teams": Team.objects.select_related("department") if inspector else [],
         "can_reinspect": policy.can_reinspect(request.user), "pack": active_pack(),
     }
