@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kefu.callbacks.models import CallbackScript, CallbackTask, Campaign, DoNotCall
+from tests import factories
 from tests.callback_helpers import at, resolved_order
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,18 @@ def test_do_not_call_list_on_its_page(client, desk):
     client.post("/callbacks/do-not-call/", {"phone": "138 0013 8000", "reason": "客户要求"})
     assert DoNotCall.objects.get().phone == "13800138000"
     assert "客户要求" in client.get("/callbacks/do-not-call/").content.decode()
+
+
+def test_the_order_pages_show_the_callback_both_ways(client, desk, monday):
+    order = resolved_order(desk.agent, when=at(2026, 11, 3, 15))
+    _plan(client, desk)
+    task = CallbackTask.objects.get()
+    client.force_login(desk.agent)
+    client.post(f"/callbacks/tasks/{task.pk}/attempt/", {"result": "reached", "path": "0.1.0.1.0"})
+    task.refresh_from_db()
+    source_page = client.get(f"/tickets/{order.number}/").content.decode()
+    assert 'data-testid="callbacks-panel"' in source_page and f"/tickets/{task.follow_up.number}/" in source_page
+    follow_page = client.get(f"/tickets/{task.follow_up.number}/").content.decode()
+    assert 'data-testid="callback-source"' in follow_page and f"/tickets/{order.number}/" in follow_page
+    other = factories.ticket(desk.agent)
+    assert 'data-testid="callbacks-panel"' not in client.get(f"/tickets/{other.number}/").content.decode()

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from kefu.accounts.models import Role, User
 from kefu.callbacks.models import CallbackTask, Campaign, CampaignState, TaskState
+from kefu.policy.tickets import can_view_ticket
 
 
 def _active(user: User) -> bool:
@@ -79,3 +80,8 @@ def visible_campaigns(user: User) -> QuerySet[Campaign]:
     if _admin(user):
         return Campaign.objects.all()
     return Campaign.objects.filter(department_id=user.department_id)
+
+
+def can_see_order_callbacks(user: User, ticket) -> bool:
+    """The callbacks panel on a work order: whoever sees the order (results and links, no personal data)."""
+    return _active(user) and can_view_ticket(user, ticket)
