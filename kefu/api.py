@@ -166,6 +166,7 @@ def _mount() -> None:
     from kefu.phrases.api import router as phrases_router
     from kefu.qa.api import router as qa_router
     from kefu.ratings.api import router as ratings_router
+    from kefu.reports.api import router as reports_router
     from kefu.sla.api import catalog as sla_catalog
     from kefu.sla.api import router as sla_router
     from kefu.surveys.api import router as surveys_router
@@ -183,6 +184,7 @@ def _mount() -> None:
     api.add_router("/chat", chat_router)
     api.add_router("/", surveys_router)
     api.add_router("/ratings", ratings_router)
+    api.add_router("/reports", reports_router)
     api.add_router("/callbacks", callbacks_router)
     api.add_router("/", ticket_reference)
     api.add_router("/", complaint_reference)

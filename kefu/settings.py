@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kefu.security",
     "kefu.surveys",
     "kefu.ratings",
+    "kefu.reports",
     "kefu.callbacks",
 ]
 

@@ -14,6 +14,7 @@ from kefu.policy.customers import *  # noqa: F403
 from kefu.policy.org import *  # noqa: F403
 from kefu.policy.qa import *  # noqa: F403
 from kefu.policy.ratings import *  # noqa: F403
+from kefu.policy.reports import *  # noqa: F403
 from kefu.policy.security import *  # noqa: F403
 from kefu.policy.sla import *  # noqa: F403
 from kefu.policy.surveys import *  # noqa: F403

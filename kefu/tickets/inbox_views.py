@@ -22,7 +22,7 @@ from kefu.core.keyset import capped_count, keyset_page
 from kefu.core.pagination import CappedPaginator
 from kefu.security.audit import personal_data_read
 
-from . import exports
+from . import drill, exports
 from .bulk import ticket_claim, tickets_bulk
 from .models import Channel, Priority, SavedView, Status, TicketType
 from .saved_views import FILTER_KEYS, saved_view_delete, saved_view_save
@@ -96,6 +96,7 @@ def inbox_filters(params: QueryDict, user) -> tuple[str, dict, str]:
     filters = {key: params.get(key, "") for key in ("status", "type", "channel", "priority", "q")}
     if "status" not in params:
         filters["status"] = "active"
+    filters["drill"] = drill.parse(params)  # a report's drill-down (team, agent, period ...)
     sort = params.get("sort") or ("relevance" if filters["q"].strip() else "due")
     return view, filters, sort
 
