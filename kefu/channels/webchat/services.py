@@ -143,7 +143,23 @@ def chat_transcript_copy(*, session_id: int) -> int:
     session = ChatSession.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=session_id)
     if session.ticket_id is None:
         return 0
-    return _copy_lines_to_thread(session)
+    copied = _copy_lines_to_thread(session)
+    if session.state == SessionState.CLOSED:
+        _inspect_finished(session)
+    return copied
+
+
+def _inspect_finished(session: ChatSession) -> None:
+    """A finished chat is judged as a whole: its conversation (kept by kefu/qa from the order's thread) is
+    inspected once more unless its current inspection already saw this exact transcript."""
+    from kefu.qa.models import Trigger
+    from kefu.qa.services import conversation_sync_ticket, queue_inspection
+
+    conversation = conversation_sync_ticket(ticket=session.ticket)
+    if conversation is None:  # no agent ever answered: nothing of the service to judge
+        return
+    if not conversation.inspections.filter(is_current=True, digest=conversation.digest).exists():
+        queue_inspection(conversation, Trigger.RESOLVE)
 
 
 def _copy_lines_to_thread(session: ChatSession) -> int:
@@ -223,6 +239,8 @@ def chat_close(*, session: ChatSession, by: User | None) -> ChatSession:
         return session
     session.state = SessionState.CLOSED
     session.save(update_fields=["state"])
+    if session.ticket_id:  # the last lines join the thread and the whole chat is inspected
+        enqueue("chat.transcript", {"session": session.pk}, key=f"chat.transcript:{session.pk}")
     _line(session, Sender.SYSTEM, "会话已结束，感谢您的咨询" if by else "访客已离开", None)
     _announce(session, "chat.state", _state_data(session))
     return session
