@@ -8,7 +8,13 @@ import pytest
 from kefu.accounts.models import Role
 from kefu.channels.webchat.availability import presence_set
 from kefu.channels.webchat.models import ChatSettings
-from kefu.channels.webchat.services import chat_accept, chat_agent_says, chat_close, chat_start, chat_visitor_says
+from kefu.channels.webchat.services import (
+    chat_accept,
+    chat_agent_says,
+    chat_close,
+    chat_start,
+    chat_visitor_says,
+)
 from kefu.qa import rules
 from kefu.qa.models import Conversation, PackVersion
 from kefu.sla.models import Calendar
