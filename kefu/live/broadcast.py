@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import LiveEvent
@@ -59,6 +60,13 @@ def events_after(after: int, channels: Iterable[str] | None = None, limit: int =
     if channels is not None:
         qs = qs.filter(channel__in=list(channels))
     return list(qs[:limit])
+
+
+def events_after_or_in(after: int, late: Iterable[int], limit: int = 500) -> list[LiveEvent]:
+    """The rows after `after`, and those of the ids in `late` (gaps below it that may still commit)."""
+    late = list(late)
+    query = Q(id__gt=after) | Q(id__in=late) if late else Q(id__gt=after)
+    return list(LiveEvent.objects.filter(query).order_by("id")[:limit])
 
 
 def prune(keep: timedelta = timedelta(hours=24)) -> int:
