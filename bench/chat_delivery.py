@@ -103,6 +103,21 @@ async def stream(port: int, path: str, headers: dict, on_event, stop: asyncio.Ev
     writer.close()
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process and its children so far, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if root in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def pct(values: list[float], p: float) -> float:
     return sorted(values)[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
@@ -115,7 +130,7 @@ def report(name: str, values: list[float]) -> None:
           f"p99={pct(values, .99):.1f} ms max={max(values):.1f} ms")
 
 
-async def run(args, port: int, dept, people) -> None:
+async def run(args, port: int, dept, people, pids: dict) -> None:
     from asgiref.sync import sync_to_async
 
     from kefu.channels.webchat.models import ChatLine, ChatSession
@@ -181,8 +196,10 @@ async def run(args, port: int, dept, people) -> None:
 
     talkers = [asyncio.create_task(visitor(s, t, i)) for i, (s, t) in enumerate(sessions)]
     load_before = os.getloadavg()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     await asyncio.sleep(args.seconds)
     load_after = os.getloadavg()
+    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
     stop.set()
     await asyncio.sleep(2)
     for task in talkers + tasks + [beating]:
@@ -192,6 +209,8 @@ async def run(args, port: int, dept, people) -> None:
           f"redis={'yes' if os.environ.get('REDIS_URL') else 'no'} sent={len(sent)} post_errors={errors['post']}")
     print(f"load average (1, 5, 15 min) at the start {tuple(round(x, 2) for x in load_before)}, "
           f"at the end {tuple(round(x, 2) for x in load_after)} (2 cores, shared machine)")
+    print("CPU seconds used during the run: " + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items())
+          + f" (of {2 * args.seconds} available on 2 cores)")
     report("POST of a line (201 received)", post_ms)
     report("visitor stream (own line echoed)", visitor_ms)
     report("agent stream (visitor's line reaches the agent)", agent_ms)
@@ -232,10 +251,12 @@ def main() -> None:
         [sys.executable, "-m", "kefu.cli", "serve", "--port", str(args.port), "--workers", str(args.workers),
          "--no-collectstatic"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     # The background worker copies chat lines into the orders' threads meanwhile (it competes for the CPU).
+    worker_log = open(Path(var_dir) / "worker.log", "wb")  # noqa: SIM115  (read after the run)
+    print(f"worker log: {worker_log.name}")
     worker = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if args.worker else None
+                              stdout=worker_log, stderr=subprocess.STDOUT) if args.worker else None
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # four processes start slowly on a busy machine
         while time.time() < deadline:
             try:
                 import socket
@@ -244,7 +265,8 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.3)
-        asyncio.run(run(args, args.port, dept, people))
+        pids = {"web (kefu serve)": server.pid} | ({"worker": worker.pid} if worker else {})
+        asyncio.run(run(args, args.port, dept, people, pids))
     finally:
         if worker is not None:
             worker.terminate()
