@@ -64,8 +64,8 @@ def chat_start(*, department: Department, name: str = "", phone: str = "") -> tu
         token_digest=digest, department=department, visitor_name=name, visitor_phone=phone,
         state=SessionState.QUEUED if open_now else SessionState.MESSAGE, created_at=now, updated_at=now)
     _line(session, Sender.SYSTEM, row.greeting if open_now else row.offline_text, None)
-    if open_now:
-        _announce(session, "chat.queue", _state_data(session))
+    if open_now:  # the visitor's name (plain text) lets a waiting agent's desktop notice say who it is
+        _announce(session, "chat.queue", {**_state_data(session), "visitor": session.visitor_name or "访客"})
     return session, token
 
 
