@@ -176,3 +176,30 @@ def test_events_after_or_in_reads_the_late_ids_too():
     first, second = LiveEvent.objects.order_by("id")[:2]
     assert [e.id for e in events_after_or_in(second.id, [first.id])] == [first.id]
     assert [e.id for e in events_after_or_in(first.id - 1, [])] == [first.id, second.id]
+
+
+def test_a_ring_carries_the_committed_rows_on_this_installations_channel(settings):
+    """With Redis the readers get the rows in the ring (no query per wake-up); the pub/sub channel is named
+    after the database, as pub/sub ignores Redis database numbers and installations may share a server."""
+    from kefu.live import broadcast
+
+    sent = []
+
+    class FakeRedis:
+        def publish(self, channel, message):
+            sent.append((channel, message))
+
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+    broadcast._redis_client = FakeRedis()
+    try:
+        with transaction.atomic():
+            publish(["user:1", "chat:a"], "chat.message", {"line": {"text": "<b>你好</b>"}})
+            assert sent == []  # nothing before the commit
+    finally:
+        broadcast._redis_client = None
+    [(channel, message)] = sent
+    assert channel == broadcast.ring_channel() and settings.DATABASES["default"]["NAME"] in channel
+    rows = broadcast.rung_rows(message)
+    stored = list(LiveEvent.objects.order_by("id").values_list("id", "channel", "kind", "data"))
+    assert [(r.id, r.channel, r.kind, r.data) for r in rows] == stored
+    assert broadcast.rung_rows(b"1") is None

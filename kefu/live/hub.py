@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from django import db
 from django.conf import settings
 
-from .broadcast import RING_CHANNEL, events_after_or_in, latest_id
+from .broadcast import events_after_or_in, latest_id, ring_channel, rung_rows
 
 # Ids are taken at INSERT but become visible at COMMIT, so on PostgreSQL a row with a lower id can appear
 # after a higher one was read: a reader that only asked "after my cursor" would skip it for good. The hub
@@ -118,10 +118,18 @@ class Hub:
             try:
                 client = aioredis.Redis.from_url(settings.REDIS_URL)
                 pubsub = client.pubsub()
-                await pubsub.subscribe(RING_CHANNEL)
+                await pubsub.subscribe(ring_channel())
                 async for message in pubsub.listen():
-                    if message.get("type") == "message":
-                        self.wake.set()
+                    if message.get("type") != "message":
+                        continue
+                    try:
+                        rows = rung_rows(message["data"])
+                    except (ValueError, KeyError, TypeError):
+                        rows = None
+                    if rows is None or self.cursor is None:
+                        self.wake.set()  # read the table
+                    else:
+                        self.take(rows)  # the committed rows themselves: no query
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001  Redis gone: the safety poll carries on, try again shortly
