@@ -99,9 +99,9 @@ def _clean_text(text: str) -> str:
 
 
 def _locked(session: ChatSession) -> ChatSession:
-    # Lock the session row only: PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
-    return (ChatSession.objects.select_for_update(of=("self",)).select_related("ticket", "agent")
-            .get(pk=session.pk))
+    # The session row alone, no joins: a chat line (the hot path) needs only its ids and state; the order
+    # and the agent load when a rarer step (accept, transfer, close) asks for them.
+    return ChatSession.objects.select_for_update().get(pk=session.pk)
 
 
 @transaction.atomic
