@@ -197,9 +197,11 @@ async def run(args, port: int, dept, people, pids: dict) -> None:
     talkers = [asyncio.create_task(visitor(s, t, i)) for i, (s, t) in enumerate(sessions)]
     load_before = os.getloadavg()
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    client_before = time.process_time()
     await asyncio.sleep(args.seconds)
     load_after = os.getloadavg()
     cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+    cpu["bench client"] = time.process_time() - client_before
     stop.set()
     await asyncio.sleep(2)
     for task in talkers + tasks + [beating]:
