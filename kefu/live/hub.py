@@ -17,7 +17,7 @@ from .broadcast import events_after_or_in, latest_id, ring_channel, rung_rows
 # remembers the ids it jumped over and asks for them again until they appear or this long has passed
 # (a rolled-back transaction leaves a gap for ever; no publishing transaction runs that long).
 GAP_SECONDS = 10.0
-MAX_GAPS = 5000
+MAX_GAPS = 2000
 
 
 def _read_and_release(fn, *args):
