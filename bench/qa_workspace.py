@@ -147,13 +147,16 @@ def bench_import(path: Path, user, env: dict, count: int) -> None:
             if worker.poll() is not None:
                 sys.exit("the worker exited early")
         elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds(worker.pid)
     finally:
         worker.terminate()
         worker.wait(timeout=60)
     inspected = Inspection.objects.filter(trigger="import").count()
     print(f"import+inspect: {job.state}, {job.imported:,} imported, {len(job.errors)} errors, {inspected:,} "
           f"inspections in {elapsed:.1f} s wall = {count / elapsed:,.0f} conversations/s (one worker process, "
-          f"from its start to the job's done; includes its start-up)")
+          f"from its start to the job's done; includes its start-up); load {_load()}")
+    print(f"  the worker process used {cpu:.1f} s CPU = {count / cpu:,.0f} conversations per CPU second (the "
+          f"database server's own CPU not counted; on a loaded machine wall time is mostly waiting for a core)")
     assert inspected == count, "every conversation must be inspected once"
 
 
@@ -171,14 +174,22 @@ def _timed(call, n: int = 20) -> tuple[float, float]:
 def bench_list(user, count: int) -> None:
     from django.test import Client
 
+    from kefu.core.keyset import keyset_page
+    from kefu.qa import selectors
+    from kefu.qa.views import PAGE_SIZE, RESULT_KEYS
+
     client = Client()
     client.force_login(user)
     client.get("/qa/results/")  # warm-up: templates, first connection
-    for label, url in [("first page", "/qa/results/"), ("page 50", "/qa/results/?page=50"),
+    cursor = None
+    for _ in range(49):  # the cursor of page 50, as following "next" 49 times gives it
+        _rows, cursor = keyset_page(selectors.results(user), RESULT_KEYS, cursor, PAGE_SIZE)
+    for label, url in [("first page", "/qa/results/"), ("page 50", f"/qa/results/?after={cursor}"),
                        ("agent + failing band", "/qa/results/?agent=bench_agent3&band=fail"),
                        ("rule FP01", "/qa/results/?rule=FP01"), ("inspector home", "/qa/")]:
         median, p95 = _timed(lambda url=url: client.get(url))
-        print(f"GET {url} ({label}) over {count:,} results: median {median:.0f} ms, p95 {p95:.0f} ms server time")
+        print(f"GET {url[:60]} ({label}) over {count:,} results: median {median:.0f} ms, p95 {p95:.0f} ms server "
+              f"time; load {_load()}")
 
 
 def bench_check(user, env: dict, args) -> None:
@@ -204,10 +215,21 @@ def bench_check(user, env: dict, args) -> None:
         times.sort()
         pct = lambda q: times[min(len(times) - 1, int(len(times) * q))]  # noqa: E731
         print(f"POST /api/v1/qa/check through `manage.py serve` on 127.0.0.1 ({len(times)} requests, keep-alive): "
-              f"p50 {pct(0.5):.1f} ms, p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms")
+              f"p50 {pct(0.5):.1f} ms, p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms; load {_load()}")
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its waited-for children, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _load() -> str:
+    """The machine's load average (1, 5, 15 min) beside every figure: it is a shared 2-core machine."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _wait_for(port: int) -> http.client.HTTPConnection:

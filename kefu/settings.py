@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "kefu.security",
     "kefu.surveys",
     "kefu.ratings",
+    "kefu.reports",
+    "kefu.callbacks",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +238,9 @@ KEFU_MAX_TAG_LENGTH = env_int("KEFU_MAX_TAG_LENGTH", 30)
 # one account tried from many addresses, get the same after four times as many; see security/throttle.py).
 KEFU_LOGIN_MAX_ATTEMPTS = env_int("KEFU_LOGIN_MAX_ATTEMPTS", 5)
 KEFU_LOGIN_MAX_DELAY = env_int("KEFU_LOGIN_MAX_DELAY", 900)
+# Where throttle counters live, shared by every web process: "cache" (only when it is Redis) or
+# "database" (the security_counter table; the default without REDIS_URL, since LocMem is per process).
+KEFU_THROTTLE_STORE = env_str("KEFU_THROTTLE_STORE", "cache" if REDIS_URL else "database")
 # Two-factor login (TOTP) is required for these roles (comma separated; empty = optional for everyone).
 KEFU_2FA_REQUIRED_ROLES = env_list("KEFU_2FA_REQUIRED_ROLES", "admin")
 KEFU_2FA_ISSUER = env_str("KEFU_2FA_ISSUER", "Kefu")
@@ -273,6 +278,7 @@ KEFU_SURVEY_QUIET_DAYS = env_int("KEFU_SURVEY_QUIET_DAYS", 30)
 KEFU_SURVEY_LOW_SCORE = env_int("KEFU_SURVEY_LOW_SCORE", 2)  # stars at or below; NPS at or below twice this
 KEFU_SURVEY_INTERNAL_TAGS = env_list("KEFU_SURVEY_INTERNAL_TAGS", "内部,internal")
 KEFU_SURVEY_SENDERS = env_list("KEFU_SURVEY_SENDERS")  # dotted paths of SMS / WeChat sender classes
+KEFU_CALLBACK_MAX_TARGETS = env_int("KEFU_CALLBACK_MAX_TARGETS", 5000)  # targets of one callback campaign
 
 # Agent star ratings: an open period's snapshot is recomputed when older than this; QA finding
 # categories that stand for politeness and for product knowledge (only those the QA engine knows count).

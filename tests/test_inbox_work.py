@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from kefu.core.errors import DomainError
 from kefu.tickets.bulk import ticket_claim, tickets_bulk
 from kefu.tickets.models import SavedView, Ticket
+from kefu.tickets.selectors import ticket_list
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,42 @@ def test_xlsx_export_follows_the_filters_and_defuses_formulas(client, desk):
     sheet = load_workbook(BytesIO(response.content)).active
     subjects = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert subjects == ["'=HYPERLINK(\"http://x\")"]
+
+
+@pytest.mark.parametrize("sort", ["due", "-created", "updated"])
+def test_inbox_pages_by_cursor_through_every_order_once(client, desk, monkeypatch, sort):
+    import re
+    from html import unescape
+
+    from kefu.tickets import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    orders = [factories.ticket(desk.agent, subject=f"第{i}张") for i in range(8)]
+    client.force_login(desk.supervisor)
+    expected = [t.number for t in ticket_list(desk.supervisor, view="all", status="active", sort=sort)]
+    seen, url, pages = [], f"/tickets/?view=all&sort={sort}", 0
+    while url and pages < 10:
+        response = client.get(url)
+        seen += [row[0].number for row in response.context["rows"]]
+        html = response.content.decode()
+        assert response.context["page"].by_cursor
+        found = re.search(r'href="\?([^"]*)" data-testid="next-page"', html)
+        url = "/tickets/?" + unescape(found.group(1)) if found else ""
+        if pages:
+            assert 'data-testid="first-page"' in html
+        pages += 1
+    assert pages == 3 and seen == expected and sorted(seen) == sorted(t.number for t in orders)
+
+
+def test_inbox_with_a_broken_cursor_starts_from_the_top_and_numbered_pages_still_work(client, desk, monkeypatch):
+    from kefu.tickets import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i in range(5):
+        factories.ticket(desk.agent, subject=f"第{i}张")
+    client.force_login(desk.supervisor)
+    first = client.get("/tickets/", {"view": "all"}).context["rows"]
+    broken = client.get("/tickets/", {"view": "all", "cursor": "not-a-cursor"})
+    assert broken.status_code == 200 and [r[0] for r in broken.context["rows"]] == [r[0] for r in first]
+    numbered = client.get("/tickets/", {"view": "all", "page": 2})
+    assert numbered.context["page"].number == 2 and len(numbered.context["rows"]) == 2

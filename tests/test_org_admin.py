@@ -8,8 +8,8 @@ from kefu.org.models import OrgChange
 from kefu.org.services import (
     org_department_save,
     org_department_set_active,
-    org_team_delete,
     org_team_save,
+    org_team_set_active,
     org_user_create,
     org_user_set_active,
     org_user_update,
@@ -62,10 +62,10 @@ def test_departments_and_teams(desk):
         org_department_set_active(by=desk.admin, department=desk.service, active=False)  # has members
     org_department_set_active(by=desk.admin, department=dept, active=False)
     assert not Department.objects.get(pk=dept.pk).is_active
-    org_team_delete(by=desk.admin, team=team)
+    org_team_set_active(by=desk.admin, team=team, active=False)
     kinds = set(OrgChange.objects.values_list("target_kind", "action"))
     assert {("department", "create"), ("team", "create"), ("team", "update"), ("department", "deactivate"),
-            ("team", "delete")} <= kinds
+            ("team", "deactivate")} <= kinds
 
 
 def test_pages_for_admins_only(client, desk):

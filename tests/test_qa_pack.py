@@ -35,6 +35,7 @@ def _pack_with(**changes: Any) -> dict[str, Any]:
     ({"examples": {"miss": ["x"]}}, r"rule X1: field 'examples'"),
     ({"colour": "red"}, r"rule X1: unknown field\(s\) colour"),
     ({"code": "bad code"}, r"rule #1: field 'code'"),
+    ({"why_en": ["not", "text"]}, r"rule X1: field 'why_en' must be text"),
 ])
 def test_invalid_rule_is_refused_with_rule_and_field(changes: dict[str, Any], message: str) -> None:
     data = _pack_with(**changes)
@@ -76,3 +77,16 @@ def test_default_pack_has_a_version_and_a_three_section_scorecard() -> None:
     assert {item.section for item in pack.scorecard.items} == {"用语", "沟通技巧", "营销意识"}
     assert any(item.fatal for item in pack.scorecard.items)
     assert any(item.manual for item in pack.scorecard.items)
+
+
+def test_reason_in_the_readers_language_falls_back_to_chinese() -> None:
+    both = load_pack_data(_pack_with(why="不得说没空", why_en="Never say you have no time")).rule("X1")
+    assert both.reason("zh-hans") == "不得说没空" and both.reason("en") == "Never say you have no time"
+    chinese_only = load_pack_data(_pack_with(why="不得说没空")).rule("X1")
+    assert chinese_only.why_en == "" and chinese_only.reason("en") == "不得说没空"
+
+
+def test_every_default_rule_has_a_chinese_reason_and_an_english_one() -> None:
+    for rule in load_pack("default").rules:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in rule.why), rule.code
+        assert rule.why_en[:1].isupper() and rule.why_en != rule.why, rule.code

@@ -57,6 +57,19 @@ def test_conversation_page_highlights_findings_by_severity_and_escapes_text(clie
     assert escape(finding.message) in page
 
 
+def test_finding_reason_is_shown_in_the_readers_language(client, desk, convo):
+    from kefu.qa_engine import load_pack
+
+    rule = load_pack("default").rule("FP01")
+    assert rule.why != rule.why_en and re.search(r"[\u4e00-\u9fff]{6}", rule.why)  # the pack's reason is Chinese
+    client.force_login(desk.qa)
+    chinese = client.get(f"/qa/conversations/{convo.pk}/").content.decode()
+    assert f"依据：{escape(rule.why)}" in chinese and escape(rule.why_en) not in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/qa/conversations/{convo.pk}/").content.decode()
+    assert escape(rule.why_en) in english and escape(rule.why) not in english
+
+
 def test_results_list_filters_and_runs_a_fixed_number_of_queries(client, desk, django_capture_on_commit_callbacks):
     for i in range(12):
         _submit(desk, django_capture_on_commit_callbacks, external_id=f"q{i}",
@@ -72,6 +85,28 @@ def test_results_list_filters_and_runs_a_fixed_number_of_queries(client, desk, d
     hit = Inspection.objects.filter(is_current=True, findings__rule="FP02").distinct().count()
     assert hit >= 6 and page.count("/qa/conversations/") == hit
     assert client.get("/qa/results/?band=excellent&channel=voice").status_code == 200
+
+
+def test_results_list_pages_by_cursor_without_gaps_or_repeats(client, desk, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    from kefu.qa import views
+
+    for i in range(7):
+        _submit(desk, django_capture_on_commit_callbacks, external_id=f"k{i}")
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client.force_login(desk.qa)
+    seen, url, pages = [], "/qa/results/", 0
+    while url:
+        page = client.get(url).content.decode()
+        seen += [int(pk) for pk in re.findall(r'href="/qa/conversations/(\d+)/"', page)]
+        nxt = re.search(r'href="\?([^"]*)" data-testid="next-page"', page)
+        url = "/qa/results/?" + nxt.group(1).replace("&amp;", "&") if nxt else ""
+        pages += 1
+    expected = list(Inspection.objects.filter(is_current=True).order_by("-started_at", "-id")
+                    .values_list("conversation_id", flat=True))
+    assert pages == 3 and seen == expected  # every result once, newest first
+    assert "7" in client.get("/qa/results/").content.decode()  # the (exact) count in the re-inspect bar
+    assert client.get("/qa/results/?after=not-a-cursor").status_code == 400
 
 
 def test_review_appeal_and_ruling_through_the_pages(client, desk, convo, django_capture_on_commit_callbacks):

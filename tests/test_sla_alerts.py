@@ -80,3 +80,52 @@ def test_the_periodic_task_runs_the_alerts(dispatched, desk, django_capture_on_c
         sla_alerts.call_local()
     assert len(told(desk.agent)) == 1
     assert list(Job.objects.values_list("name", "state")) == [("sla.alerts", "done")]
+
+
+def _orders(desk, count: int) -> list:
+    with patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9)):
+        tickets = [factories.ticket(desk.agent, created_at=at(2026, 3, 2, 9)) for _ in range(count)]
+        for ticket in tickets:
+            ts.ticket_dispatch(ticket=ticket, by=desk.agent, department=desk.aftersales)
+    return tickets
+
+
+def test_sending_many_alerts_takes_the_same_queries_as_a_few(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _orders(desk, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert sla_send_alerts(now=at(2026, 3, 2, 11)) == 2 * 3  # agent, handler, supervisor each
+    _orders(desk, 12)
+    with CaptureQueriesContext(connection) as many:
+        assert sla_send_alerts(now=at(2026, 3, 3, 11)) == 12 * 3
+    assert len(many) == len(few)  # batched: notices, dedupe keys and preferences do not go row by row
+    assert Notification.objects.filter(user=desk.supervisor, kind="sla.breached").count() == 14
+    assert sla_send_alerts(now=at(2026, 3, 3, 12)) == 0  # marked: nothing twice
+
+
+def test_a_notice_sent_meanwhile_by_another_worker_is_skipped_and_the_others_still_go(desk):
+    from kefu.notifications import Notice, notify_many
+    from kefu.notifications.services import preference_set
+
+    Notification.objects.create(user=desk.agent, text="earlier", dedupe_key="k:1")
+    preference_set(user=desk.teammate, muted=["sla.warning"])
+    sent = notify_many([Notice([desk.agent, desk.handler], "t", dedupe_key="k:1", kind="sla.warning"),
+                        Notice([desk.agent, desk.teammate], "u", dedupe_key="k:2", kind="sla.warning")])
+    assert sent == 2  # handler k:1 and agent k:2; the agent had k:1, the teammate muted warnings
+    assert sorted(Notification.objects.values_list("user_id", "dedupe_key")) == sorted(
+        [(desk.agent.pk, "k:1"), (desk.handler.pk, "k:1"), (desk.agent.pk, "k:2")])
+
+
+def test_a_race_on_the_same_key_falls_back_to_row_by_row(desk):
+    """Another worker inserted the same notice between our check and our insert: the unique key refuses it
+    and the others are still created, each once."""
+    from kefu.notifications import services as ns
+
+    rows = [Notification(user_id=u.pk, kind="sla.warning", text="t", dedupe_key="k:9")
+            for u in (desk.agent, desk.handler)]
+    Notification.objects.create(user=desk.agent, text="raced", dedupe_key="k:9")
+    created = ns._insert(rows)
+    assert [row.user_id for row in created] == [desk.handler.pk]
+    assert Notification.objects.filter(dedupe_key="k:9").count() == 2

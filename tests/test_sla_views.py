@@ -74,7 +74,8 @@ def test_calendar_list_query_count(client, desk, django_assert_max_num_queries):
     for i in range(5):
         Calendar.objects.create(name=f"日历{i}", weekly={"0": [["09:00", "18:00"]]}, known_years=[2026])
     client.force_login(desk.admin)
-    with django_assert_max_num_queries(8):
+    # constant in the number of calendars; the ninth reads the deadline recomputes still running
+    with django_assert_max_num_queries(9):
         assert client.get("/calendars/").status_code == 200
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from .writer import TableWriter, next_id
+from .writer import TableWriter, next_id, reset_sequences
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鑫宇浩然子轩梓涵一诺欣怡"
@@ -32,7 +32,7 @@ def build_people(*, orders: int, rng: random.Random, prefix: str = "big") -> Peo
     from django.contrib.auth.hashers import make_password
 
     from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
-    from kefu.customers.models import Customer
+    from kefu.customers.models import Customer, CustomerPhone
 
     people = People()
     people.service, _ = Department.objects.get_or_create(
@@ -68,12 +68,17 @@ def build_people(*, orders: int, rng: random.Random, prefix: str = "big") -> Peo
     count = max(10, orders // 4)
     first = next_id(Customer)
     writer = TableWriter(Customer)
+    phone_rows = TableWriter(CustomerPhone)  # the indexed phone table search by number reads
+    first_phone = next_id(CustomerPhone)
     for i in range(count):
         phone = f"1{rng.choice('3578')}{first + i:09d}"[-11:]
         writer.add(id=first + i, name=person(rng), phones=[phone], phones_index=phone,
                    region=rng.choice(["上海", "杭州", "南京", "苏州", "宁波", "合肥"]),
                    created_at=_year_start(), updated_at=_year_start())
+        phone_rows.add(id=first_phone + i, customer_id=first + i, number=phone)
     writer.flush()
+    phone_rows.flush()
+    reset_sequences([CustomerPhone])
     people.customers = range(first, first + count)
     return people
 

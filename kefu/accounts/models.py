@@ -14,10 +14,6 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("管理员")
 
 
-# Roles that see customers' phone numbers unmasked unless an admin changes it per user.
-PERSONAL_DATA_ROLES = {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
-
-
 class DepartmentKind(models.TextChoices):
     SERVICE = "service", _("客服部门")
     RESPONSIBLE = "responsible", _("责任部门")
@@ -44,6 +40,9 @@ class Team(models.Model):
     # The working-day calendar of the team's SLA clocks (a 7x24 hotline vs an office team); None = default.
     calendar = models.ForeignKey("sla.Calendar", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="teams", verbose_name=_("工作日历"))
+    # A retired team is deactivated, never deleted: its orders, QA results and history keep naming it;
+    # pickers hide it and nothing new is assigned to it.
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         ordering = ["department__name", "name"]

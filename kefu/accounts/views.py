@@ -7,10 +7,10 @@ from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from kefu import policy
 from kefu.security import throttle
 from kefu.security.audit import client_address, record
 from kefu.security.models import EventKind, TotpDevice
+from kefu.security.services import two_factor_owed
 
 PENDING = "kefu_2fa_pending"  # session key: a user who gave the right password and owes a code
 SETUP_REQUIRED = "kefu_2fa_setup_required"  # session key: logged in, must set up two-factor first
@@ -55,7 +55,7 @@ class ThrottledLoginView(LoginView):
             return redirect("security:verify")
         auth_login(self.request, user)
         record(EventKind.LOGIN, actor=user, subject=user, request=self.request, two_factor=False)
-        if policy.requires_two_factor(user):
+        if two_factor_owed(user):
             self.request.session[SETUP_REQUIRED] = True
             return redirect("security:two_factor")
         return redirect(self.get_success_url())

@@ -4,7 +4,7 @@ from django.utils.functional import cached_property
 
 from kefu.core.errors import DomainError
 
-from .keyset import Key, capped_count, encode_cursor, keyset_page, ordered
+from .keyset import COUNT_CAP, Key, capped_count, encode_cursor, keyset_page, ordered
 
 MAX_PAGE_SIZE = 200
 MAX_OFFSET = 2**62  # SQLite and PostgreSQL offsets are signed 64-bit
@@ -51,6 +51,10 @@ class CappedPaginator(Paginator):
     """Django's Paginator whose count stops counting at COUNT_CAP (then the planner's estimate): the inbox
     of a department with a million orders must not COUNT(*) them all on every page view."""
 
+    def __init__(self, *args, cap: int = COUNT_CAP, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list)[0]
+        return capped_count(self.object_list, self.cap)[0]

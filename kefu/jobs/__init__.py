@@ -24,6 +24,9 @@ Usage::
   job is ``failed`` (visible in the admin, last_error kept). A worker that dies loses its leases when
   ``lease_seconds`` pass without its heartbeat; the sweep (kefu/periodic.py) gives the jobs to others.
 - Payloads are JSON; pass ids, not objects. Periodic work is declared in kefu/periodic.py.
+- Long work in chunks: ``checkpoint()`` says where a previous run stopped; ``progress(done=, total=,
+  **checkpoint)`` inside each chunk's transaction records how far it got (shown in the admin), so a
+  rerun resumes there and every chunk's effects happen once.
 """
 
 from __future__ import annotations
@@ -44,4 +47,18 @@ def enqueue(name: str, payload: dict, key: str | None = None) -> Job:
     return job_enqueue(name=name, payload=payload, key=key)
 
 
-__all__ = ["background", "enqueue"]
+def progress(*, done: int, total: int, **checkpoint) -> None:
+    """How far the running job got (its checkpoint), written in the caller's transaction."""
+    from .services import job_progress
+
+    job_progress(done=done, total=total, **checkpoint)
+
+
+def checkpoint() -> dict:
+    """The running job's last committed progress: where a rerun resumes ({} on a first run)."""
+    from .services import job_checkpoint
+
+    return job_checkpoint()
+
+
+__all__ = ["background", "checkpoint", "enqueue", "progress"]

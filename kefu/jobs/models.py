@@ -27,6 +27,9 @@ class Job(models.Model):
     worker = models.CharField(max_length=120, blank=True)  # host:pid:nonce of the holder
     rung_at = models.DateTimeField(null=True, blank=True)  # when a worker was last told about it
     last_error = models.TextField(blank=True)
+    # How far a long job got ({"done": n, "total": m, ...its own checkpoint}), committed with each chunk's
+    # writes: the admin sees it, and a rerun after a crash resumes from it (kefu.jobs.progress).
+    progress = models.JSONField(_("进度"), default=dict, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

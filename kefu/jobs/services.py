@@ -162,6 +162,27 @@ def _release(job: Job, *, error: str, delay: float, count: bool) -> None:
         transaction.on_commit(lambda: ring(job.pk, delay=delay))
 
 
+def job_progress(*, done: int, total: int, **checkpoint) -> None:
+    """Records how far the running job got, in the caller's transaction: a long handler commits each
+    chunk's writes together with its checkpoint, so the admin sees the progress and a rerun (the worker
+    died) resumes after the last committed chunk, doing each chunk's work once. Outside a worker (a
+    direct call) it records nothing."""
+    job = RUNNER.current()
+    if job is None:
+        return
+    progress = {"done": done, "total": total, **checkpoint}
+    held = Job.objects.filter(pk=job.pk, state=JobState.RUNNING, worker=RUNNER.worker_id).update(progress=progress)
+    if not held:
+        raise LeaseLost  # another worker has this job now: roll this chunk back, its run does the work
+    job.progress = progress
+
+
+def job_checkpoint() -> dict:
+    """The running job's last recorded progress (empty on a first run or outside a worker)."""
+    job = RUNNER.current()
+    return dict(job.progress or {}) if job is not None else {}
+
+
 def jobs_hand_back() -> int:
     """SIGTERM / Ctrl+C: the jobs this process still runs go back to pending now, attempt not counted."""
     held = RUNNER.held()

@@ -43,6 +43,16 @@ def publish(channels: Iterable[str], kind: str, data: dict | None = None) -> Non
     transaction.on_commit(lambda: ring(rows))
 
 
+def publish_many(items: Iterable[tuple[Iterable[str], str, dict]]) -> None:
+    """publish() for many (channels, kind, data) at once: one INSERT, one ring after the commit."""
+    rows = [LiveEvent(channel=channel[:80], kind=kind, data=data or {})
+            for channels, kind, data in items for channel in dict.fromkeys(channels)]
+    if not rows:
+        return
+    LiveEvent.objects.bulk_create(rows, batch_size=500)
+    transaction.on_commit(lambda: ring(rows))
+
+
 def ring(rows: list[LiveEvent] = ()) -> None:
     """Tells the readers of every process about committed rows (Redis only; without it they poll)."""
     if not settings.REDIS_URL:

@@ -11,13 +11,13 @@ Kinds registered with mandatory=True (work waiting for the person) cannot be mut
 
 from .kinds import register_kind
 
-__all__ = ["notify", "register_kind"]
+__all__ = ["Notice", "notify", "notify_many", "register_kind"]
 
 
 def __getattr__(name: str):
     # notify lives with the models, which cannot load while Django imports this package as an app.
-    if name == "notify":
-        from .services import notify
+    if name in ("Notice", "notify", "notify_many"):
+        from . import services
 
-        return notify
+        return getattr(services, name)
     raise AttributeError(name)

@@ -1,6 +1,7 @@
 """Sending notices and keeping preferences. notify() is called inside the caller's transaction."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,29 +12,83 @@ from kefu.core.errors import DomainError
 
 from .kinds import KINDS, mutable
 from .models import Notification, Preference
+from .signals import notified
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for some users (see notify); notify_many sends many of them at once."""
+
+    users: Iterable
+    text: str
+    url: str = ""
+    dedupe_key: str = ""
+    kind: str = ""
 
 
 def notify(*, users: Iterable, text: str, url: str = "", dedupe_key: str = "", kind: str = "") -> int:
     """Notifies each distinct active user once, unless they muted this kind; with a dedupe_key, a user
     already told is skipped. Returns how many notices were created."""
-    people = {}
-    for user in users:
-        if user is not None and user.is_active:
-            people.setdefault(user.pk, user)
-    if kind and mutable(kind):
-        muted = {p.user_id for p in Preference.objects.filter(user_id__in=people) if kind in p.muted}
-        people = {pk: user for pk, user in people.items() if pk not in muted}
-    sent = 0
-    for user in people.values():
+    return notify_many([Notice(users, text, url, dedupe_key, kind)])
+
+
+def notify_many(notices: Iterable[Notice]) -> int:
+    """notify() for many notices in a fixed number of queries (the 5-minute SLA alert task tells
+    hundreds of people at once): preferences read once, already-sent dedupe keys found in one query, the
+    new rows inserted together. Returns how many notices were created."""
+    rows: dict[tuple, Notification] = {}
+    recipients = {}
+    for notice in notices:
+        for user in notice.users:
+            if user is None or not user.is_active:
+                continue
+            recipients[user.pk] = user
+            # Without a dedupe key the same user is still told once per notice (not per duplicate in users).
+            once = (user.pk, notice.dedupe_key or id(notice))
+            rows.setdefault(once, Notification(user_id=user.pk, kind=notice.kind, text=notice.text[:300],
+                                               url=notice.url, dedupe_key=notice.dedupe_key))
+    if not rows:
+        return 0
+    if any(mutable(row.kind) for row in rows.values() if row.kind):
+        muted = {p.user_id: set(p.muted) for p in Preference.objects.filter(user_id__in=recipients)}
+        rows = {k: row for k, row in rows.items()
+                if not mutable(row.kind) or row.kind not in muted.get(row.user_id, ())}
+    keys = {row.dedupe_key for row in rows.values() if row.dedupe_key}
+    if keys:
+        sent = set(Notification.objects.filter(dedupe_key__in=keys, user_id__in=recipients)
+                   .values_list("user_id", "dedupe_key"))
+        rows = {k: row for k, row in rows.items() if (row.user_id, row.dedupe_key) not in sent}
+    created = _insert(list(rows.values()))
+    if created:
+        notified.send(sender=Notification, notices=created)
+    if getattr(settings, "KEFU_NOTIFY_EMAIL", False):
+        for row in created:
+            user = recipients[row.user_id]
+            if user.email:
+                send_mail(row.text[:80], f"{row.text}\n{settings.KEFU_SITE_URL}{row.url}", None, [user.email],
+                          fail_silently=True)
+    return len(created)
+
+
+def _insert(rows: list[Notification]) -> list[Notification]:
+    """All rows in one INSERT; if another process sent one of them meanwhile (the unique dedupe key
+    refuses it), row by row, skipping those already there."""
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows, batch_size=500)
+        return rows
+    except IntegrityError:
+        pass
+    created = []
+    for row in rows:
         try:
             with transaction.atomic():
-                Notification.objects.create(user=user, kind=kind, text=text[:300], url=url, dedupe_key=dedupe_key)
+                row.pk = None
+                row.save(force_insert=True)
         except IntegrityError:
             continue  # already sent
-        sent += 1
-        if user.email and getattr(settings, "KEFU_NOTIFY_EMAIL", False):
-            send_mail(text[:80], f"{text}\n{settings.KEFU_SITE_URL}{url}", None, [user.email], fail_silently=True)
-    return sent
+        created.append(row)
+    return created
 
 
 @transaction.atomic

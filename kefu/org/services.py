@@ -1,14 +1,17 @@
 """Creating and changing users, teams and departments: each a transaction with its audit row."""
 
+import math
 import re
 
 from django.db import transaction
 from django.utils import timezone
 
 from kefu import policy
-from kefu.accounts.models import PERSONAL_DATA_ROLES, Department, DepartmentKind, Role, Team, User
+from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.accounts.services import user_create
+from kefu.complaints.models import ComplaintConfig
 from kefu.core.errors import DomainError
+from kefu.security.services import two_factor_reset
 
 from .models import OrgChange
 
@@ -32,15 +35,18 @@ def _guard(by: User) -> None:
     policy.require(policy.can_manage_org(by), "只有管理员可以管理用户、班组和部门")
 
 
-def _check_placement(role: str, department: Department | None, team: Team | None) -> None:
+def _check_placement(role: str, department: Department | None, team: Team | None,
+                     current_team_id: int | None = None) -> None:
     if role not in Role.values:
         raise DomainError(f"未知角色：{role}", field="role")
     if team is not None and department is not None and team.department_id != department.pk:
         raise DomainError(f"班组「{team.name}」不属于{department.name}", field="team")
-    if role == Role.HANDLER and (department is None or department.kind != DepartmentKind.RESPONSIBLE):
+    if not policy.role_fits_department(role, department):
         raise DomainError("责任部门处理人须属于一个责任部门", field="department")
     if department is not None and not department.is_active:
         raise DomainError(f"部门「{department.name}」已停用", field="department")
+    if team is not None and not team.is_active and team.pk != current_team_id:
+        raise DomainError(f"班组「{team.name}」已停用", field="team")
 
 
 @transaction.atomic
@@ -66,15 +72,15 @@ def org_user_update(*, by: User, user: User, **data) -> User:
         raise DomainError(f"未知字段：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     user = User.objects.select_for_update().get(pk=user.pk)
     merged = {f: data.get(f, getattr(user, f)) for f in ("role", "department", "team")}
-    _check_placement(merged["role"], merged["department"], merged["team"])
-    if user.pk == by.pk and data.get("role", user.role) != Role.ADMIN:
+    _check_placement(merged["role"], merged["department"], merged["team"], current_team_id=user.team_id)
+    if not policy.may_set_role(by, user, data.get("role", user.role)):
         raise DomainError("不能取消自己的管理员角色", field="role")
     if "role" in data and data["role"] != user.role and "can_view_personal_data" not in data:
-        data["can_view_personal_data"] = data["role"] in PERSONAL_DATA_ROLES
+        data["can_view_personal_data"] = policy.sees_personal_data_by_default(data["role"])
     changes = _diff(user, data)
     for field, value in data.items():
         setattr(user, field, value)
-    user.is_staff = user.is_superuser = user.role == Role.ADMIN
+    user.is_staff = user.is_superuser = policy.grants_admin_site(user.role)
     user.save()
     if changes:
         _audit(by, "user", user, "update", changes)
@@ -101,6 +107,17 @@ def org_user_set_password(*, by: User, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     _audit(by, "user", user, "password", {})  # never the password itself
+    return user
+
+
+@transaction.atomic
+def org_user_reset_two_factor(*, by: User, user: User) -> User:
+    """A lost phone: the user's authenticator stops working, they are signed out and enrol again."""
+    _guard(by)
+    if user.pk == by.pk:
+        raise DomainError("不能重置自己的两步验证，请在「两步验证」页面操作", field="two_factor")
+    two_factor_reset(by=by, user=user)
+    _audit(by, "user", user, "two_factor_reset", {})
     return user
 
 
@@ -147,6 +164,42 @@ def org_department_set_active(*, by: User, department: Department, active: bool)
     return department
 
 
+# (lowest, highest) of each complaint time limit: beyond these a typo, not a policy.
+LIMIT_RANGES = {"reply_amount": (1, 720), "approve_days": (1, 30), "implement_days": (1, 60),
+                "warning_share": (0.05, 1.0)}
+
+
+@transaction.atomic
+def org_complaint_limits_save(*, by: User, reply_amount: float, reply_unit: str, approve_days: int,
+                              implement_days: int, warning_share: float) -> ComplaintConfig:
+    """New limits apply to complaint clocks started from now on. Running clocks keep the due time they
+    started with: it is what the customer was told, and moving it would turn complaints on time a
+    minute ago into breached ones (or hide a breach) without anyone acting."""
+    _guard(by)
+    data = {"reply_amount": reply_amount, "approve_days": approve_days, "implement_days": implement_days,
+            "warning_share": warning_share}
+    for field, value in data.items():
+        low, high = LIMIT_RANGES[field]
+        if value is None or not math.isfinite(value) or not low <= value <= high:
+            raise DomainError(f"{LIMIT_LABELS[field]}须在 {low:g} 到 {high:g} 之间", field=field)
+    if reply_unit not in {"calendar_hours", "business_hours"}:
+        raise DomainError(f"未知的答复时限单位：{reply_unit}", field="reply_unit")
+    data["reply_unit"] = reply_unit
+    config = ComplaintConfig.objects.select_for_update().get(pk=ComplaintConfig.current().pk)
+    changes = _diff(config, data)
+    if changes:
+        for field, value in data.items():
+            setattr(config, field, value)
+        config.save()
+        OrgChange.objects.create(actor=by, target_kind="complaint_limits", target_id=config.pk,
+                                 target_label="投诉时限设置", action="update", changes=changes, at=timezone.now())
+    return config
+
+
+LIMIT_LABELS = {"reply_amount": "答复时限", "approve_days": "审批时限", "implement_days": "实施时限",
+                "warning_share": "预警比例"}
+
+
 @transaction.atomic
 def org_team_save(*, by: User, team: Team | None = None, name: str, department: Department) -> Team:
     _guard(by)
@@ -172,10 +225,17 @@ def org_team_save(*, by: User, team: Team | None = None, name: str, department: 
 
 
 @transaction.atomic
-def org_team_delete(*, by: User, team: Team) -> None:
-    """A team is retired by deleting it once nobody is in it (orders keep their history)."""
+def org_team_set_active(*, by: User, team: Team, active: bool) -> Team:
+    """A team is retired by deactivating it once nobody works in it: its orders, QA results and history
+    keep naming it (deleting it would blank them), pickers hide it and nothing new is assigned to it."""
     _guard(by)
-    if team.members.filter(is_active=True).exists():
-        raise DomainError(f"班组「{team.name}」还有成员，请先调整他们的班组", field="team")
-    _audit(by, "team", team, "delete", {"name": [team.name, None]})
-    team.delete()
+    team = Team.objects.select_for_update().select_related("department").get(pk=team.pk)
+    if not active and team.members.filter(is_active=True).exists():
+        raise DomainError(f"班组「{team.name}」还有成员，请先调整他们的班组", field="is_active")
+    if active and not team.department.is_active:
+        raise DomainError(f"部门「{team.department.name}」已停用，请先启用部门", field="is_active")
+    if team.is_active != active:
+        team.is_active = active
+        team.save(update_fields=["is_active"])
+        _audit(by, "team", team, "activate" if active else "deactivate", {"is_active": [not active, active]})
+    return team

@@ -2,16 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
 from kefu.accounts.models import Department, Team, User
+from kefu.complaints.models import ComplaintConfig
 from kefu.core.errors import DomainError
+from kefu.security.models import TotpDevice
 
 from . import services
-from .forms import DepartmentForm, TeamForm, UserForm
+from .forms import ComplaintLimitsForm, DepartmentForm, TeamForm, UserForm
 from .models import OrgChange
 
 
@@ -37,6 +40,8 @@ def user_edit(request, pk: int | None = None):
     form = UserForm(request.POST or None, initial=initial)
     if user is not None:
         form.fields["username"].disabled = True
+        if user.team_id:  # a user kept in a retired team can still be saved (and moved out of it)
+            form.fields["team"].queryset = Team.objects.filter(Q(is_active=True) | Q(pk=user.team_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -55,8 +60,18 @@ def user_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("已保存用户 %(name)s") % {"name": user.username})
             return redirect("org:users")
-    return render(request, "org/edit.html", {"form": form, "object": user, "tab": "users",
-                                             "title": _("编辑用户") if user else _("新建用户")})
+    device = TotpDevice.objects.filter(user=user).first() if user is not None else None
+    return render(request, "org/edit.html", {
+        "form": form, "object": user, "tab": "users", "title": _("编辑用户") if user else _("新建用户"),
+        "two_factor": device, "is_self": user is not None and user.pk == request.user.pk})
+
+
+@login_required
+@require_POST
+def user_two_factor_reset(request, pk: int):
+    _admin_only(request)
+    user = get_object_or_404(User, pk=pk)
+    return _run(request, lambda: services.org_user_reset_two_factor(by=request.user, user=user), "org:users")
 
 
 @login_required
@@ -108,10 +123,33 @@ def team_edit(request, pk: int | None = None):
 
 @login_required
 @require_POST
-def team_delete(request, pk: int):
+def team_active(request, pk: int):
     _admin_only(request)
     team = get_object_or_404(Team, pk=pk)
-    return _run(request, lambda: services.org_team_delete(by=request.user, team=team), "org:departments")
+    return _run(request, lambda: services.org_team_set_active(
+        by=request.user, team=team, active=request.POST.get("active") == "1"), "org:departments")
+
+
+@login_required
+def complaint_limits(request):
+    _admin_only(request)
+    config = ComplaintConfig.current()
+    initial = {"reply_amount": config.reply_amount, "reply_unit": config.reply_unit,
+               "approve_days": config.approve_days, "implement_days": config.implement_days,
+               "warning_percent": round(config.warning_share * 100)}
+    form = ComplaintLimitsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["warning_share"] = data.pop("warning_percent") / 100
+        try:
+            services.org_complaint_limits_save(by=request.user, **data)
+        except DomainError as exc:
+            field = "warning_percent" if exc.field == "warning_share" else exc.field
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("投诉时限已保存，新受理的投诉按新时限计时"))
+            return redirect("org:complaint_limits")
+    return render(request, "org/complaint_limits.html", {"form": form, "tab": "complaint_limits"})
 
 
 @login_required

@@ -34,7 +34,7 @@ from .models import Conversation, ImportJob, ImportState, InspectionState, QaEve
 from .packs import active_pack
 from .records import AgentDirectory, Record, clean_record
 
-CHUNK = 500
+CHUNK = 1000
 NEW_FIELDS = ("external_id", "source", "channel", "agent", "customer", "ticket", "started_at", "turns", "digest",
               "meta", "inspection_state", "created_at", "updated_at")
 MAX_ERRORS = 1000  # reported in full up to here; beyond it only counted (the file is obviously wrong)

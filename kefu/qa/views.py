@@ -11,13 +11,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Role, Team, User
+from kefu.accounts.models import Team
 from kefu.core.errors import DomainError
+from kefu.core.keyset import Key, capped_count, keyset_page
 from kefu.jobs import enqueue
 
 from . import dashboard, review, selectors
@@ -28,6 +29,11 @@ from .presenters import DECISION_TEXT, REASON_TEXT, SEVERITY_TEXT, event_text, s
 
 PAGE_SIZE = 50
 REINSPECT_LIMIT = 200_000
+# The results list pages by keyset (the rows after the last one seen, on the is_current/started_at/id
+# index): any page of 100,000 results costs the same, and the count stops counting at COUNT_CAP.
+RESULT_KEYS = [Key("started_at", descending=True), Key("id", descending=True)]
+# Counting stops here ("more than 1,000"): counting 10,000 joined rows alone cost 150 ms on a loaded machine.
+LIST_COUNT_CAP = 1000
 FILTERS = ("agent", "team", "rule", "band", "channel", "start", "end", "version", "fatal")
 BAND_TEXT = {"fail": gettext_lazy("不及格（<60）"), "pass": "60–79", "good": "80–89", "excellent": "90–100"}
 
@@ -42,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not policy.can_inspect(request.user):
         return redirect("qa:results")
     context = {"counts": dashboard.counts(request.user), "queue": selectors.review_queue(request.user)[:15],
-               "rules": dashboard.rule_hit_rates(request.user)[:15], "trend": dashboard.score_trend(request.user),
+               "rules": dashboard.rule_hit_rates(request.user)[:15], "rate_sample": dashboard.RATE_SAMPLE, "trend": dashboard.score_trend(request.user),
                "reasons": REASON_TEXT, "pack": active_pack(),
                "can_manage_rules": policy.can_manage_rules(request.user)}
     return render(request, "qa/home.html", context)
@@ -71,11 +77,14 @@ def _results(request: HttpRequest):
 def results(request: HttpRequest) -> HttpResponse:
     _need(policy.can_use_qa(request.user))
     qs, f = _results(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    after = request.GET.get("after", "").strip()
+    rows, next_cursor = keyset_page(qs, RESULT_KEYS, after or None, PAGE_SIZE)
+    count, exact = capped_count(qs, cap=LIST_COUNT_CAP)
     inspector = policy.can_inspect(request.user)
     context = {
-        "page": page, "filters": f, "bands": BAND_TEXT, "channels": Channel.choices, "inspector": inspector,
-        "agents": User.objects.filter(role=Role.AGENT, is_active=True).order_by("username") if inspector else [],
+        "rows": rows, "next_cursor": next_cursor, "after": after, "count": count if exact else LIST_COUNT_CAP, "count_exact": exact,
+        "filters": f, "bands": BAND_TEXT, "channels": Channel.choices, "inspector": inspector,
+        "agents": policy.inspected_agents(request.user).order_by("username") if inspector else [],
         "teams": Team.objects.select_related("department") if inspector else [],
         "can_reinspect": policy.can_reinspect(request.user), "pack": active_pack(),
     }
@@ -104,11 +113,14 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     findings = [f for f, _a in pairs]
     user = request.user
     rows = []
+    pack = selectors.pack_of(inspection) if inspection else None  # once, not per finding
+    language = get_language() or "zh-hans"
     for finding, appeal in pairs:
+        rule = _rule(pack, finding.rule)
         rows.append({"f": finding, "appeal": appeal, "severity": SEVERITY_TEXT.get(finding.severity, ""),
                      "refusal": review.appeal_refusal(inspection, finding) if policy.can_appeal(user, inspection)
                      else None,
-                     "rule": _rule(inspection, finding.rule)})
+                     "rule": rule, "reason": rule.reason(language) if rule else ""})
     appeals = list(Appeal.objects.filter(inspection=inspection).select_related("finding", "agent", "ruled_by")) \
         if inspection else []
     manual = inspection.review.manual_scores if inspection and hasattr(inspection, "review") else {}
@@ -129,8 +141,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "qa/conversation.html", context)
 
 
-def _rule(inspection, code: str):
-    pack = selectors.pack_of(inspection)
+def _rule(pack, code: str):
     if pack is None:
         return None
     try:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .model import CHANNELS, ROLES
@@ -22,8 +22,10 @@ class InputError(ValueError):
     """A conversation that cannot be inspected; the message names the field."""
 
 
-@dataclass(frozen=True, slots=True)
-class Turn:
+class Turn(NamedTuple):
+    """One turn; a NamedTuple (immutable like the frozen dataclass it was, and built about 3x faster:
+    one is made for every turn of every conversation)."""
+
     role: str
     text: str
     start: float | None = None

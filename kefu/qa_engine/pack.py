@@ -55,7 +55,7 @@ _KIND_FIELDS: dict[str, dict[str, str]] = {
     "interruption": {"overlap_seconds": "num!", "backchannels": "strs"},
     "ring": {"max_rings": "int!", "seconds_per_ring": "num!"},
 }
-_COMMON = {"code", "kind", "category", "title", "why", "severity", "roles", "channels", "message", "examples"}
+_COMMON = {"code", "kind", "category", "title", "why", "why_en", "severity", "roles", "channels", "message", "examples"}
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 
@@ -75,6 +75,15 @@ class Rule:
     params: Mapping[str, Any]
     hit_examples: tuple[Any, ...] = ()
     miss_examples: tuple[Any, ...] = ()
+    # The reason (依据) in Chinese is ``why``; ``why_en`` is the same reason for English readers (optional:
+    # a pack written by a team may have only Chinese, and then every reader sees ``why``).
+    why_en: str = ""
+
+    def reason(self, language: str = "zh-hans") -> str:
+        """The reason in the reader's language: English when asked for and given, else the Chinese."""
+        if language.lower().startswith("en") and self.why_en:
+            return self.why_en
+        return self.why
 
 
 @dataclass(frozen=True)
@@ -182,6 +191,7 @@ def _parse_rule(raw: Any, index: int, synonyms: Mapping[str, tuple[str, ...]] | 
         category=_need_choice(raw, "category", where, CATEGORIES),
         title=title,
         why=_need_text(raw, "why", where),
+        why_en=_optional_text(raw, "why_en", where),
         severity=_need_choice(raw, "severity", where, SEVERITIES),
         roles=_choices(raw, "roles", where, ROLES, required=True),
         channels=_choices(raw, "channels", where, CHANNELS, required=False) or frozenset(CHANNELS),
@@ -190,6 +200,15 @@ def _parse_rule(raw: Any, index: int, synonyms: Mapping[str, tuple[str, ...]] | 
         hit_examples=hits,
         miss_examples=misses,
     )
+
+
+def _optional_text(raw: Mapping[str, Any], key: str, where: str) -> str:
+    value = raw.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise PackError(f"{where}: field {key!r} must be text")
+    return value.strip()
 
 
 def _need_text(raw: Mapping[str, Any], key: str, where: str) -> str:

@@ -45,10 +45,24 @@ class Scorecard:
                 by_rule.setdefault(code, []).append(index)
         object.__setattr__(self, "_idle", idle)
         object.__setattr__(self, "_by_rule", by_rule)
+        object.__setattr__(self, "_memo", {})
 
     def score(self, findings: Iterable[Finding]) -> tuple[float, list[ItemResult]]:
-        """Return the 0-100 score and each item's outcome for one conversation."""
+        """Return the 0-100 score and each item's outcome for one conversation.
+
+        The outcome depends only on how often each rule hit, and most conversations share one of a
+        few such patterns: it is computed once per pattern (a bounded memo) and copied."""
         hits = Counter(f.rule for f in findings)
+        key = tuple(sorted(hits.items()))
+        memo = self._memo  # type: ignore[attr-defined]
+        known = memo.get(key)
+        if known is None:
+            known = self._score(hits)
+            if len(memo) < 4096:
+                memo[key] = known
+        return known[0], list(known[1])
+
+    def _score(self, hits: Counter[str]) -> tuple[float, list[ItemResult]]:
         results = list(self._idle)  # type: ignore[attr-defined]
         touched = {i for code in hits for i in self._by_rule.get(code, ())}  # type: ignore[attr-defined]
         for index in touched:

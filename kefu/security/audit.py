@@ -50,13 +50,15 @@ class RequestContextMiddleware:
 READ_MEMORY_SECONDS = 600  # one row per user and customer per ten minutes, not one per page view
 
 
-def personal_data_read(user, customer_ids, *, where: str, request: HttpRequest | None = None) -> None:
-    """Records that user saw these customers' personal data unmasked (PIPL: who read whose data)."""
+def personal_data_read(user, customer_ids, *, where: str, request: HttpRequest | None = None,
+                       chats=()) -> None:
+    """Records that user saw these customers' personal data unmasked (PIPL: who read whose data); `chats`
+    are web-chat sessions whose visitor, not yet a customer, left a phone number."""
     if not policy.can_view_personal_data(user):
         return  # masked: nothing personal was shown
-    fresh = []
-    for customer_id in dict.fromkeys(int(c) for c in customer_ids if c):
-        if cache.add(f"pd-read:{user.pk}:{customer_id}", 1, READ_MEMORY_SECONDS):
-            fresh.append(customer_id)
-    if fresh:
-        record(EventKind.PERSONAL_DATA_READ, actor=user, request=request, where=where, customers=fresh)
+    fresh = [c for c in dict.fromkeys(int(c) for c in customer_ids if c)
+             if cache.add(f"pd-read:{user.pk}:{c}", 1, READ_MEMORY_SECONDS)]
+    fresh_chats = [c for c in dict.fromkeys(chats) if cache.add(f"pd-read:{user.pk}:chat:{c}", 1, READ_MEMORY_SECONDS)]
+    if fresh or fresh_chats:
+        params = {"chats": fresh_chats} if fresh_chats else {}
+        record(EventKind.PERSONAL_DATA_READ, actor=user, request=request, where=where, customers=fresh, **params)

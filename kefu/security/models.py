@@ -11,6 +11,7 @@ class EventKind(models.TextChoices):
     TOTP_ENABLED = "totp_enabled", _("启用两步验证")
     TOTP_DISABLED = "totp_disabled", _("停用两步验证")
     TOTP_FAILED = "totp_failed", _("两步验证码错误")
+    TOTP_RESET = "totp_reset", _("重置两步验证")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
     ROLE_CHANGED = "role_changed", _("角色变更")
     PERMISSION_CHANGED = "permission_changed", _("权限变更")
@@ -62,6 +63,9 @@ class TotpDevice(models.Model):
     # The last time step accepted: a code seen once cannot be replayed within its 30 s window.
     last_counter = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by an admin's reset (a lost phone): the user sets up a new authenticator at the next sign-in,
+    # whatever their role; cleared when they confirm it.
+    enrol_required = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("两步验证设备")
@@ -106,3 +110,22 @@ class PrivacyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.customer_id}"
+
+
+class Counter(models.Model):
+    """A throttle counter (failed logins, API requests in a window) shared by every web process.
+
+    `kefu serve` runs several processes; without Redis their caches are private, so an attacker
+    would get one allowance per process. Rows expire (`expires`, epoch seconds) and are purged nightly."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.IntegerField(default=0)
+    last = models.FloatField(default=0)  # epoch seconds of the last increment
+    expires = models.FloatField(db_index=True)
+
+    class Meta:
+        verbose_name = _("限速计数")
+        verbose_name_plural = _("限速计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

@@ -2,13 +2,14 @@
 when the password changes or the account is deactivated."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from kefu.accounts.services import tokens_revoke_all
 
 from .audit import record
 from .models import EventKind, TotpDevice
+from .services import ROLE_SEEN, role_mark
 
 WATCHED = ("password", "is_active", "role", "is_staff", "is_superuser", "can_view_personal_data", "department_id")
 PERMISSION_FIELDS = ("is_staff", "is_superuser", "can_view_personal_data")
@@ -54,6 +55,11 @@ def _logged_out(sender, request, user, **kwargs) -> None:
         record(EventKind.LOGOUT, actor=user, subject=user, request=request)
 
 
+def _logged_in(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[ROLE_SEEN] = role_mark(user)
+
+
 def _device_deleted(sender, instance, **kwargs) -> None:
     if instance.confirmed_at is not None:
         record(EventKind.TOTP_DISABLED, subject=instance.user)
@@ -68,3 +74,4 @@ def connect() -> None:
                         dispatch_uid="kefu.security.perms")
     post_delete.connect(_device_deleted, sender=TotpDevice, dispatch_uid="kefu.security.device_deleted")
     user_logged_out.connect(_logged_out, dispatch_uid="kefu.security.logout")
+    user_logged_in.connect(_logged_in, dispatch_uid="kefu.security.login_role")

@@ -4,7 +4,8 @@ Three counters per login attempt: the account from this address, the address acr
 (spraying one password over many users), and the account across addresses. Each allows a few free
 failures, then makes the next attempt wait 2^k seconds, up to a cap. The account-wide counter has a
 small cap, so someone else's failures slow the real user down by at most a minute, never lock them out.
-Counters live in the cache (Redis in production, shared by every web process).
+Counters are shared by every web process (kefu.security.counters: Redis when configured, else a
+database table), so running several processes gives an attacker no extra allowance.
 """
 
 import math
@@ -12,7 +13,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+
+from . import counters
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ def _key(rule: Rule, scope: str, value: str) -> str:
 
 
 def _state(key: str) -> tuple[int, float]:
-    return cache.get(key) or (0, 0.0)
+    return counters.get(key)
 
 
 def wait_seconds(rules: list[tuple[Rule, str]], scope: str) -> int:
@@ -44,15 +46,12 @@ def wait_seconds(rules: list[tuple[Rule, str]], scope: str) -> int:
 
 
 def record_failure(rules: list[tuple[Rule, str]], scope: str) -> None:
-    now = time.time()
     for rule, value in rules:
-        key = _key(rule, scope, value)
-        failures, _last = _state(key)
-        cache.set(key, (failures + 1, now), rule.memory)
+        counters.add_failure(_key(rule, scope, value), rule.memory)
 
 
 def clear(rules: list[tuple[Rule, str]], scope: str) -> None:
-    cache.delete_many([_key(rule, scope, value) for rule, value in rules])
+    counters.delete([_key(rule, scope, value) for rule, value in rules])
 
 
 def login_rules(username: str, address: str) -> list[tuple[Rule, str]]:
@@ -77,13 +76,7 @@ def rate_limited(key: str, limit: int, period: int = 60) -> int:
     if limit <= 0:
         return 0
     window = int(time.time() // period)
-    cache_key = f"rate:{key}:{window}"
-    cache.add(cache_key, 0, period + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, period + 5)
-        count = 1
+    count = counters.hit(f"rate:{key}:{window}", period + 5)
     if count > limit:
         return max(1, math.ceil((window + 1) * period - time.time()))
     return 0

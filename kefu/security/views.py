@@ -35,7 +35,7 @@ def can_manage_own_tokens(user) -> bool:
 
 
 def can_see_privacy(user) -> bool:
-    return user.is_authenticated and user.role in {"supervisor", "admin"}
+    return policy.can_see_privacy_requests(user)
 
 
 def can_see_audit(user) -> bool:
@@ -104,8 +104,8 @@ def two_factor(request):
         if counter is None:
             error = _("验证码不正确，请确认手机时间准确后重试。")
         else:
-            device.confirmed_at, device.last_counter = timezone.now(), counter
-            device.save(update_fields=["confirmed_at", "last_counter"])
+            device.confirmed_at, device.last_counter, device.enrol_required = timezone.now(), counter, False
+            device.save(update_fields=["confirmed_at", "last_counter", "enrol_required"])
             request.session.pop(SETUP_REQUIRED, None)
             record(EventKind.TOTP_ENABLED, subject=request.user, request=request)
             messages.success(request, _("两步验证已启用，下次登录时需要输入验证码。"))
@@ -114,7 +114,7 @@ def two_factor(request):
         device = _unconfirmed_device(request.user)
     return render(request, "security/two_factor.html", {
         "enabled": enabled, "device": device, "error": error,
-        "required": policy.requires_two_factor(request.user),
+        "required": policy.requires_two_factor(request.user) or bool(device and device.enrol_required),
         "secret_groups": " ".join(device.secret[i:i + 4] for i in range(0, len(device.secret), 4)),
     })
 

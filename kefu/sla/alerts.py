@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
+from kefu import policy
 from kefu.accounts.models import User
-from kefu.accounts.selectors import active_handlers, active_supervisors
-from kefu.notifications import notify
+from kefu.notifications import Notice, notify_many
 
 from .clock import ClockState
 from .models import SlaClock
@@ -42,26 +43,48 @@ def due_for_alert(now: datetime, limit: int = 2000) -> list[SlaClock]:
 
 
 def sla_send_alerts(*, now: datetime | None = None) -> int:
-    """Sends the alerts due at ``now``; returns the number of notifications created."""
+    """Sends the alerts due at ``now``; returns the number of notifications created.
+
+    In a fixed number of queries whatever the backlog: the people of each department are read once,
+    the notices go out together (notify_many) and the clocks are marked in one UPDATE per state."""
     now = now or timezone.now()
-    sent = 0
+    notices, marked = [], {ClockState.WARNING: [], ClockState.BREACHED: []}
+    people = _People()
     for clock in due_for_alert(now):
         state = state_of(clock, now)
         if state not in (ClockState.WARNING, ClockState.BREACHED) or _RANK[state] <= _RANK[clock.alerted]:
             continue
-        sent += notify(users=_recipients(clock, state), text=_text(clock, state), url=_url(clock),
-                       dedupe_key=f"sla:{clock.pk}:{clock.started_at.timestamp():.0f}:{state}", kind=f"sla.{state}")
-        SlaClock.objects.filter(pk=clock.pk).update(alerted=state)
+        key = f"sla:{clock.pk}:{clock.started_at.timestamp():.0f}:{state}"
+        notices.append(Notice(users=people.recipients(clock, state), text=_text(clock, state),
+                              url=_url(clock), dedupe_key=key, kind=f"sla.{state}"))
+        marked[state].append(clock.pk)
+    with transaction.atomic():
+        sent = notify_many(notices)
+        for state, ids in marked.items():
+            if ids:
+                SlaClock.objects.filter(pk__in=ids).update(alerted=state)
     return sent
 
 
-def _recipients(clock: SlaClock, state: ClockState) -> list[User]:
-    ticket = clock.ticket
-    people = [ticket.assignee, ticket.first_responder]
-    people += active_handlers(ticket.dispatched_to_id)
-    if state == ClockState.BREACHED:
-        people += active_supervisors(ticket.department_id)
-    return [p for p in people if p is not None]
+class _People:
+    """Handlers and supervisors by department, each department read once per run."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[int | None, list[User]] = {}
+        self.supervisors: dict[int | None, list[User]] = {}
+
+    def recipients(self, clock: SlaClock, state: ClockState) -> list[User]:
+        ticket = clock.ticket
+        people = [ticket.assignee, ticket.first_responder]
+        if ticket.dispatched_to_id not in self.handlers:
+            self.handlers[ticket.dispatched_to_id] = list(policy.active_handlers(ticket.dispatched_to_id))
+        people += self.handlers[ticket.dispatched_to_id]
+        if state == ClockState.BREACHED:
+            if ticket.department_id not in self.supervisors:
+                department = ticket.department_id
+                self.supervisors[department] = list(policy.active_supervisors(department))
+            people += self.supervisors[ticket.department_id]
+        return [p for p in people if p is not None]
 
 
 def _text(clock: SlaClock, state: ClockState) -> str:

@@ -11,7 +11,7 @@ that are counting now; it is written with update(), so it sends no signal and wr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db import connections, models, router, transaction
@@ -114,12 +114,17 @@ def clocks_start_new(*, ticket: Ticket, now: datetime | None = None) -> list[Sla
 
 
 def clocks_recompute_open(*, now: datetime | None = None, calendar_id: int | None = None,
-                          days: tuple[date, date] | None = None, chunk: int = 2000) -> int:
+                          days: tuple[date, date] | None = None, chunk: int = 2000, after_id: int = 0,
+                          on_chunk: Callable[[int, int, int], None] | None = None) -> int:
     """Recomputes the clocks of every open work order (of teams using ``calendar_id`` if given; with
     ``days``, only orders with a clock running across those days: an edit of one holiday leaves every
-    clock that ends before it or starts after it as it was)."""
+    clock that ends before it or starts after it as it was).
+
+    In chunks of ``chunk`` orders by id, each in its own transaction; ``on_chunk(done, total, last_id)``
+    runs inside that transaction (the durable job records its checkpoint there); ``after_id`` skips the
+    orders up to that id (a rerun resuming from its checkpoint). Returns how many were recomputed."""
     ctx = _Context(now or timezone.now())
-    tickets = Ticket.objects.filter(status__in=["new", "open", "waiting"]).order_by("pk")
+    tickets = Ticket.objects.filter(status__in=["new", "open", "waiting"], pk__gt=after_id).order_by("pk")
     if days is not None:
         tz = timezone.get_default_timezone()
         first = datetime.combine(days[0], time.min, tz)
@@ -134,8 +139,12 @@ def clocks_recompute_open(*, now: datetime | None = None, calendar_id: int | Non
     # Ids first, then batches by id: paging with pk__gt + LIMIT let SQLite rescan the status index per page.
     ids = list(tickets.values_list("pk", flat=True))
     for begin in range(0, len(ids), chunk):
-        batch = Ticket.objects.filter(pk__in=ids[begin:begin + chunk]).select_related("team").only(*_TICKET_FIELDS)
-        recompute_tickets(list(batch), ctx)
+        part = ids[begin:begin + chunk]
+        with transaction.atomic():
+            batch = Ticket.objects.filter(pk__in=part).select_related("team").only(*_TICKET_FIELDS)
+            recompute_tickets(list(batch), ctx)
+            if on_chunk is not None:
+                on_chunk(begin + len(part), len(ids), part[-1])
     return len(ids)
 
 

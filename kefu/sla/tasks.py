@@ -3,10 +3,12 @@ or policy change, and the periodic alerts."""
 
 from datetime import date
 
-from kefu.jobs import background, enqueue
+from kefu.jobs import background, checkpoint, enqueue, progress
 
 from .alerts import sla_send_alerts
 from .services import clocks_recompute_open, clocks_recompute_paused
+
+RECOMPUTE_CHUNK = 2000  # orders a transaction (and a checkpoint)
 
 
 def recompute_calendar_deadlines(calendar_id: int | None = None, days: tuple[date, date] | None = None) -> None:
@@ -18,11 +20,20 @@ def recompute_calendar_deadlines(calendar_id: int | None = None, days: tuple[dat
     enqueue("sla.recompute_open", {"calendar": calendar_id, **span}, key=key)
 
 
-# Not atomic: it commits in chunks of orders; rerunning it recomputes the same figures (idempotent).
+# Not atomic: it commits in chunks of orders, each with its checkpoint (kefu.jobs.progress), so the admin
+# sees how far it got and a rerun after a crash resumes after the last committed chunk; a chunk that is
+# redone anyway (its commit was lost) recomputes the same figures.
 @background("sla.recompute_open", max_attempts=5, lease_seconds=300, atomic=False)
 def recompute_open(payload: dict) -> None:
     days = (date.fromisoformat(payload["from"]), date.fromisoformat(payload["to"])) if payload.get("from") else None
-    clocks_recompute_open(calendar_id=payload.get("calendar"), days=days)
+    start = checkpoint()
+    before = start.get("done", 0)
+
+    def record(done: int, total: int, last_id: int) -> None:
+        progress(done=before + done, total=before + total, after=last_id)
+
+    clocks_recompute_open(calendar_id=payload.get("calendar"), days=days, after_id=start.get("after", 0),
+                          chunk=payload.get("chunk", RECOMPUTE_CHUNK), on_chunk=record)
 
 
 # Not atomic: each alert's notification carries a dedupe_key, so a rerun sends nothing twice.

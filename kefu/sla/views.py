@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import Team
 from kefu.core.errors import DomainError
+from kefu.jobs.selectors import progress_text, running_jobs
 from kefu.tickets.models import Priority, TicketType
 
 from . import calendar_services as cs
@@ -51,7 +52,13 @@ def calendar_list_view(request: HttpRequest) -> HttpResponse:
         "new_weekly": [(day, label, "09:00-12:00,13:30-18:00" if day < 5 else "")
                        for day, label in enumerate(weekday_names())],
         "teams": Team.objects.select_related("department", "calendar"),
+        "recomputes": recomputes(),
     })
+
+
+def recomputes() -> list[tuple[object, str]]:
+    """Deadline recomputes still queued or running after a calendar or policy edit, with how far each got."""
+    return [(job, progress_text(job)) for job in running_jobs("sla.recompute_open")]
 
 
 def _weekly_form(request: HttpRequest) -> dict:
@@ -227,6 +234,7 @@ def policy_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/policies.html", {
         "policies": policies, "types": TicketType.choices, "priorities": Priority.choices,
         "units": Unit.choices, "can_edit": policy.can_edit_calendars(request.user),
+        "recomputes": recomputes(),
     })
 
 

@@ -4,23 +4,29 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 from kefu.core.errors import DomainError
+from kefu.core.keyset import capped_count, keyset_page
+from kefu.core.pagination import CappedPaginator
+from kefu.security.audit import personal_data_read
 
-from . import exports
+from . import drill, exports
 from .bulk import ticket_claim, tickets_bulk
-from .models import SavedView
+from .models import Channel, Priority, SavedView, Status, TicketType
 from .saved_views import FILTER_KEYS, saved_view_delete, saved_view_save
-from .selectors import INBOX_VIEWS, ticket_get, ticket_list
+from .selectors import INBOX_VIEWS, KEYSETS, ticket_get, ticket_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -85,11 +91,12 @@ def saved_view_remove(request, pk: int):
 
 def inbox_filters(params: QueryDict, user) -> tuple[str, dict, str]:
     """view, filters and sort from a query string, with the inbox's defaults (shared with the page)."""
-    view = params.get("view") or ("mine" if user.role == "agent" else "all")
+    view = params.get("view") or policy.default_inbox_view(user)
     view = view if view in INBOX_VIEWS else "all"
     filters = {key: params.get(key, "") for key in ("status", "type", "channel", "priority", "q")}
     if "status" not in params:
         filters["status"] = "active"
+    filters["drill"] = drill.parse(params)  # a report's drill-down (team, agent, period ...)
     sort = params.get("sort") or ("relevance" if filters["q"].strip() else "due")
     return view, filters, sort
 
@@ -98,7 +105,8 @@ def inbox_filters(params: QueryDict, user) -> tuple[str, dict, str]:
 def inbox_export(request):
     """XLSX of the list as filtered on the page (same selector, same visibility), newest rules first."""
     view, filters, sort = inbox_filters(request.GET, request.user)
-    rows = ticket_list(request.user, view=view, sort=sort, **filters)[:exports.MAX_ROWS]
+    rows = list(ticket_list(request.user, view=view, sort=sort, **filters)[:exports.MAX_ROWS])
+    personal_data_read(request.user, [t.customer_id for t in rows], where="order_export", request=request)
     filename = _("工单清单-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"}
     response = HttpResponse(exports.as_bytes(exports.order_list_workbook(rows, request.user)), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
@@ -135,11 +143,60 @@ def inbox_tools(request, sort: str) -> dict:
     """Context for the inbox's working tools: columns, bulk bar, 领取, saved views."""
     user = request.user
     can_bulk = policy.can_work_in_bulk(user)
-    assignees = (User.objects.filter(is_active=True, department_id=user.department_id,
-                                     role__in=[Role.AGENT, Role.SUPERVISOR]).order_by("display_name", "username")
-                 if can_bulk else User.objects.none())
+    # (id, name) pairs, not User objects: a department of 400 agents rendered 400 models on every page.
+    assignees = (policy.ticket_owners(user.department_id).order_by("display_name", "username")
+                 .annotate(shown=Coalesce(NullIf("display_name", Value("")), "username")).values_list("pk", "shown")
+                 if can_bulk else [])
     return {
-        "columns": inbox_columns(sort), "can_bulk": can_bulk, "can_claim": can_bulk, "assignees": assignees,
+        "columns": inbox_columns(sort), "can_bulk": can_bulk, "can_claim": can_bulk,
+        # escaped in one pass: 800 template variables for 400 agents were a fifth of the page's work
+        "assignee_options": format_html_join("", '<option value="{}">{}</option>', assignees),
         "saved_views": SavedView.objects.filter(user=user),
         "current_query": urlencode([(k, request.GET[k]) for k in ("view", *FILTER_KEYS) if request.GET.get(k)]),
     }
+
+
+# Sorts whose page order the keyset walks exactly (the priority and status columns sort by a rank the
+# keyset does not hold; relevance is a ranked list): these page by cursor, the others by number.
+CURSOR_SORTS = ("due", "-due", "created", "-created", "updated")
+# The inbox says "共 N 条" exactly up to here, "约 N 条" (the planner's estimate) beyond: counting 10,000
+# visible rows through the heap took 75 ms of a page at a million orders, 1,000 take a tenth of that.
+INBOX_COUNT_CAP = 1000
+
+
+class CursorPage:
+    """One inbox page read by keyset (the rows after ``cursor``): what the pager shows instead of page
+    numbers, so that the thousandth page costs what the first does (no OFFSET, no full count)."""
+
+    by_cursor = True
+
+    def __init__(self, rows: list, next_cursor: str | None, count: int, exact: bool, first: bool) -> None:
+        self.object_list, self.next_cursor, self.count, self.count_exact = rows, next_cursor, count, exact
+        self.is_first = first
+
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor) or not self.is_first
+
+
+def inbox_page(qs, sort: str, params: QueryDict, size: int):
+    """The page asked for: by cursor for sorts the keyset walks (the first page too, unless ?page= names
+    one), else Django's numbered page with a count that stops counting."""
+    cursor = params.get("cursor", "")
+    if sort in CURSOR_SORTS and (cursor or not params.get("page")):
+        try:
+            rows, next_cursor = keyset_page(qs, KEYSETS[sort], cursor or None, size)
+        except DomainError:  # a cursor of another sort or mangled by hand: start from the top
+            cursor = ""
+            rows, next_cursor = keyset_page(qs, KEYSETS[sort], None, size)
+        count, exact = capped_count(qs, INBOX_COUNT_CAP)
+        return CursorPage(rows, next_cursor, count, exact, first=not cursor)
+    return CappedPaginator(qs, size, cap=INBOX_COUNT_CAP).get_page(params.get("page"))
+
+
+def row_labels() -> dict[str, dict[str, str]]:
+    """The choice labels of the inbox's columns in the request's language, translated once per page
+    (get_FOO_display per row and cell cost a third of the page's CPU at 50 rows)."""
+    return {"type": {v: str(label) for v, label in TicketType.choices},
+            "channel": {v: str(label) for v, label in Channel.choices},
+            "priority": {v: str(label) for v, label in Priority.choices},
+            "status": {v: str(label) for v, label in Status.choices}}

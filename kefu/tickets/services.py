@@ -10,8 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from kefu import policy
-from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
-from kefu.accounts.selectors import active_handlers
+from kefu.accounts.models import Department, DepartmentKind, Team, User
 from kefu.core.errors import Conflict, DomainError
 from kefu.core.limits import check_text, clean_tags
 from kefu.customers.intake import clean_intake
@@ -63,6 +62,11 @@ def _refuse_archived(ticket: Ticket) -> None:
                           field="ticket", code="archived")
 
 
+def _refuse_inactive_team(team: Team | None) -> None:
+    if team is not None and not team.is_active:
+        raise DomainError(f"班组「{team}」已停用，不能再分配工单", field="team")
+
+
 def _save(ticket: Ticket) -> None:
     ticket.version += 1
     ticket.save()
@@ -104,6 +108,7 @@ def ticket_create(
         raise DomainError("主题不能超过 200 字", field="subject")
     if by.department_id is None:
         raise DomainError("创建人未分配部门", field="department")
+    _refuse_inactive_team(team)
     answers = clean_intake(intake)
     now = created_at or timezone.now()
     ticket = Ticket(
@@ -114,7 +119,7 @@ def ticket_create(
         priority=_choice(priority, Priority, "priority"),
         customer=customer,
         first_responder=by,
-        assignee=assignee or (by if by.role == Role.AGENT else None),
+        assignee=assignee or (by if policy.keeps_own_new_tickets(by) else None),
         team=team or by.team,
         department=by.department,
         tags=clean_tags(tags),
@@ -220,6 +225,7 @@ def ticket_assign(
         _check_staff(ticket, assignee, "assignee")
     if team is not None and team.department_id != ticket.department_id:
         raise DomainError(f"班组「{team}」不属于受理部门{ticket.department}", field="team")
+    _refuse_inactive_team(team)
     changed = False
     if assignee != ticket.assignee:
         events.record(ticket, events.ASSIGNED, by=by, old=ticket.assignee, new=assignee, note=note)
@@ -242,7 +248,7 @@ def ticket_assign(
 def _check_staff(ticket: Ticket, user: User, field: str) -> None:
     """Assignees and first responders are active agents or supervisors of the order's own department:
     anyone else would own an order their department's supervisor cannot see, or could not see it at all."""
-    if not user.is_active or user.role not in {Role.AGENT, Role.SUPERVISOR}:
+    if not policy.may_own_tickets(user):
         raise DomainError(f"{user} 不是客服专员或主管，不能负责工单", field=field)
     if user.department_id != ticket.department_id:
         raise DomainError(f"{user} 不属于受理部门{ticket.department}", field=field)
@@ -269,7 +275,7 @@ def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, 
         raise DomainError("工单已在该责任部门", field="department")
     _move_to_department(ticket, by, department, note)
     if department is not None:
-        notify(users=active_handlers(department.pk), text=f"新转派工单 {ticket.number}：{ticket.subject}",
+        notify(users=policy.active_handlers(department.pk), text=f"新转派工单 {ticket.number}：{ticket.subject}",
                url=_ticket_url(ticket), kind=notices.DISPATCHED_TO_DEPARTMENT)
         _tell_owner(ticket, by, f"工单 {ticket.number} 已转派至 {department}")
     return ticket

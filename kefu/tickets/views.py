@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
+from kefu.accounts.models import Department, DepartmentKind, Team, User
 from kefu.core.errors import DomainError
 from kefu.core.extensions import badge_messages, render_ticket_panels
-from kefu.core.pagination import CappedPaginator
 from kefu.customers.presenters import customer_dict, customer_phones, intake_for
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import DuplicateCustomer, customer_create
@@ -23,7 +22,7 @@ from kefu.security.audit import personal_data_read
 
 from . import services
 from .forms import TicketCreateForm
-from .inbox_views import inbox_filters, inbox_tools
+from .inbox_views import inbox_filters, inbox_page, inbox_tools, row_labels
 from .models import TRANSITIONS, Channel, Priority, Status, TicketType
 from .overview import overview_figures
 from .selectors import ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
@@ -35,14 +34,16 @@ PAGE_SIZE = 50
 def inbox(request):
     view, filters, sort = inbox_filters(request.GET, request.user)
     qs = ticket_list(request.user, view=view, sort=sort, **filters)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = inbox_page(qs, sort, request.GET, PAGE_SIZE)
     words = search_text.plan_query(filters["q"]).highlight if filters["q"].strip() else ()
     snippets = ticket_snippets(page.object_list, words)
     rows = [(t, customer_phones(t.customer, request.user), snippets.get(t.pk, "")) for t in page.object_list]
+    for t in page.object_list:  # one reverse() per row, not three
+        t.detail_url = reverse("tickets:detail", args=[t.number])
     personal_data_read(request.user, [t.customer_id for t in page.object_list], where="inbox", request=request)
     context = {
         "page": page, "rows": rows, "view": view, "filters": filters, "sort": sort, "now": timezone.now(),
-        "search_words": words,
+        "search_words": words, "labels": row_labels(),
         "views": [("mine", _("我的工单")), ("team", _("班组队列")), ("unassigned", _("未分配")),
                   ("all", _("全部可见"))],
         "statuses": Status.choices, "types": TicketType.choices, "channels": Channel.choices,
@@ -71,9 +72,9 @@ def ticket_detail(request, number: str):
         "next_statuses": [(s, Status(s).label) for s in Status.values if s in TRANSITIONS[ticket.status]],
         "phrases": phrases,
         "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
-        "staff": User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
+        "staff": policy.ticket_owners()
         .select_related("team").order_by("display_name"),
-        "teams": Team.objects.select_related("department"),
+        "teams": Team.objects.filter(is_active=True).select_related("department"),
         "departments": Department.objects.filter(kind=DepartmentKind.RESPONSIBLE, is_active=True),
         "related": ticket.related.all(),
         "merged_children": ticket.merged_tickets.all(),

@@ -5,12 +5,13 @@ rate-limited); POST /api/v1/chat/sessions/{session}/messages with {"text"} and t
 from uuid import UUID
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from kefu.accounts.models import Department
+from kefu.core.errors import RateLimited
+from kefu.security import throttle
 
 from .availability import availability, chat_settings
 from .models import ChatLine, ChatSession
@@ -68,15 +69,11 @@ def _client_ip(request) -> str:
 
 
 def _rate_limit(request) -> None:
-    key = f"chat-start:{_client_ip(request)}"
-    cache.add(key, 0, settings.KEFU_CHAT_START_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, settings.KEFU_CHAT_START_WINDOW_SECONDS)
-        count = 1
-    if count > settings.KEFU_CHAT_START_LIMIT:
-        raise HttpError(429, "发起会话过于频繁，请稍后再试")
+    # Counted across every web process (kefu.security.throttle), answered with Retry-After.
+    wait = throttle.rate_limited(f"chat-start:{_client_ip(request)}", settings.KEFU_CHAT_START_LIMIT,
+                                 settings.KEFU_CHAT_START_WINDOW_SECONDS)
+    if wait:
+        raise RateLimited(wait, "发起会话过于频繁，请稍后再试")
 
 
 def visitor_session(request, session: UUID) -> ChatSession:

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 from kefu import policy
 from kefu.accounts.models import User
 from kefu.core.errors import DomainError
+from kefu.customers.masking import mask_phone
 from kefu.live.broadcast import latest_id
 from kefu.live.streams import last_event_id, stream_response
 from kefu.phrases.models import Phrase
 from kefu.qa.assist import check_text
+from kefu.security.audit import personal_data_read
 
 from . import services
 from .api import line_out
@@ -46,6 +48,15 @@ def _agent(request) -> User:
     return request.user
 
 
+def _shown(request, sessions: list[ChatSession]) -> list[ChatSession]:
+    """Records the visitor phones the panel shows unmasked: the customer when the chat has one, else the
+    chat session itself (a visitor not yet a customer)."""
+    with_phone = [s for s in sessions if s.visitor_phone]
+    personal_data_read(request.user, [s.customer_id for s in with_phone if s.customer_id], where="chat_panel",
+                       request=request, chats=[str(s.public_id) for s in with_phone if not s.customer_id])
+    return sessions
+
+
 def _session_for(request, session: UUID) -> ChatSession:
     found = get_object_or_404(ChatSession.objects.select_related("ticket", "agent", "department"), public_id=session)
     if not policy.can_see_chat(request.user, found):
@@ -53,9 +64,10 @@ def _session_for(request, session: UUID) -> ChatSession:
     return found
 
 
-def _session_out(session: ChatSession) -> dict:
+def _session_out(session: ChatSession, viewer: User) -> dict:
+    phone = session.visitor_phone if policy.can_view_personal_data(viewer) else mask_phone(session.visitor_phone)
     return {"session": str(session.public_id), "state": session.state, "visitor": session.visitor_name or "访客",
-            "phone": session.visitor_phone, "agent": session.agent.name if session.agent_id else "",
+            "phone": phone, "agent": session.agent.name if session.agent_id else "",
             "ticket": session.ticket.number if session.ticket_id else "",
             "created_at": session.created_at.isoformat()}
 
@@ -85,7 +97,9 @@ def queue(request):
     waiting = sessions.filter(state=SessionState.QUEUED).order_by("created_at")[:100]
     mine = sessions.filter(state=SessionState.ACTIVE, agent=agent).order_by("created_at")[:100]
     colleagues = [{"id": u.pk, "name": u.name} for u in online_agents(agent.department) if u.pk != agent.pk]
-    return JsonResponse({"waiting": [_session_out(s) for s in waiting], "mine": [_session_out(s) for s in mine],
+    waiting, mine = _shown(request, list(waiting)), _shown(request, list(mine))
+    return JsonResponse({"waiting": [_session_out(s, agent) for s in waiting],
+                         "mine": [_session_out(s, agent) for s in mine],
                          "colleagues": colleagues})
 
 
@@ -93,7 +107,8 @@ def queue(request):
 def lines(request, session: UUID):
     _agent(request)
     found = _session_for(request, session)
-    return JsonResponse({"session": _session_out(found),
+    _shown(request, [found])
+    return JsonResponse({"session": _session_out(found, request.user),
                          "lines": [line_out(line) for line in found.lines.select_related("author")]})
 
 
@@ -118,7 +133,7 @@ def _body(request) -> dict:
 def accept(request, session: UUID):
     agent = _agent(request)
     found = _session_for(request, session)
-    return _act(request, lambda: _session_out(services.chat_accept(session=found, by=agent)))
+    return _act(request, lambda: _session_out(services.chat_accept(session=found, by=agent), agent))
 
 
 @login_required
@@ -139,7 +154,7 @@ def transfer(request, session: UUID):
     if to is None:
         return JsonResponse({"detail": "请选择要转接的客服", "errors": [{"field": "to", "message": "请选择要转接的客服"}]},
                             status=400)
-    return _act(request, lambda: _session_out(services.chat_transfer(session=found, by=agent, to=to)))
+    return _act(request, lambda: _session_out(services.chat_transfer(session=found, by=agent, to=to), agent))
 
 
 @login_required
@@ -147,7 +162,7 @@ def transfer(request, session: UUID):
 def close(request, session: UUID):
     agent = _agent(request)
     found = _session_for(request, session)
-    return _act(request, lambda: _session_out(services.chat_close(session=found, by=agent)))
+    return _act(request, lambda: _session_out(services.chat_close(session=found, by=agent), agent))
 
 
 @login_required

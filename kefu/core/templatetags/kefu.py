@@ -7,10 +7,14 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def query_replace(context, **changes) -> str:
-    """The current query string with some parameters replaced (pagination keeps the filters)."""
+    """The current query string with some parameters replaced or, given "", removed (pagination keeps the
+    filters)."""
     params = context["request"].GET.copy()
     for key, value in changes.items():
-        params[key] = value
+        if value in ("", None):  # an empty value drops the parameter (e.g. cursor="" back to the top)
+            params.pop(key, None)
+        else:
+            params[key] = value
     return params.urlencode()
 
 
