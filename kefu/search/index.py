@@ -15,7 +15,7 @@ from .text import Plan, fts5_expression, index_text, plan_query, tsquery_express
 # Ranked searches return at most this many ids: people read the first pages of a ranked list.
 RANK_LIMIT = 200
 # Ids of the newest documents of a kind ranked first (see rank()).
-RECENT_WINDOW = 10_000
+RECENT_WINDOW = 5_000
 # A one-character query cannot use the index (single characters are not indexed); its substring match
 # reads only this many newest rows, so it costs the same at a thousand orders as at a million.
 SUBSTRING_WINDOW = 20_000
@@ -95,8 +95,8 @@ def rank(kind: str, plan: Plan | str, *, within: QuerySet | None = None, limit: 
 # The newest documents read by their id range, then matched: given `tsv @@ q AND object_id > n`,
 # PostgreSQL underestimates a common word's matches and reads every one from the GIN index (74,000
 # heap blocks, 1.6 s, for 快递未送达 at a million orders) before dropping all but the newest; the
-# materialised window reads the newest 10,000 rows backwards along the (kind, object_id) index (about
-# 1,500 blocks). A range (object_id > n) instead of the LIMIT is estimated as a large share of the
+# materialised window reads the newest 5,000 rows backwards along the (kind, object_id) index (about
+# 750 blocks). A range (object_id > n) instead of the LIMIT is estimated as a large share of the
 # table for the smaller kinds and read sequentially.
 _PG_WINDOW = ("WITH d AS MATERIALIZED (SELECT object_id, tsv FROM search_document WHERE kind = %s"
               " ORDER BY object_id DESC LIMIT %s) SELECT d.object_id FROM d, to_tsquery('simple', %s) q"
