@@ -3,6 +3,7 @@
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kefu.callbacks.models import CallbackScript, CallbackTask, Campaign, DoNotCall
@@ -134,3 +135,20 @@ def test_the_order_pages_show_the_callback_both_ways(client, desk, monday):
     assert 'data-testid="callback-source"' in follow_page and f"/tickets/{order.number}/" in follow_page
     other = factories.ticket(desk.agent)
     assert 'data-testid="callbacks-panel"' not in client.get(f"/tickets/{other.number}/").content.decode()
+
+
+def test_pages_read_in_english(client, desk, monday, settings):
+    resolved_order(desk.agent, when=at(2026, 11, 3, 15))
+    _plan(client, desk)
+    campaign, task = Campaign.objects.get(), CallbackTask.objects.get()
+    client.force_login(desk.agent)
+    client.post(f"/callbacks/tasks/{task.pk}/attempt/", {"result": "reached", "path": "0.1.0.1.0"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        assert "No callback is due" in client.get("/callbacks/").content.decode()  # the only one is done
+        client.force_login(desk.supervisor)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.get(f"/callbacks/campaigns/{campaign.pk}/").content.decode()
+        assert "Reach rate" in page and "Equipment" in page and "Problems found" in page
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)

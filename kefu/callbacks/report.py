@@ -4,12 +4,15 @@ outcome, per agent. One pass over the campaign's tasks (a campaign holds at most
 from collections import Counter
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kefu.tickets.models import Status
 
 from .models import Campaign, Result, TaskState
 
-FAULT_LABELS = {"equipment": "设备问题", "line": "线路问题", "operation": "操作问题", "other": "其他问题"}
+# Seed 003's fault classes as the default script names them; other codes show as typed.
+FAULT_LABELS = {"equipment": gettext_noop("设备问题"), "line": gettext_noop("线路问题"),
+                "operation": gettext_noop("操作问题"), "other": gettext_noop("其他问题")}
 
 
 def _rate(part: int, whole: int) -> float | None:
