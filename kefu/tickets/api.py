@@ -58,7 +58,7 @@ class TicketOut(Schema):
 
 
 class TicketPage(Schema):
-    count: int = Field(description="exact when count_exact, else the planner's estimate (over 10,000)")
+    count: int = Field(description="exact when count_exact, else the planner's estimate (over 1,000)")
     count_exact: bool
     page: int | None = Field(description="null when the page was asked for by cursor")
     page_size: int
