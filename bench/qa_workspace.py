@@ -147,6 +147,7 @@ def bench_import(path: Path, user, env: dict, count: int) -> None:
             if worker.poll() is not None:
                 sys.exit("the worker exited early")
         elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds(worker.pid)
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -154,6 +155,8 @@ def bench_import(path: Path, user, env: dict, count: int) -> None:
     print(f"import+inspect: {job.state}, {job.imported:,} imported, {len(job.errors)} errors, {inspected:,} "
           f"inspections in {elapsed:.1f} s wall = {count / elapsed:,.0f} conversations/s (one worker process, "
           f"from its start to the job's done; includes its start-up); load {_load()}")
+    print(f"  the worker process used {cpu:.1f} s CPU = {count / cpu:,.0f} conversations per CPU second (the "
+          f"database server's own CPU not counted; on a loaded machine wall time is mostly waiting for a core)")
     assert inspected == count, "every conversation must be inspected once"
 
 
@@ -216,6 +219,12 @@ def bench_check(user, env: dict, args) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its waited-for children, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def _load() -> str:

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from kefu.accounts.services import token_user
-from kefu.core.errors import DomainError, RateLimited, field_errors
+from kefu.core.errors import ERROR_STATUSES, EXTRA_ERRORS, DomainError, RateLimited, field_errors
+from kefu.core.schema import ErrorOut, FieldError
 from kefu.security import throttle
 from kefu.security.audit import client_address, record
 from kefu.security.docs import docs_for_users
@@ -58,34 +59,8 @@ class ReadableJSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # integrations read 投诉 rather than \u6295\u8bc9
 
 
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    """Every 4xx answer of the API has this body."""
-
-    detail: str
-    errors: list[FieldError]
-
-
-# Which error statuses an operation can answer, and why. Every operation: bad input (400 from a domain
-# rule, 422 from the schema), no or a bad token (401), a role or object the caller may not act on
-# (403), too many requests (429, the rate limit). With a path parameter: the object is not there or not
-# visible to the caller (404). Writes: someone changed the object first, or it exists already (409).
-ERROR_STATUSES = {
-    400: "A rule of the domain refuses the request (the field is named in errors)",
-    401: "Not signed in, or the token is invalid, expired or revoked",
-    403: "The caller's role or relation to the object does not allow this",
-    404: "No such object, or not visible to the caller",
-    409: "Conflict: changed by someone else since it was read, or a duplicate",
-    422: "The request does not match the schema (the field is named in errors)",
-    429: "Too many requests: slow down and retry later",
-}
-
-
 def _statuses_of(path: str, method: str) -> list[int]:
+    """The error statuses every operation declares (kefu.core.errors.ERROR_STATUSES says why)."""
     codes = [400, 401, 403, 422, 429]
     if "{" in path:
         codes.append(404)
@@ -107,8 +82,10 @@ class KefuAPI(NinjaAPI):
         body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
-                responses = operation.setdefault("responses", {})
-                for code in _statuses_of(path, method):
+                # ninja keys the responses a router declares by int: one key per status, as JSON has it.
+                responses = {str(code): answer for code, answer in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                for code in sorted({*_statuses_of(path, method), *operation.pop(EXTRA_ERRORS, [])}):
                     responses.setdefault(str(code), {"description": ERROR_STATUSES[code], **body})
         return schema
 
@@ -180,6 +157,7 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from kefu.accounts.api import router as accounts_router
+    from kefu.callbacks.api import router as callbacks_router
     from kefu.channels.email.api import router as email_router
     from kefu.channels.webchat.api import router as chat_router
     from kefu.complaints.api import reference as complaint_reference
@@ -188,6 +166,7 @@ def _mount() -> None:
     from kefu.phrases.api import router as phrases_router
     from kefu.qa.api import router as qa_router
     from kefu.ratings.api import router as ratings_router
+    from kefu.reports.api import router as reports_router
     from kefu.sla.api import catalog as sla_catalog
     from kefu.sla.api import router as sla_router
     from kefu.surveys.api import router as surveys_router
@@ -205,6 +184,8 @@ def _mount() -> None:
     api.add_router("/chat", chat_router)
     api.add_router("/", surveys_router)
     api.add_router("/ratings", ratings_router)
+    api.add_router("/reports", reports_router)
+    api.add_router("/callbacks", callbacks_router)
     api.add_router("/", ticket_reference)
     api.add_router("/", complaint_reference)
     api.add_router("/sla", sla_catalog)

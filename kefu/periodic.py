@@ -54,3 +54,15 @@ def live_prune() -> None:
 def rating_refresh() -> None:
     """Open periods' star ratings are recomputed hourly, so pages and the API read fresh snapshots."""
     enqueue("ratings.refresh", {}, key="ratings.refresh")
+
+
+@db_periodic_task(crontab(minute="7", hour="8-18"))
+def reports_schedule() -> None:
+    """Scheduled reports owed today go out (working days only; each period once per subscription)."""
+    enqueue("reports.schedule", {}, key="reports.schedule")
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def reports_worktime() -> None:
+    """The reports' working-time rollup catches up with orders answered or resolved in the last minutes."""
+    enqueue("reports.worktime", {}, key="reports.worktime")

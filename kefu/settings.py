@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "kefu.security",
     "kefu.surveys",
     "kefu.ratings",
+    "kefu.reports",
+    "kefu.callbacks",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +278,7 @@ KEFU_SURVEY_QUIET_DAYS = env_int("KEFU_SURVEY_QUIET_DAYS", 30)
 KEFU_SURVEY_LOW_SCORE = env_int("KEFU_SURVEY_LOW_SCORE", 2)  # stars at or below; NPS at or below twice this
 KEFU_SURVEY_INTERNAL_TAGS = env_list("KEFU_SURVEY_INTERNAL_TAGS", "内部,internal")
 KEFU_SURVEY_SENDERS = env_list("KEFU_SURVEY_SENDERS")  # dotted paths of SMS / WeChat sender classes
+KEFU_CALLBACK_MAX_TARGETS = env_int("KEFU_CALLBACK_MAX_TARGETS", 5000)  # targets of one callback campaign
 
 # Agent star ratings: an open period's snapshot is recomputed when older than this; QA finding
 # categories that stand for politeness and for product knowledge (only those the QA engine knows count).

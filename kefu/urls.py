@@ -26,6 +26,8 @@ urlpatterns = [
     path("chat/", include("kefu.channels.webchat.urls")),
     path("survey/", include("kefu.surveys.urls")),
     path("ratings/", include("kefu.ratings.urls")),
+    path("reports/", include("kefu.reports.urls")),
+    path("callbacks/", include("kefu.callbacks.urls")),
     path("", include("kefu.notifications.urls")),
     # Server-sent events, outside django-ninja (which does not stream); listed before the API it extends.
     path("api/v1/chat/sessions/<uuid:session>/stream", chat_views.visitor_stream, name="chat_stream"),

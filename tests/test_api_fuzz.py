@@ -1,12 +1,14 @@
-"""The whole API, fuzzed by schemathesis as each role: whatever the input, never a server error.
+"""The whole API, fuzzed by schemathesis as each role: whatever the input, never a server error, never a
+status code the operation does not declare, never an answer whose body or content type contradicts the
+schema (issue 8: generated clients and schema-driven tests can trust it).
 
 Bounded so CI stays fast: a few examples per operation and mode, and a time budget per role
 (KEFU_FUZZ_EXAMPLES, KEFU_FUZZ_SECONDS). Each generated case runs twice over: with the path
 parameters schemathesis makes up (mostly unknown objects) and pinned to real objects of the
 caller's desk, so bodies reach the services instead of stopping at a 404.
 
-Checks are plain functions (case, response) -> None in CHECKS; add conformance checks there
-(for example one that calls case.validate_response(response, checks=[...])).
+Checks are plain functions (case, response) -> None in CHECKS. A run collects every contradiction (once
+per operation, status and check) and fails listing them all, each with the request that shows it.
 """
 
 import os
@@ -23,6 +25,12 @@ from tests import factories
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.core.errors import SerializationNotPossible  # noqa: E402
+from schemathesis.core.failures import FailureGroup  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 EXAMPLES = int(os.environ.get("KEFU_FUZZ_EXAMPLES", "3"))
 BUDGET_SECONDS = float(os.environ.get("KEFU_FUZZ_SECONDS", "25"))
@@ -36,7 +44,14 @@ def no_server_error(case, response) -> None:
     )
 
 
-CHECKS: list[Callable] = [no_server_error]
+def conforms_to_schema(case, response) -> None:
+    """The status code is declared for the operation and the body (and its content type) matches what the
+    schema declares for that status: generated clients and schema-driven tests can trust the schema."""
+    case.validate_response(response, checks=[status_code_conformance, content_type_conformance,
+                                             response_schema_conformance])
+
+
+CHECKS: list[Callable] = [no_server_error, conforms_to_schema]
 
 
 @pytest.fixture
@@ -83,7 +98,7 @@ def _pinned(operation, world) -> dict:
     return {k: v for k, v in values.items() if k in names}
 
 
-def _run_operation(operation, headers: dict, pinned: dict, mode, deadline: float) -> None:
+def _run_operation(operation, headers: dict, pinned: dict, mode, deadline: float, found: dict) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=pinned or None)
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
@@ -95,7 +110,12 @@ def _run_operation(operation, headers: dict, pinned: dict, mode, deadline: float
             return
         response = case.call(headers=headers)
         for check in CHECKS:
-            check(case, response)
+            try:
+                check(case, response)
+            except (AssertionError, FailureGroup) as exc:
+                # Collected rather than raised, so one run reports every contradiction (once per operation,
+                # status and check) instead of the first one hypothesis shrinks.
+                found.setdefault((case.method, case.path, response.status_code, check.__name__), str(exc)[:3000])
 
     try:
         run()
@@ -120,7 +140,37 @@ def test_no_server_error_as_each_role(role, fuzz_world):
     # then the other modes while the budget lasts; past the deadline nothing more is generated.
     plans = [(op, pinned, mode) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
              for op in operations for pinned in ([_pinned(op, fuzz_world)] if _pinned(op, fuzz_world) else []) + [{}]]
+    found: dict = {}
     for operation, pinned, mode in plans:
         if time.monotonic() > deadline:
             break
-        _run_operation(operation, headers, pinned, mode, deadline)
+        _run_operation(operation, headers, pinned, mode, deadline, found)
+    assert not found, f"{len(found)} contradiction(s) as {role}:\n" + "\n\n".join(
+        f"{method} {path} -> {status} [{check}]\n{message}" for (method, path, status, check), message in found.items())
+
+
+def test_the_conformance_check_catches_an_undeclared_status_and_a_wrong_body(fuzz_world):
+    """The check is not a formality: an answer the schema does not allow fails it."""
+    import requests
+
+    from kefu.accounts.services import token_create
+    from kefu.wsgi import application
+
+    headers = {"Authorization": f"Bearer {token_create(user=fuzz_world['desk'].admin)}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, headers=headers)
+    operation = schema["/api/v1/me"]["GET"]
+    case = operation.Case()
+    real = case.call(headers=headers)
+    conforms_to_schema(case, real)  # the real answer passes
+
+    def fake(status: int, body: bytes) -> requests.Response:
+        response = requests.Response()
+        response.status_code, response._content = status, body
+        response.headers["Content-Type"] = "application/json"
+        response.request = requests.Request("GET", "http://localhost/api/v1/me").prepare()
+        return response
+
+    with pytest.raises(FailureGroup, match="Undocumented status code"):
+        conforms_to_schema(case, fake(418, b'{"detail": "teapot", "errors": []}'))
+    with pytest.raises(FailureGroup, match="violates schema"):
+        conforms_to_schema(case, fake(200, b'{"id": "not a number"}'))

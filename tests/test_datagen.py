@@ -36,3 +36,26 @@ def test_a_small_department_is_generated_consistently(api_client):
     supervisor = Ticket.objects.filter(team__isnull=False).first().team.members.filter(role="supervisor").first()
     page = api_client.as_user(supervisor).get("/api/v1/tickets", page_size=20)
     assert page.status_code == 200 and len(page.json()["results"]) == 20
+
+
+def test_qa_results_and_survey_answers_are_added_for_the_reports(api_client):
+    """Issue 15's benchmark data: QA results and survey answers on top of the orders, as the reports read them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bench.datagen import add_extras
+    from kefu.qa.models import Inspection
+    from kefu.surveys.models import Answer
+
+    generate(orders=300, seed=4, batch=150, clocks=False, log=lambda *_: None)
+    counts = add_extras(qa_results=500, survey_answers=200, seed=4, log=lambda *_: None)
+    assert Inspection.objects.filter(is_current=True).count() == counts["qa_results"] == 500
+    assert Answer.objects.count() == counts["survey_answers"] >= 200
+    assert not Answer.objects.exclude(survey__answered_at__gte=timezone.now() - timedelta(days=400)).exists()
+    supervisor = Ticket.objects.filter(team__isnull=False).first().team.members.filter(role="supervisor").first()
+    today = timezone.localdate()
+    body = api_client.as_user(supervisor).get("/api/v1/reports/summary", **{
+        "from": (today - timedelta(days=364)).isoformat(), "to": today.isoformat()}).json()
+    assert body["qa"]["inspected"] > 400 and 0 < body["qa"]["avg_score"] <= 100
+    assert body["csat"]["answered"] > 50 and 1 <= body["csat"]["avg"] <= 5

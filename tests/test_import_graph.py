@@ -46,3 +46,12 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     sample = tmp_path / "m.py"
     sample.write_text("def f():\n    from kefu.tickets.models import Ticket\n    return Ticket\n")
     assert "kefu.tickets.models" in imports_of(sample)
+
+
+MODULE_LINES = 520  # "modules under about 500 lines" (STANDARD): a little slack, then split along a seam
+
+
+def test_no_module_over_about_500_lines():
+    long = {str(path.relative_to(KEFU)): n for path in KEFU.rglob("*.py")
+            if "migrations" not in path.parts and (n := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES}
+    assert long == {}, f"split these along a seam (see docs/architecture.md): {long}"

@@ -45,6 +45,27 @@ def generate(*, orders: int, seed: int = 7, batch: int = 20_000, clocks: bool = 
     return counts
 
 
+def add_extras(*, qa_results: int = 0, survey_answers: int = 0, seed: int = 7, log=print) -> dict:
+    """QA results and survey answers on top of the orders already there (the reports benchmark)."""
+    from kefu.qa.models import Conversation, Finding, Inspection
+    from kefu.surveys.models import Answer, Survey
+
+    from .qa_results import add_qa_results
+    from .survey_answers import add_survey_answers
+
+    rng = random.Random(seed + 15)
+    started = time.monotonic()
+    counts = {}
+    if qa_results:
+        counts["qa_results"] = add_qa_results(count=qa_results, rng=rng, end=timezone.now(), log=log)
+    if survey_answers:
+        counts["survey_answers"] = add_survey_answers(answers=survey_answers, rng=rng, log=log)
+    reset_sequences([Conversation, Inspection, Finding, Survey, Answer])
+    _analyze()
+    counts["seconds"] = round(time.monotonic() - started)
+    return counts
+
+
 def mark_alerted() -> None:
     """The steady state of a running installation: the alert task has told everyone about every warning
     and breach up to now (otherwise the first alert run after generating would alert a year at once)."""

@@ -1,9 +1,10 @@
 """/api/v1/me and the organisation an integration needs ids from: departments, teams, staff."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from kefu import policy
+from kefu.core.limits import MAX_ID
 
 from . import selectors
 from .models import DepartmentKind, Role
@@ -62,12 +63,13 @@ def departments(request: HttpRequest, kind: DepartmentKind | None = None):
 
 
 @router.get("/teams", response=list[TeamOut], summary="Active teams, optionally of one department")
-def teams(request: HttpRequest, department_id: int | None = None):
+def teams(request: HttpRequest, department_id: int | None = Query(None, ge=1, le=MAX_ID)):
     return list(selectors.teams(department_id=department_id))
 
 
 @router.get("/staff", response=list[StaffOut], summary="Active staff, filtered by role and department")
-def staff(request: HttpRequest, role: Role | None = None, department_id: int | None = None):
+def staff(request: HttpRequest, role: Role | None = None,
+          department_id: int | None = Query(None, ge=1, le=MAX_ID)):
     policy.require(policy.can_list_staff(request.user), "无权查看员工列表")
     return [{"id": u.pk, "name": u.name, "role": u.role, "department_id": u.department_id, "team_id": u.team_id}
             for u in selectors.active_staff(role=role, department_id=department_id)]

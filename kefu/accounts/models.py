@@ -14,10 +14,6 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("管理员")
 
 
-# Roles that see customers' phone numbers unmasked unless an admin changes it per user.
-PERSONAL_DATA_ROLES = {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
-
-
 class DepartmentKind(models.TextChoices):
     SERVICE = "service", _("客服部门")
     RESPONSIBLE = "responsible", _("责任部门")

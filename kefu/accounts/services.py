@@ -4,11 +4,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from kefu import policy
 from kefu.core.errors import DomainError
 from kefu.security.audit import record
 from kefu.security.models import EventKind
 
-from .models import PERSONAL_DATA_ROLES, ApiToken, Department, Role, Team, User
+from .models import ApiToken, Department, Role, Team, User
 
 
 @transaction.atomic
@@ -33,9 +34,9 @@ def user_create(
         department=department,
         team=team,
         email=email,
-        can_view_personal_data=role in PERSONAL_DATA_ROLES,
-        is_staff=role == Role.ADMIN,
-        is_superuser=role == Role.ADMIN,
+        can_view_personal_data=policy.sees_personal_data_by_default(role),
+        is_staff=policy.grants_admin_site(role),
+        is_superuser=policy.grants_admin_site(role),
     )
     user.set_password(password)
     user.save()

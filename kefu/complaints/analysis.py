@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.sla.models import SlaClock
+from kefu.sla.outcomes import outcome_counts
 
 from . import deadlines
 from .models import ACTIONS, Complaint, ComplaintStep, ObjectKind, Party
@@ -51,10 +52,8 @@ def clock_share(qs: QuerySet, kind: str, now: datetime) -> Share:
     """Of the complaints' clocks of one kind that are due so far (stopped, or past due while counting), how
     many stopped in time: read from the SLA clocks, the one source of on-time state. One query."""
     clocks = SlaClock.objects.filter(ticket__complaint__in=qs.values("pk"), kind=kind)
-    counts = clocks.aggregate(
-        due=Count("pk", filter=Q(stopped_at__isnull=False) | Q(due_at__lt=now)),
-        on_time=Count("pk", filter=Q(stopped_at__isnull=False, stopped_at__lte=F("due_at"))))
-    return Share(counts["on_time"], counts["due"])
+    counts = outcome_counts(clocks, now)
+    return Share(counts["met"], counts["due"])
 
 
 def reply_share(qs: QuerySet, now: datetime) -> Share:

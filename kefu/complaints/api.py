@@ -8,11 +8,12 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kefu import policy
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, answers
 from kefu.core.pagination import paginate
+from kefu.core.schema import choice_enum
 from kefu.customers.masking import mask_phone
 from kefu.customers.selectors import customer_get
 from kefu.security.audit import personal_data_read
@@ -20,7 +21,7 @@ from kefu.tickets.selectors import ticket_get
 
 from . import receipts
 from . import services as cs
-from .forms import ACTION_FORMS, RecordForm, run_action
+from .forms import RecordForm, run_action
 from .models import (
     ACTIONS,
     Complaint,
@@ -33,6 +34,7 @@ from .models import (
     Severity,
     Source,
 )
+from .schemas import ComplaintAction, ComplaintActionIn, ComplaintIn, form_data
 from .selectors import (
     QUEUES,
     available_actions,
@@ -43,6 +45,9 @@ from .selectors import (
 )
 
 router = Router(tags=["complaints"])
+
+ComplaintQueue = choice_enum("ComplaintQueue", QUEUES, blank=False)
+StateFilter = choice_enum("ComplaintStateFilter", ComplaintState.values)
 
 
 class StepOut(Schema):
@@ -76,17 +81,6 @@ class ComplaintPage(Schema):
     page: int
     page_size: int
     results: list[ComplaintOut]
-
-
-class ComplaintIn(Schema):
-    customer_id: int | None = Field(None, description="existing customer; or give `ticket` instead")
-    ticket: str | None = Field(None, description="number of an existing work order of type complaint")
-    subject: str = ""
-    channel: str = "phone"
-    record: dict = Field(default_factory=dict, description="record-form fields; when given the complaint is "
-                         "recorded at once (see the `record` action)")
-    source: str = "direct"
-    account_manager: str = ""
 
 
 class ReceiptLinkOut(Schema):
@@ -139,10 +133,10 @@ def complaint_dict(c: Complaint, user, *, steps: bool = False) -> dict:
 
 
 @router.get("", response=ComplaintPage, summary="List complaints visible to the caller (queues and filters)")
-def list_complaints(request: HttpRequest, queue: str = "all", state: str = "", department: str = "",
-                    category: str = "", overdue: bool = False, q: str = "", page: int = 1, page_size: int = 50):
-    if queue not in QUEUES:
-        raise DomainError(f"queue 取值无效，可选：{', '.join(QUEUES)}", field="queue")
+def list_complaints(request: HttpRequest, queue: ComplaintQueue = "all", state: StateFilter = "",
+                    department: str = Query("", description="id of the responsible department dispatched to"),
+                    category: str = Query("", description="id of a complaint category"), overdue: bool = False,
+                    q: str = "", page: int = 1, page_size: int = 50):
     qs = complaint_list(request.user, queue=queue, state=state, department=department, category=category,
                         overdue=overdue, q=q, now=timezone.now())
     rows, meta = paginate(qs, page, page_size)
@@ -155,16 +149,18 @@ def _form_errors(form) -> DomainError:
     return DomainError(f"{field}: {' '.join(messages)}", field=field)
 
 
-@router.post("", response={201: ComplaintOut}, summary="File a complaint (受理), optionally with its record form")
+@router.post("", response={201: ComplaintOut}, summary="File a complaint (受理), optionally with its record form",
+             openapi_extra=answers(404))
 def create_complaint(request: HttpRequest, payload: ComplaintIn):
     ticket = ticket_get(request.user, payload.ticket) if payload.ticket else None
     if ticket is None and payload.customer_id is None:
         raise DomainError("请提供 customer_id 或 ticket", field="customer_id")
     customer = customer_get(request.user, payload.customer_id) if ticket is None else None
     record = None
-    if payload.record:
+    fields = form_data(payload.record) if payload.record is not None else {}
+    if fields:
         form = RecordForm({"source": payload.source, "account_manager": payload.account_manager,
-                           "severity": "minor", **payload.record})
+                           "severity": "minor", **fields})
         if not form.is_valid():
             raise _form_errors(form)
         record = form.cleaned_data
@@ -182,19 +178,12 @@ def get_complaint(request: HttpRequest, number: str):
     return complaint_dict(complaint, request.user, steps=True)
 
 
-def _form_data(payload: dict) -> dict:
-    # JSON booleans and numbers become the strings an HTML form would send.
-    return {key: ("true" if value is True else "false" if value is False else value)
-            for key, value in payload.items()}
-
-
 @router.post("/{number}/actions/{action}", response=ComplaintOut,
              summary="Take one step of the flow: " + ", ".join(ACTIONS))
-def take_action(request: HttpRequest, number: str, action: str, payload: dict = Body(...)):
-    if action not in ACTION_FORMS:
-        raise DomainError(f"未知的步骤：{action}（可选：{', '.join(ACTIONS)}）", field="action")
+def take_action(request: HttpRequest, number: str, action: ComplaintAction,
+                payload: ComplaintActionIn):
     complaint = complaint_get(request.user, number)
-    form, result = run_action(action, complaint=complaint, by=request.user, data=_form_data(payload))
+    form, result = run_action(action.value, complaint=complaint, by=request.user, data=form_data(payload))
     if result is None:
         raise _form_errors(form)
     return complaint_dict(complaint_get(request.user, number), request.user, steps=True)

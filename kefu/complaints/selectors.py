@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 from kefu.search import index as search
 from kefu.sla.clock import ClockState
 from kefu.sla.models import SlaClock
@@ -62,10 +62,7 @@ def _queue_q(user: User, queue: str) -> Q:
     if queue == "service":
         return Q(state__in=SERVICE_STATES)
     if queue == "handler":
-        handler_q = Q(state__in=HANDLER_STATES)
-        if user.role == Role.HANDLER:
-            handler_q &= Q(dispatched_to_id=user.department_id)
-        return handler_q
+        return Q(state__in=HANDLER_STATES) & policy.handler_queue_scope(user)
     if queue == "approval":
         return Q(state=S.PROPOSED)
     if queue == "summary":
@@ -79,7 +76,7 @@ def queue_counts(user: User) -> dict[str, int]:
 
 
 def default_queue(user: User) -> str:
-    return {Role.HANDLER: "handler", Role.SUPERVISOR: "approval", Role.AGENT: "mine"}.get(user.role, "all")
+    return policy.default_complaint_queue(user)
 
 
 def _search(qs: QuerySet[Complaint], q: str) -> QuerySet[Complaint]:

@@ -40,3 +40,31 @@ def field_errors(exc) -> list[dict]:
         return [{"field": field, "message": str(message)}
                 for field, errors in exc.error_dict.items() for error in errors for message in error]
     return [{"field": "body", "message": str(message)} for message in exc.messages]
+
+
+# Which error statuses an operation can answer, and why. Every operation: bad input (400 from a domain
+# rule, 422 from the schema), no or a bad token (401), a role or object the caller may not act on
+# (403), too many requests (429, the rate limit). With a path parameter: the object is not there or not
+# visible to the caller (404). Writes: someone changed the object first, or it exists already (409).
+# An operation that looks objects up by ids given in its query or body (POST /tickets with customer_id)
+# declares the extra statuses itself: `openapi_extra=answers(404)`.
+ERROR_STATUSES = {
+    400: "A rule of the domain refuses the request (the field is named in errors)",
+    401: "Not signed in, or the token is invalid, expired or revoked",
+    403: "The caller's role or relation to the object does not allow this",
+    404: "No such object, or not visible to the caller",
+    409: "Conflict: changed by someone else since it was read, or a duplicate",
+    422: "The request does not match the schema (the field is named in errors)",
+    429: "Too many requests: slow down and retry later",
+}
+
+
+EXTRA_ERRORS = "x-kefu-errors"  # read (and removed) by kefu.api when it writes the schema
+
+
+def answers(*codes: int) -> dict:
+    """openapi_extra of an operation that can answer more error statuses than the rule above gives it."""
+    unknown = set(codes) - set(ERROR_STATUSES)
+    if unknown:
+        raise ValueError(f"no description for {sorted(unknown)} in ERROR_STATUSES")
+    return {EXTRA_ERRORS: sorted(codes)}

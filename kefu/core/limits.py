@@ -9,6 +9,7 @@ from kefu.core.errors import DomainError
 # Dates outside this range are typos or probes: the calendar tables cover a few years around today.
 MIN_YEAR = 1970
 MAX_YEAR = 2200
+MAX_ID = 2**63 - 1  # the largest primary key SQLite and PostgreSQL (bigint) can hold
 
 
 def clean_tags(tags, *, field: str = "tags") -> list[str]:

@@ -4,6 +4,7 @@ from ninja import Field, Router, Schema, Status
 
 from kefu import policy
 from kefu.core.pagination import paginate
+from kefu.core.schema import ErrorOut
 from kefu.security.audit import personal_data_read
 
 from .merge import customer_merge
@@ -86,11 +87,13 @@ def list_customers(request, q: str = "", page: int = 1, page_size: int = 50):
     return {**meta, "results": [customer_dict(c, request.user) for c in rows]}
 
 
-class DuplicateOut(Schema):
-    detail: str
-    code: str = "duplicate"
-    field: str
-    existing_id: int
+class DuplicateOut(ErrorOut):
+    """409: the error body; for a duplicate record also the field and the existing record's id (a version
+    conflict on PATCH has only the error body)."""
+
+    code: str | None = Field(None, description="duplicate when the phone or e-mail is another customer's")
+    field: str | None = None
+    existing_id: int | None = None
 
 
 class MergeIn(Schema):
@@ -104,7 +107,8 @@ class MergeOut(Schema):
 
 
 def _duplicate(exc: DuplicateCustomer) -> Status:
-    return Status(409, {"detail": exc.message, "field": exc.field, "existing_id": exc.existing.pk})
+    return Status(409, {"detail": exc.message, "errors": [{"field": exc.field, "message": exc.message}],
+                        "code": "duplicate", "field": exc.field, "existing_id": exc.existing.pk})
 
 
 @router.post("", response={201: CustomerOut, 409: DuplicateOut},

@@ -2,7 +2,7 @@
 Visibility of a work order is decided by policy; a channel only narrows who is woken up."""
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 
 
 def ticket_channels(ticket) -> list[str]:
@@ -19,9 +19,9 @@ def ticket_channels(ticket) -> list[str]:
 
 def user_channels(user: User) -> list[str]:
     names = [f"user:{user.pk}"]
-    if user.role in {Role.SUPERVISOR, Role.ADMIN, Role.QA, Role.HANDLER} and user.department_id:
+    if policy.hears_department(user):
         names.append(f"dept:{user.department_id}")
-    if user.role == Role.AGENT and user.team_id:
+    if policy.hears_team(user):
         names.append(f"team:{user.team_id}")
     if policy.can_chat(user) and user.department_id:
         names.append(f"chatq:{user.department_id}")

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu import policy
-from kefu.accounts.models import PERSONAL_DATA_ROLES, Department, DepartmentKind, Role, Team, User
+from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
 from kefu.accounts.services import user_create
 from kefu.complaints.models import ComplaintConfig
 from kefu.core.errors import DomainError
@@ -41,7 +41,7 @@ def _check_placement(role: str, department: Department | None, team: Team | None
         raise DomainError(f"未知角色：{role}", field="role")
     if team is not None and department is not None and team.department_id != department.pk:
         raise DomainError(f"班组「{team.name}」不属于{department.name}", field="team")
-    if role == Role.HANDLER and (department is None or department.kind != DepartmentKind.RESPONSIBLE):
+    if not policy.role_fits_department(role, department):
         raise DomainError("责任部门处理人须属于一个责任部门", field="department")
     if department is not None and not department.is_active:
         raise DomainError(f"部门「{department.name}」已停用", field="department")
@@ -73,14 +73,14 @@ def org_user_update(*, by: User, user: User, **data) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     merged = {f: data.get(f, getattr(user, f)) for f in ("role", "department", "team")}
     _check_placement(merged["role"], merged["department"], merged["team"], current_team_id=user.team_id)
-    if user.pk == by.pk and data.get("role", user.role) != Role.ADMIN:
+    if not policy.may_set_role(by, user, data.get("role", user.role)):
         raise DomainError("不能取消自己的管理员角色", field="role")
     if "role" in data and data["role"] != user.role and "can_view_personal_data" not in data:
-        data["can_view_personal_data"] = data["role"] in PERSONAL_DATA_ROLES
+        data["can_view_personal_data"] = policy.sees_personal_data_by_default(data["role"])
     changes = _diff(user, data)
     for field, value in data.items():
         setattr(user, field, value)
-    user.is_staff = user.is_superuser = user.role == Role.ADMIN
+    user.is_staff = user.is_superuser = policy.grants_admin_site(user.role)
     user.save()
     if changes:
         _audit(by, "user", user, "update", changes)

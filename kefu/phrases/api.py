@@ -1,15 +1,20 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from .models import Phrase
+from kefu.core.schema import choice_enum
+
+from .models import Phrase, Situation
 from .services import phrase_delete, phrase_save
 
 router = Router(tags=["phrases"])
 
 
+SituationFilter = choice_enum("SituationFilter", Situation.values)
+
+
 class PhraseOut(Schema):
     id: int
-    situation: str
+    situation: Situation
     text: str
     shortcut: str
     position: int
@@ -17,7 +22,7 @@ class PhraseOut(Schema):
 
 
 class PhraseIn(Schema):
-    situation: str
+    situation: Situation
     text: str
     shortcut: str = ""
     position: int = 0
@@ -25,7 +30,7 @@ class PhraseIn(Schema):
 
 
 @router.get("", response=list[PhraseOut], summary="Standard phrases (规范用语) by situation")
-def list_phrases(request, situation: str = ""):
+def list_phrases(request, situation: SituationFilter = ""):
     qs = Phrase.objects.filter(is_active=True)
     if situation:
         qs = qs.filter(situation=situation)

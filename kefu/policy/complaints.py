@@ -1,5 +1,7 @@
 """Complaints (投诉处理): who registers them and who takes each step."""
 
+from django.db.models import Q
+
 from kefu.accounts.models import Role, User
 from kefu.complaints.models import Complaint
 from kefu.policy.tickets import can_view_ticket
@@ -51,3 +53,14 @@ def can_see_complaint_analysis(user: User) -> bool:
 def can_see_complaints(user: User) -> bool:
     """The complaint pages (each complaint is then visible with its work order)."""
     return user.is_authenticated and user.is_active
+
+
+def handler_queue_scope(user: User) -> Q:
+    """责任部门待办: a handler sees the complaints dispatched to their own department; service staff see all
+    they may see (the list is already scoped by visible_tickets)."""
+    return Q(dispatched_to_id=user.department_id) if user.role == Role.HANDLER else Q()
+
+
+def default_complaint_queue(user: User) -> str:
+    """The complaint list opens on the queue the role works: handlers' 待办, supervisors' 待审批, agents' own."""
+    return {Role.HANDLER: "handler", Role.SUPERVISOR: "approval", Role.AGENT: "mine"}.get(user.role, "all")

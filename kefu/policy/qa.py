@@ -9,7 +9,7 @@
 Nobody reviews their own conversation.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kefu.accounts.models import Role, User
 
@@ -99,3 +99,21 @@ def can_edit_qa_settings(user: User) -> bool:
 
 def can_check_text(user: User) -> bool:
     return user.is_authenticated and user.is_active
+
+
+def qa_inspectors() -> QuerySet[User]:
+    """Who receives sampled conversations to review."""
+    return User.objects.filter(role=Role.QA, is_active=True)
+
+
+def appeal_judges(agent: User) -> QuerySet[User]:
+    """Who rules on an agent's appeal: the supervisors of the agent's department (all, without one)."""
+    users = User.objects.filter(is_active=True, role=Role.SUPERVISOR)
+    return users.filter(department_id=agent.department_id) if agent.department_id else users
+
+
+def inspected_agents(user: User) -> QuerySet[User]:
+    """The agents an inspector may filter results by (none for anyone else)."""
+    if not can_inspect(user):
+        return User.objects.none()
+    return User.objects.filter(role=Role.AGENT, is_active=True)

@@ -36,3 +36,8 @@ def can_adjust_rating(user: User, agent: User) -> bool:
 def can_see_ratings(user: User) -> bool:
     """The sidebar entry: anyone with at least one rating to look at."""
     return user.is_authenticated and (user.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN} or user.is_superuser)
+
+
+def rateable_agents() -> QuerySet[User]:
+    """Whom the nightly rating covers: active agents (supervisors, inspectors and handlers are not rated)."""
+    return User.objects.filter(role=Role.AGENT, is_active=True)

@@ -1,9 +1,10 @@
 """Accounts and security: tokens, two-factor, the audit log, personal-data requests."""
 
 from django.conf import settings
+from django.db.models import Q
 
 from kefu.accounts.models import Role, User
-from kefu.policy.customers import can_view_customer, can_view_personal_data
+from kefu.policy.customers import can_view_customer, can_view_personal_data, visible_customers
 
 
 def is_admin(user: User) -> bool:
@@ -51,3 +52,24 @@ def can_decide_privacy_request(user: User, request) -> bool:
     if not user.is_authenticated or user.pk == request.requested_by_id:
         return False
     return is_admin(user) or (user.role == Role.SUPERVISOR and can_view_customer(user, request.customer))
+
+
+def can_see_privacy_requests(user: User) -> bool:
+    """The 个人信息请求 pages: supervisors and admins."""
+    return user.is_authenticated and user.role in {Role.SUPERVISOR, Role.ADMIN}
+
+
+def privacy_request_scope(user: User) -> Q:
+    """Requests on the list: admins all; supervisors those of customers they see; others their own of those."""
+    if is_admin(user):
+        return Q()
+    scope = Q(customer__in=visible_customers(user).values("pk"))
+    if user.role != Role.SUPERVISOR:
+        scope &= Q(requested_by=user)
+    return scope
+
+
+def grants_mark(user: User) -> str:
+    """What the user's role grants, as a short string kept in the session at sign-in: when it changes
+    (a promotion mid-session), what the user must do (two-factor) is decided again on the next request."""
+    return f"{user.role}:{int(user.is_superuser)}"

@@ -52,3 +52,28 @@ def can_assign_ticket(user: User, ticket: Ticket) -> bool:
 
 def can_create_ticket(user: User) -> bool:
     return user.is_authenticated and user.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
+
+
+OWNER_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR})
+
+
+def may_own_tickets(user: User) -> bool:
+    """Assignees and first responders are active agents or supervisors (of the order's department: the
+    service checks that against the order)."""
+    return user.is_active and user.role in OWNER_ROLES
+
+
+def ticket_owners(department_id: int | None = None) -> QuerySet[User]:
+    """Who may be picked as assignee or first responder (the staff dropdowns), optionally of one department."""
+    qs = User.objects.filter(is_active=True, role__in=OWNER_ROLES)
+    return qs.filter(department_id=department_id) if department_id is not None else qs
+
+
+def keeps_own_new_tickets(user: User) -> bool:
+    """An agent who creates an order without naming an assignee works it; a supervisor leaves it unassigned."""
+    return user.role == Role.AGENT
+
+
+def default_inbox_view(user: User) -> str:
+    """An agent's inbox opens on their own orders; everyone else's on all they may see."""
+    return "mine" if user.role == Role.AGENT else "all"

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 from kefu.core.errors import Conflict, DomainError
 from kefu.notifications import notify
 from kefu.sla.calendars import default_calendar, work_calendar
@@ -186,10 +186,7 @@ def appeal_create(*, inspection: Inspection, by: User, reason: str, finding: Fin
 
 
 def _supervisors_of(agent: User) -> list[User]:
-    users = User.objects.filter(is_active=True, role=Role.SUPERVISOR)
-    if agent.department_id:
-        users = users.filter(department_id=agent.department_id)
-    return list(users)
+    return list(policy.appeal_judges(agent))
 
 
 @transaction.atomic

@@ -15,7 +15,8 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from kefu.accounts.models import Role, User
+from kefu import policy
+from kefu.accounts.models import User
 
 from .models import Inspection, QaSettings, Review, ReviewState
 
@@ -54,7 +55,7 @@ def sample(inspections: Sequence[Inspection], *, now: datetime | None = None) ->
 
 def _room_today(config: QaSettings, now: datetime) -> dict[int, int]:
     """Inspector id -> how many more items they may receive today."""
-    inspectors = list(User.objects.filter(role=Role.QA, is_active=True).values_list("pk", flat=True))
+    inspectors = list(policy.qa_inspectors().values_list("pk", flat=True))
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     # Counted in SQL: an import of 100,000 conversations asks this once per chunk.
     taken = dict(Review.objects.filter(reviewer_id__in=inspectors, created_at__gte=start).order_by()

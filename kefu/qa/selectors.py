@@ -17,6 +17,11 @@ from .models import Appeal, Conversation, Finding, Inspection, Review, Verdict
 from .packs import pack_by_version
 from .sampling import queue_for
 
+# "is_current IN (true)", not the bare boolean column Django writes for is_current=True: SQLite uses an
+# index on (is_current, started_at, id) only for a comparison, and otherwise sorts all 100,000 results
+# for the first page (4 s instead of under 1 ms). PostgreSQL plans both the same.
+CURRENT = Q(is_current__in=[True])
+
 SCORE_BANDS = {"fail": (0, 60), "pass": (60, 80), "good": (80, 90), "excellent": (90, 100.1)}
 
 
@@ -117,7 +122,7 @@ def results(user: User, *, agent: str = "", team: int | None = None, rule: str =
     """Inspections visible to the user, newest conversation first; every filter is optional."""
     qs = Inspection.objects.filter(policy.qa_scope(user))
     if current:
-        qs = qs.filter(is_current=True)
+        qs = qs.filter(CURRENT)
     if agent:
         qs = qs.filter(agent__username=agent)
     if team:
@@ -146,21 +151,52 @@ def _day_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
 
 
+def rule_reviews(user: User) -> dict[str, tuple[int, int]]:
+    """Per rule: (findings reviewed or ruled on appeal, of them rejected by review or by an accepted appeal).
+
+    Only the few findings a person looked at are read (a verdict, or an appeal with a ruling): two
+    small queries, instead of grouping every current finding joined to its appeals (5 s at 100,000)."""
+    # First the reviewed findings alone (the partial index qa_finding_reviewed), then which of their
+    # inspections are current and visible: joined the other way round, the planner walks every finding.
+    marked = list(Finding.objects.filter(~Q(verdict=Verdict.PENDING)).order_by()
+                  .values_list("pk", "rule", "verdict", "inspection_id"))
+    ruled = list(Appeal.objects.filter(finding__isnull=False, state__in=["accept", "partial", "reject"])
+                 .order_by().values_list("finding_id", "finding__rule", "state", "inspection_id"))
+    wanted = sorted({row[3] for row in [*marked, *ruled]})
+    visible: set[int] = set()
+    for at in range(0, len(wanted), 5000):  # in chunks: SQLite limits the parameters of one statement
+        visible.update(Inspection.objects.filter(policy.qa_scope(user), CURRENT, pk__in=wanted[at:at + 5000])
+                       .values_list("pk", flat=True))
+    reviewed: dict[int, str] = {}
+    rejected: set[int] = set()
+    for pk, rule, verdict, inspection in marked:
+        if inspection in visible:
+            reviewed[pk] = rule
+            if verdict == Verdict.REJECTED:
+                rejected.add(pk)
+    for pk, rule, state, inspection in ruled:
+        if inspection in visible:
+            reviewed[pk] = rule
+            if state == "accept":
+                rejected.add(pk)
+    out: dict[str, tuple[int, int]] = {}
+    for pk, rule in reviewed.items():
+        seen, no = out.get(rule, (0, 0))
+        out[rule] = (seen + 1, no + (pk in rejected))
+    return out
+
+
 def rule_precision(user: User) -> list[dict]:
     """Per rule: hits on current results, how many were reviewed or appealed, and the share rejected
     (review verdict rejected or appeal accepted): the rules that need work rise to the top."""
-    findings = Finding.objects.filter(inspection__is_current=True).filter(
+    findings = Finding.objects.filter(inspection__is_current__in=[True]).filter(
         policy.qa_scope(user, "inspection__agent"))
-    rows = findings.values("rule").annotate(
-        hits=Count("id"),
-        reviewed=Count("id", filter=~Q(verdict=Verdict.PENDING) | Q(appeals__state__in=["accept", "partial",
-                                                                                         "reject"])),
-        rejected=Count("id", filter=Q(verdict=Verdict.REJECTED) | Q(appeals__state="accept")),
-    ).order_by("rule")
+    reviews = rule_reviews(user)
     out = []
-    for row in rows:
-        share = row["rejected"] / row["reviewed"] if row["reviewed"] else None
-        out.append({**row, "rejected_share": share})
+    for rule, hits in findings.values("rule").annotate(hits=Count("id")).order_by("rule").values_list("rule", "hits"):
+        reviewed, rejected = reviews.get(rule, (0, 0))
+        out.append({"rule": rule, "hits": hits, "reviewed": reviewed, "rejected": rejected,
+                    "rejected_share": rejected / reviewed if reviewed else None})
     out.sort(key=lambda r: (-(r["rejected_share"] or 0), -r["hits"]))
     return out
 

@@ -18,12 +18,7 @@ from .privacy import export_for, privacy_request_decide, privacy_request_file
 @login_required
 def privacy_list(request):
     rows = PrivacyRequest.objects.select_related("customer", "requested_by", "decided_by")
-    if not policy.is_admin(request.user):
-        visible = policy.visible_customers(request.user).values("pk")
-        rows = rows.filter(customer__in=visible)
-        if request.user.role != "supervisor":
-            rows = rows.filter(requested_by=request.user)
-    rows = list(rows[:200])
+    rows = list(rows.filter(policy.privacy_request_scope(request.user))[:200])
     return render(request, "security/privacy_list.html", {
         "rows": [(r, policy.can_decide_privacy_request(request.user, r)) for r in rows],
         "pending": PrivacyState.PENDING, "approved": PrivacyState.APPROVED, "export": PrivacyKind.EXPORT,

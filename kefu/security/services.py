@@ -16,7 +16,7 @@ ROLE_SEEN = "kefu_role_seen"  # session key: the role at sign-in, so a promotion
 
 
 def role_mark(user: User) -> str:
-    return f"{user.role}:{int(user.is_superuser)}"
+    return policy.grants_mark(user)
 
 
 def two_factor_confirmed(user: User) -> bool:

@@ -35,7 +35,7 @@ def can_manage_own_tokens(user) -> bool:
 
 
 def can_see_privacy(user) -> bool:
-    return user.is_authenticated and user.role in {"supervisor", "admin"}
+    return policy.can_see_privacy_requests(user)
 
 
 def can_see_audit(user) -> bool:

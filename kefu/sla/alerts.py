@@ -14,8 +14,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from kefu import policy
 from kefu.accounts.models import User
-from kefu.accounts.selectors import active_handlers, active_supervisors
 from kefu.notifications import Notice, notify_many
 
 from .clock import ClockState
@@ -77,12 +77,12 @@ class _People:
         ticket = clock.ticket
         people = [ticket.assignee, ticket.first_responder]
         if ticket.dispatched_to_id not in self.handlers:
-            self.handlers[ticket.dispatched_to_id] = list(active_handlers(ticket.dispatched_to_id))
+            self.handlers[ticket.dispatched_to_id] = list(policy.active_handlers(ticket.dispatched_to_id))
         people += self.handlers[ticket.dispatched_to_id]
         if state == ClockState.BREACHED:
             if ticket.department_id not in self.supervisors:
                 department = ticket.department_id
-                self.supervisors[department] = list(active_supervisors(department))
+                self.supervisors[department] = list(policy.active_supervisors(department))
             people += self.supervisors[ticket.department_id]
         return [p for p in people if p is not None]
 

@@ -9,11 +9,12 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from kefu import policy
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, answers
 from kefu.core.limits import check_year
 from kefu.tickets.models import Priority, Ticket, TicketType
 
 from .calendars import work_calendar
+from .clock import ClockState
 from .models import Calendar, SlaPolicy, Unit
 from .selectors import calendar_or_default
 from .services import state_of
@@ -41,7 +42,7 @@ class ClockOut(Schema):
     started_at: datetime
     due_at: datetime
     stopped_at: datetime | None
-    state: str
+    state: ClockState
     paused_seconds: float
     provisional: bool
 
@@ -53,14 +54,14 @@ def _calendar(calendar_id: int | None):
         raise Http404(f"日历 {calendar_id} 不存在") from exc
 
 
-@router.get("/working-day", response=WorkingDayOut)
+@router.get("/working-day", response=WorkingDayOut, openapi_extra=answers(404))
 def working_day(request: HttpRequest, date: date, calendar: int | None = None) -> dict:
     check_year(date, field="date")
     cal = _calendar(calendar)
     return {"date": date, "working_day": cal.is_working_day(date), "provisional": not cal.is_known(date)}
 
 
-@router.get("/deadline", response=DeadlineOut)
+@router.get("/deadline", response=DeadlineOut, openapi_extra=answers(404))
 def deadline(request: HttpRequest, start: datetime, working_days: int | None = None,
              business_hours: float | None = None, calendar: int | None = None) -> dict:
     if start.tzinfo is None:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 from kefu.core.errors import DomainError
 from kefu.jobs import enqueue
 from kefu.notifications import notify
@@ -107,7 +107,7 @@ def is_low(cleaned: list) -> bool:
 
 
 def _tell_supervisors(survey: Survey) -> None:
-    supervisors = User.objects.filter(role=Role.SUPERVISOR, department_id=survey.department_id, is_active=True)
+    supervisors = policy.active_supervisors(survey.department_id)
     notify(users=supervisors, text=f"工单 {survey.ticket.number} 收到客户低分评价，请关注",
            url=f"/tickets/{survey.ticket.number}/", dedupe_key=f"survey.low:{survey.pk}", kind=LOW_SCORE_KIND)
 

@@ -6,7 +6,9 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kefu.accounts.models import Department, Team, User
+from kefu.core.errors import answers
 from kefu.core.pagination import paginate, paginate_keyset
+from kefu.core.schema import choice_enum
 from kefu.customers.selectors import customer_get
 from kefu.security.audit import personal_data_read
 
@@ -15,9 +17,18 @@ from .bulk import ticket_claim, tickets_bulk
 from .models import Channel, MessageKind, Priority, TicketType
 from .models import Status as TicketStatus
 from .presenters import message_dict, ticket_dict
-from .selectors import KEYSETS, ticket_get, ticket_history, ticket_list, ticket_thread
+from .selectors import INBOX_VIEWS, KEYSETS, SORTS, ticket_get, ticket_history, ticket_list, ticket_thread
 
 router = Router(tags=["tickets"])
+
+# The list's filters as enums ("" = no filter, as before they were typed).
+InboxView = choice_enum("InboxView", INBOX_VIEWS)
+StatusFilter = choice_enum("StatusFilter", ["active", *TicketStatus.values])
+TypeFilter = choice_enum("TypeFilter", TicketType.values)
+ChannelFilter = choice_enum("ChannelFilter", Channel.values)
+PriorityFilter = choice_enum("PriorityFilter", Priority.values)
+TicketSort = choice_enum("TicketSort", ["relevance", *SORTS])
+BulkStatus = choice_enum("BulkStatus", TicketStatus.values)  # "": the action is not a status change
 
 
 class UserRef(Schema):
@@ -146,9 +157,9 @@ class EventOut(Schema):
 
 
 @router.get("", response=TicketPage, summary="List work orders visible to the caller")
-def list_tickets(request, view: str = "all", status: str = "", type: str = "", channel: str = "",
-                 priority: str = "", q: str = "", sort: str = "", page: int = 1, page_size: int = 50,
-                 cursor: str = ""):
+def list_tickets(request, view: InboxView = "all", status: StatusFilter = "", type: TypeFilter = "",
+                 channel: ChannelFilter = "", priority: PriorityFilter = "", q: str = "", sort: TicketSort = "",
+                 page: int = 1, page_size: int = 50, cursor: str = ""):
     qs = ticket_list(request.user, view=view, status=status, type=type, channel=channel, priority=priority,
                      q=q, sort=sort)
     if q.strip() and sort in ("", "relevance"):
@@ -163,7 +174,8 @@ def list_tickets(request, view: str = "all", status: str = "", type: str = "", c
     return {**meta, "results": results}
 
 
-@router.post("", response={201: TicketOut}, summary="Create a work order; the caller is its first responder")
+@router.post("", response={201: TicketOut}, summary="Create a work order; the caller is its first responder",
+             openapi_extra=answers(404))
 def create_ticket(request, payload: TicketIn):
     data = payload.dict()
     customer = customer_get(request.user, data.pop("customer_id"))
@@ -177,7 +189,7 @@ class BulkIn(Schema):
     numbers: list[str] = Field(..., min_length=1, max_length=200)
     action: Literal["assign", "status", "merge"]
     assignee_id: int | None = None
-    status: str = ""
+    status: BulkStatus = ""
     into: str | None = Field(None, description="merge: the order to keep (default: the oldest selected)")
 
 
@@ -186,7 +198,8 @@ class BulkOut(Schema):
 
 
 # Declared before "/{number}": the first matching path wins.
-@router.post("/bulk", response=BulkOut, summary="One action on many work orders: all change or none does")
+@router.post("/bulk", response=BulkOut, summary="One action on many work orders: all change or none does",
+             openapi_extra=answers(404))
 def bulk(request, payload: BulkIn):
     tickets = [ticket_get(request.user, n) for n in dict.fromkeys(payload.numbers)]
     assignee = get_object_or_404(User, pk=payload.assignee_id, is_active=True) if payload.assignee_id else None

@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 from kefu.core.errors import DomainError
 from kefu.core.keyset import COUNT_CAP, capped_count, keyset_page
 from kefu.core.pagination import CappedPaginator
 from kefu.security.audit import personal_data_read
 
-from . import exports
+from . import drill, exports
 from .bulk import ticket_claim, tickets_bulk
 from .models import Channel, Priority, SavedView, Status, TicketType
 from .saved_views import FILTER_KEYS, saved_view_delete, saved_view_save
@@ -91,11 +91,12 @@ def saved_view_remove(request, pk: int):
 
 def inbox_filters(params: QueryDict, user) -> tuple[str, dict, str]:
     """view, filters and sort from a query string, with the inbox's defaults (shared with the page)."""
-    view = params.get("view") or ("mine" if user.role == "agent" else "all")
+    view = params.get("view") or policy.default_inbox_view(user)
     view = view if view in INBOX_VIEWS else "all"
     filters = {key: params.get(key, "") for key in ("status", "type", "channel", "priority", "q")}
     if "status" not in params:
         filters["status"] = "active"
+    filters["drill"] = drill.parse(params)  # a report's drill-down (team, agent, period ...)
     sort = params.get("sort") or ("relevance" if filters["q"].strip() else "due")
     return view, filters, sort
 
@@ -143,8 +144,7 @@ def inbox_tools(request, sort: str) -> dict:
     user = request.user
     can_bulk = policy.can_work_in_bulk(user)
     # (id, name) pairs, not User objects: a department of 400 agents rendered 400 models on every page.
-    assignees = (User.objects.filter(is_active=True, department_id=user.department_id,
-                                     role__in=[Role.AGENT, Role.SUPERVISOR]).order_by("display_name", "username")
+    assignees = (policy.ticket_owners(user.department_id).order_by("display_name", "username")
                  .annotate(shown=Coalesce(NullIf("display_name", Value("")), "username")).values_list("pk", "shown")
                  if can_bulk else [])
     return {

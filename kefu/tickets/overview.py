@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 
 from .models import ACTIVE_STATUSES, Status
 
@@ -24,7 +24,7 @@ def _agents(load: dict, visible, today: datetime) -> list[User]:
     resolved = dict(visible.filter(resolved_at__gte=today, assignee__isnull=False).values("assignee")
                     .annotate(n=Count("id")).order_by().values_list("assignee", "n"))
     # Seats only: a supervisor is not part of the agents' load (坐席负载).
-    people = list(User.objects.filter(is_active=True, role=Role.AGENT)
+    people = list(policy.seats()
                   .select_related("team"))
     for person in people:
         row = load.get(person.pk, {})

@@ -14,6 +14,7 @@ from kefu.customers.selectors import customers_by_phone
 from kefu.search import index as search
 from kefu.search import text as search_text
 
+from . import drill as drilldown
 from . import events
 from .models import ACTIVE_STATUSES, PRIORITY_ORDER, Channel, Message, Priority, Status, Ticket, TicketType
 
@@ -62,6 +63,7 @@ def ticket_list(
     sort: str = "",
     customer_id: int | None = None,
     active_only: bool = False,
+    drill: drilldown.Drill | None = None,
 ) -> QuerySet[Ticket]:
     qs = policy.visible_tickets(user).select_related(
         "customer", "assignee", "first_responder", "team", "department", "dispatched_to"
@@ -86,6 +88,8 @@ def ticket_list(
         qs = qs.filter(priority=priority)
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
+    if drill:  # the list behind a report figure (kefu.tickets.drill)
+        qs = drilldown.apply(qs, drill)
     if q:
         qs, ranked = _search(user, qs, q)
         if ranked and sort in ("", "relevance"):

@@ -10,8 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from kefu import policy
-from kefu.accounts.models import Department, DepartmentKind, Role, Team, User
-from kefu.accounts.selectors import active_handlers
+from kefu.accounts.models import Department, DepartmentKind, Team, User
 from kefu.core.errors import Conflict, DomainError
 from kefu.core.limits import check_text, clean_tags
 from kefu.customers.intake import clean_intake
@@ -120,7 +119,7 @@ def ticket_create(
         priority=_choice(priority, Priority, "priority"),
         customer=customer,
         first_responder=by,
-        assignee=assignee or (by if by.role == Role.AGENT else None),
+        assignee=assignee or (by if policy.keeps_own_new_tickets(by) else None),
         team=team or by.team,
         department=by.department,
         tags=clean_tags(tags),
@@ -249,7 +248,7 @@ def ticket_assign(
 def _check_staff(ticket: Ticket, user: User, field: str) -> None:
     """Assignees and first responders are active agents or supervisors of the order's own department:
     anyone else would own an order their department's supervisor cannot see, or could not see it at all."""
-    if not user.is_active or user.role not in {Role.AGENT, Role.SUPERVISOR}:
+    if not policy.may_own_tickets(user):
         raise DomainError(f"{user} 不是客服专员或主管，不能负责工单", field=field)
     if user.department_id != ticket.department_id:
         raise DomainError(f"{user} 不属于受理部门{ticket.department}", field=field)
@@ -276,7 +275,7 @@ def ticket_dispatch(*, ticket: Ticket, by: User, department: Department | None, 
         raise DomainError("工单已在该责任部门", field="department")
     _move_to_department(ticket, by, department, note)
     if department is not None:
-        notify(users=active_handlers(department.pk), text=f"新转派工单 {ticket.number}：{ticket.subject}",
+        notify(users=policy.active_handlers(department.pk), text=f"新转派工单 {ticket.number}：{ticket.subject}",
                url=_ticket_url(ticket), kind=notices.DISPATCHED_TO_DEPARTMENT)
         _tell_owner(ticket, by, f"工单 {ticket.number} 已转派至 {department}")
     return ticket

@@ -1,0 +1,32 @@
+// Charts of the report page from the JSON it embeds (no inline script: CSP). A click on a bar, point or
+// slice opens the list behind it: the same URL as the number in the table below the chart.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.echarts) return;
+  const source = document.getElementById("report-charts");
+  if (!source) return;
+  const charts = JSON.parse(source.textContent);
+  const colors = ["#1a73e8", "#34a853", "#fbbc04", "#ea4335", "#9334e6"];
+  Object.keys(charts).forEach(function (name) {
+    const el = document.getElementById("chart-" + name);
+    if (!el) return;
+    const c = charts[name];
+    const chart = echarts.init(el);
+    let option;
+    if (c.type === "pie") {
+      option = {tooltip: {trigger: "item"}, color: colors,
+        series: [{type: "pie", radius: ["35%", "65%"], data: c.labels.map((l, i) => ({name: l, value: c.series[0].data[i]}))}]};
+    } else {
+      option = {tooltip: {trigger: "axis"}, color: colors, legend: {top: 0, textStyle: {fontSize: 11}},
+        grid: {left: 8, right: 12, top: 28, bottom: 8, containLabel: true},
+        xAxis: {type: "category", data: c.labels, axisLabel: {fontSize: 11}}, yAxis: {type: "value"},
+        series: c.series.map(s => ({name: s.name, type: c.type, data: s.data, smooth: c.type === "line"}))};
+    }
+    chart.setOption(option);
+    chart.on("click", function (p) {
+      const series = c.series[p.seriesIndex || 0];
+      const url = series && series.urls[p.dataIndex];
+      if (url) window.location.href = url;
+    });
+    window.addEventListener("resize", () => chart.resize());
+  });
+});

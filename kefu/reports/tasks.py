@@ -1,0 +1,26 @@
+"""Background work of the reports (kefu.jobs): the daily schedule and each delivery."""
+
+from datetime import date
+
+from kefu.jobs import background
+
+from .schedule import report_deliver, reports_schedule
+
+
+@background("reports.schedule", max_attempts=3, lease_seconds=300)
+def schedule(payload: dict) -> None:
+    reports_schedule()
+
+
+@background("reports.deliver", max_attempts=6, lease_seconds=600, atomic=False)
+def deliver(payload: dict) -> None:
+    report_deliver(subscription_id=payload["subscription"], code=payload["period"],
+                   today=date.fromisoformat(payload["today"]))
+
+
+@background("reports.worktime", max_attempts=3, lease_seconds=900, atomic=False)
+def worktime(payload: dict) -> None:
+    """The working-time rollup catches up with orders answered or resolved since (chunked, idempotent)."""
+    from .worktime import worktime_refresh
+
+    worktime_refresh()

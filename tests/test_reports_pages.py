@@ -1,0 +1,106 @@
+"""Report pages (issue 15): the dashboard for each role, tables as JSON and XLSX (Chinese headers, no
+formula injection), the order list XLSX with outcome and masked phones, the monthly report, the wall view."""
+
+from io import BytesIO
+from unittest.mock import patch
+
+import pytest
+from openpyxl import load_workbook
+
+from kefu.security.models import EventKind, SecurityEvent
+from tests.report_fixtures import NOW, department_orders
+from tests.test_reports import run  # noqa: F401  (fixture)
+
+Q = {"from": "2026-09-21", "to": "2026-10-11"}
+
+
+@pytest.fixture
+def dept(desk, run):  # noqa: F811
+    return department_orders(desk, run)
+
+
+def get(client, user, url, **params):
+    client.force_login(user)
+    with patch("django.utils.timezone.now", return_value=NOW):
+        return client.get(url, params)
+
+
+def test_dashboard_for_each_role(client, desk, dept):
+    page = get(client, desk.supervisor, "/reports/", **Q)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="table-agents"' in text and 'data-testid="table-teams"' in text
+    assert "report-charts" in text and "<script>" not in text  # charts from embedded JSON, no inline script
+    assert page.context["previous_period"].start.isoformat() == "2026-08-31"
+    mine = get(client, desk.agent, "/reports/", **Q)
+    assert mine.status_code == 200 and 'data-testid="table-teams"' not in mine.content.decode()
+    assert [row[0] for row in next(t for t in mine.context["tables"] if t.name == "agents").plain_rows()] == [desk.agent.name]
+    assert get(client, desk.qa, "/reports/", **Q).status_code == 403
+    assert get(client, desk.handler, "/reports/", **Q).status_code == 403
+    assert get(client, desk.agent, "/reports/", agent=desk.other_agent.pk, **Q).status_code == 403
+    assert get(client, desk.supervisor, "/reports/", **{"from": "2026-10-11", "to": "2026-09-01"}).status_code == 422
+
+
+def test_table_json_and_xlsx_agree_and_headers_are_chinese(client, desk, dept, api_client):
+    desk.team_b.name = "=HYPERLINK(\"http://evil\")"
+    desk.team_b.save()
+    data = get(client, desk.supervisor, "/reports/tables/working_time/", **Q).json()
+    assert data["columns"][0] == "班组" and len(data["rows"]) == 2
+    api = api_client.as_user(desk.supervisor)
+    with patch("django.utils.timezone.now", return_value=NOW):
+        assert api.get("/api/v1/reports/tables/working_time", **Q).json()["rows"] == data["rows"]
+    response = get(client, desk.supervisor, "/reports/tables/working_time/", format="xlsx", **Q)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == data["columns"] and ws["A1"].font.bold
+    assert "'=HYPERLINK(\"http://evil\")" in [r[0] for r in rows]  # shown as text, never run as a formula
+    everything = load_workbook(BytesIO(get(client, desk.supervisor, "/reports/tables/all/", format="xlsx", **Q).content))
+    assert everything.sheetnames[0] == "汇总" and len(everything.sheetnames) > 10
+    assert get(client, desk.supervisor, "/reports/tables/nope/", **Q).status_code == 404
+
+
+def test_order_list_xlsx_one_row_per_order_with_outcome_and_masked_phones(client, desk, dept):
+    response = get(client, desk.supervisor, "/reports/orders.xlsx", **Q)
+    rows = [[c.value for c in row] for row in load_workbook(BytesIO(response.content)).active.iter_rows()]
+    head = rows[0]
+    assert head[0] == "工单号" and head[-5:] == ["首次响应（工作小时）", "解决（工作小时）", "首次响应SLA", "解决SLA", "满意度"]
+    by_number = {r[0]: dict(zip(head, r, strict=True)) for r in rows[1:]}
+    assert set(by_number) == {dept[k].number for k in ("T1", "T2", "T3", "T4")}
+    t2 = by_number[dept["T2"].number]
+    assert (t2["首次响应（工作小时）"], t2["解决（工作小时）"], t2["首次响应SLA"], t2["解决SLA"]) == (1.5, 9.5, "超时", "达标")
+    assert by_number[dept["T4"].number]["首次响应SLA"] == "已超时"
+    phone = dept["T1"].customer.phones[0]
+    assert by_number[dept["T1"].number]["电话"] == phone
+    # who exported whose phone numbers is in the security audit
+    assert SecurityEvent.objects.filter(kind=EventKind.PERSONAL_DATA_READ, actor=desk.supervisor,
+                                        params__where="report_orders_export").exists()
+    desk.supervisor.can_view_personal_data = False
+    desk.supervisor.save()
+    masked = get(client, desk.supervisor, "/reports/orders.xlsx", **Q)
+    cells = [c.value for row in load_workbook(BytesIO(masked.content)).active.iter_rows() for c in row]
+    assert phone not in cells and any(isinstance(c, str) and c.startswith(phone[:3]) and "*" in c for c in cells)
+
+
+def test_monthly_report_prints_this_and_last_month(client, desk, dept):
+    page = get(client, desk.supervisor, "/reports/monthly/", month="2026-09")
+    text = page.content.decode()
+    assert page.status_code == 200 and "2026-09" in text
+    lines = {label: (now, before) for label, now, before in page.context["lines"]}
+    assert lines["新建工单"] == (4, 0)  # T1, T2, T3 and T5 in September; nothing in August
+    assert get(client, desk.supervisor, "/reports/monthly/", month="2026-9x").status_code == 422
+
+
+def test_wall_view_counts_and_refreshes_itself(client, desk, dept):
+    page = get(client, desk.supervisor, "/reports/wall/")
+    text = page.content.decode()
+    assert 'hx-trigger="every 30s"' in text
+    w = page.context["w"]
+    assert (w["active"], w["late"]) == (1, 1)  # T4: open, first response overdue
+    partial = client.get("/reports/wall/", HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.content.decode() and 'data-testid="wall-late"' in partial.content.decode()
+    from tests.test_reports import _inbox_count
+
+    for key in ("active", "late", "waiting", "unassigned", "soon"):
+        assert _inbox_count(desk.supervisor, w["links"][key]) == w[key], key
+    assert get(client, desk.agent, "/reports/wall/").status_code == 403
