@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 from kefu.complaints.models import ComplaintCategory
 from kefu.core.errors import DomainError
 from kefu.security.audit import personal_data_read, record
@@ -33,7 +33,7 @@ def campaigns(request):
 
 
 def _agents_of(user: User):
-    qs = User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR]).order_by("role", "username")
+    qs = policy.ticket_owners().order_by("role", "username")
     return qs.filter(department_id=user.department_id)
 
 

@@ -85,3 +85,8 @@ def visible_campaigns(user: User) -> QuerySet[Campaign]:
 def can_see_order_callbacks(user: User, ticket) -> bool:
     """The callbacks panel on a work order: whoever sees the order (results and links, no personal data)."""
     return _active(user) and can_view_ticket(user, ticket)
+
+
+def low_score_callers(department_id: int | None) -> QuerySet[User]:
+    """Who is given the callback a low survey score opens: the active agents of the survey's department."""
+    return User.objects.filter(department_id=department_id, role=Role.AGENT, is_active=True)
