@@ -32,11 +32,6 @@ def campaigns(request):
     return render(request, "callbacks/campaigns.html", {"campaigns": campaign_list(request.user)})
 
 
-def _agents_of(user: User):
-    qs = policy.ticket_owners().order_by("role", "username")
-    return qs.filter(department_id=user.department_id)
-
-
 def _int(value: str, field: str, default: int) -> int:
     if value in (None, ""):
         return default
@@ -74,7 +69,7 @@ def campaign_new(request):
     return render(request, "callbacks/campaign_new.html", {
         "sources": SOURCE_CHOICES, "types": TicketType.choices,
         "categories": ComplaintCategory.objects.filter(is_active=True), "scripts": CallbackScript.objects.filter(is_active=True),
-        "agents": _agents_of(request.user), "calendars": Calendar.objects.all(), "posted": request.POST, "error": error, "error_field": field,
+        "agents": policy.callback_staff(request.user.department_id), "calendars": Calendar.objects.all(), "posted": request.POST, "error": error, "error_field": field,
         "chosen_agents": request.POST.getlist("agents"), "chosen_types": request.POST.getlist("types"),
     }, status=400 if error else 200)
 

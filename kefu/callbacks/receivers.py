@@ -44,7 +44,7 @@ def callback_for_low_score(survey) -> CallbackTask | None:
     now = timezone.now()
     if do_not_call_ids([survey.customer_id]):
         return None
-    agents = list(policy.low_score_callers(survey.department_id).order_by("username"))
+    agents = list(policy.low_score_callers(survey.department_id))
     campaign = _standing_campaign(survey.department_id, now) if agents else None
     if campaign is None or campaign.tasks.filter(customer_id=survey.customer_id).exists():
         return None

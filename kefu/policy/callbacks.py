@@ -87,6 +87,12 @@ def can_see_order_callbacks(user: User, ticket) -> bool:
     return _active(user) and can_view_ticket(user, ticket)
 
 
+def callback_staff(department_id: int | None) -> QuerySet[User]:
+    """Who a supervisor may give callbacks to: the department's active agents and supervisors."""
+    return User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR],
+                               department_id=department_id).order_by("role", "username")
+
+
 def low_score_callers(department_id: int | None) -> QuerySet[User]:
-    """Who is given the callback a low survey score opens: the active agents of the survey's department."""
-    return User.objects.filter(department_id=department_id, role=Role.AGENT, is_active=True)
+    """Who calls back a customer who scored the department low: its active agents."""
+    return User.objects.filter(is_active=True, role=Role.AGENT, department_id=department_id).order_by("username")

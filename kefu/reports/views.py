@@ -46,10 +46,10 @@ def _choices(user) -> dict:
     department_wide = policy.can_see_department_reports(user)
     fixed = policy.report_fixed_department(user)
     teams = Team.objects.select_related("department").order_by("name")
-    agents = policy.ticket_owners().order_by("display_name")
     if fixed:
-        teams, agents = teams.filter(department_id=fixed), agents.filter(department_id=fixed)
-    return {"teams": teams if department_wide else [], "agents": agents if department_wide else [],
+        teams = teams.filter(department_id=fixed)
+    return {"teams": teams if department_wide else [],
+            "agents": policy.report_filter_people(user).order_by("display_name"),
             "departments": Department.objects.order_by("name") if fixed is None and department_wide else [],
             "channels": Channel.choices, "types": TicketType.choices}
 
