@@ -103,6 +103,21 @@ async def stream(port: int, path: str, headers: dict, on_event, stop: asyncio.Ev
     writer.close()
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process and its children so far, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if root in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def pct(values: list[float], p: float) -> float:
     return sorted(values)[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
@@ -115,7 +130,7 @@ def report(name: str, values: list[float]) -> None:
           f"p99={pct(values, .99):.1f} ms max={max(values):.1f} ms")
 
 
-async def run(args, port: int, dept, people) -> None:
+async def run(args, port: int, dept, people, pids: dict) -> None:
     from asgiref.sync import sync_to_async
 
     from kefu.channels.webchat.models import ChatLine, ChatSession
@@ -126,6 +141,7 @@ async def run(args, port: int, dept, people) -> None:
     visitor_ms: list[float] = []
     agent_ms: list[float] = []
     errors = {"post": 0}
+    post_ms: list[float] = []
 
     def seen(bucket: list[float]):
         def on_event(data: dict, at: float) -> None:
@@ -173,12 +189,19 @@ async def run(args, port: int, dept, people) -> None:
             status, _body = await request(port, "POST", f"/api/v1/chat/sessions/{session}/messages",
                                           json.dumps({"text": text}).encode(),
                                           {"Content-Type": "application/json", "X-Chat-Token": token})
+            post_ms.append((time.perf_counter() - sent[text]) * 1000)
             if status != 201:
                 errors["post"] += 1
             await asyncio.sleep(args.interval * random.uniform(0.8, 1.2))
 
     talkers = [asyncio.create_task(visitor(s, t, i)) for i, (s, t) in enumerate(sessions)]
+    load_before = os.getloadavg()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    client_before = time.process_time()
     await asyncio.sleep(args.seconds)
+    load_after = os.getloadavg()
+    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+    cpu["bench client"] = time.process_time() - client_before
     stop.set()
     await asyncio.sleep(2)
     for task in talkers + tasks + [beating]:
@@ -186,13 +209,27 @@ async def run(args, port: int, dept, people) -> None:
     print(f"sessions={args.sessions} agents={len(people)} interval={args.interval}s seconds={args.seconds} "
           f"workers={args.workers} db={'postgres' if os.environ.get('DATABASE_URL') else 'sqlite'} "
           f"redis={'yes' if os.environ.get('REDIS_URL') else 'no'} sent={len(sent)} post_errors={errors['post']}")
+    print(f"load average (1, 5, 15 min) at the start {tuple(round(x, 2) for x in load_before)}, "
+          f"at the end {tuple(round(x, 2) for x in load_after)} (2 cores, shared machine)")
+    print("CPU seconds used during the run: " + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items())
+          + f" (of {2 * args.seconds} available on 2 cores)")
+    report("POST of a line (201 received)", post_ms)
     report("visitor stream (own line echoed)", visitor_ms)
     report("agent stream (visitor's line reaches the agent)", agent_ms)
     lost = len(sent) - len(agent_ms)
     print(f"lines not seen by the agent stream within the run: {lost}")
-    copied = await sync_to_async(lambda: ChatLine.objects.filter(
-        sender="visitor", thread_message__isnull=False, session__department=dept).count())()
-    print(f"visitor lines copied into the orders' threads by the worker at the end: {copied}/{len(sent)}")
+    def copied() -> int:
+        return ChatLine.objects.filter(sender="visitor", thread_message__isnull=False, session__department=dept,
+                                       text__in=list(sent)).count()
+
+    at_stop = await sync_to_async(copied)()
+    waited = time.monotonic()
+    done = at_stop
+    while args.worker and done < len(sent) and time.monotonic() - waited < args.drain:
+        await asyncio.sleep(1)
+        done = await sync_to_async(copied)()
+    print(f"visitor lines in the orders' threads (copied by the worker): {at_stop}/{len(sent)} when the visitors "
+          f"stopped, {done}/{len(sent)} after {time.monotonic() - waited:.0f} s more")
 
 
 def main() -> None:
@@ -202,22 +239,26 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=4.0, help="seconds between a visitor's lines")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8161)
+    parser.add_argument("--no-worker", dest="worker", action="store_false",
+                        help="no background worker (the transcript copy waits): delivery alone")
+    parser.add_argument("--drain", type=float, default=120, help="seconds to wait for the worker at the end")
     args = parser.parse_args()
     var_dir = tempfile.mkdtemp(prefix="kefu-chatbench-")
     os.environ["KEFU_CHAT_START_LIMIT"] = "1000000"
     os.environ["KEFU_VAR_DIR"] = var_dir
     setup_django(var_dir)
     dept, people = seed(20, max(1, args.sessions // 20))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KEFU_DB_POOL": "true"}  # as `kefu serve` runs it
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
-         "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(  # the production command: uvicorn workers, a PostgreSQL pool per process
+        [sys.executable, "-m", "kefu.cli", "serve", "--port", str(args.port), "--workers", str(args.workers),
+         "--no-collectstatic"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     # The background worker copies chat lines into the orders' threads meanwhile (it competes for the CPU).
+    worker_log = open(Path(var_dir) / "worker.log", "wb")  # noqa: SIM115  (read after the run)
+    print(f"worker log: {worker_log.name}")
     worker = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=worker_log, stderr=subprocess.STDOUT) if args.worker else None
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # four processes start slowly on a busy machine
         while time.time() < deadline:
             try:
                 import socket
@@ -226,16 +267,19 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.3)
-        asyncio.run(run(args, args.port, dept, people))
+        pids = {"web (kefu serve)": server.pid} | ({"worker": worker.pid} if worker else {})
+        asyncio.run(run(args, args.port, dept, people, pids))
     finally:
-        worker.terminate()
+        if worker is not None:
+            worker.terminate()
         server.terminate()  # open streams can keep uvicorn's graceful shutdown waiting
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
         try:
-            worker.wait(timeout=15)
+            if worker is not None:
+                worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
 

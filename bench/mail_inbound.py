@@ -52,12 +52,38 @@ def raw_mail(sender: str, subject: str, mid: str, in_reply_to: str = "", referen
     return msg.as_bytes()
 
 
+def _mid(raw: bytes) -> str:
+    from email import message_from_bytes
+
+    return message_from_bytes(raw)["Message-ID"].strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mails", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=300)
+    parser.add_argument("--imap", action="store_true",
+                        help="deliver every mail to a real IMAP server (Debian's dovecot, as the tests start it) "
+                             "and take it by polling the mailbox; the second pass forgets the mailbox's last "
+                             "UID and fetches the whole folder again")
     args = parser.parse_args()
     setup()
+    if args.imap:
+        sys.path.insert(0, str(ROOT))
+        from tests.mailservers import imap_server
+
+        server_cm = imap_server.__wrapped__()  # the tests' dovecot set-up, as a plain generator
+        imap = next(server_cm)
+    else:
+        server_cm = imap = None
+    try:
+        run(args, imap)
+    finally:
+        if server_cm is not None:
+            server_cm.close()  # stops dovecot, removes its folder
+
+
+def run(args, imap) -> None:
     from kefu.accounts.models import Department, DepartmentKind, Role
     from kefu.accounts.services import user_create
     from kefu.channels.email.models import InboundMail, Mailbox, OutboundMail
@@ -68,7 +94,13 @@ def main() -> None:
     stamp = str(int(time.time()))
     dept = Department.objects.create(name=f"邮件压测{stamp}", code=f"mb-{stamp}", kind=DepartmentKind.SERVICE)
     owner = user_create(username=f"mbsup{stamp}", password="x-bench-123", role=Role.SUPERVISOR, department=dept)
-    Mailbox.objects.create(name="bench", address="bench@kefu.test", department=dept, owner=owner)
+    mailbox = Mailbox.objects.create(name="bench", address="bench@kefu.test", department=dept, owner=owner)
+    if imap is not None:
+        from kefu.channels.email.imap import mailbox_poll
+
+        mailbox.imap_host, mailbox.imap_port, mailbox.imap_ssl = imap.host, imap.port, False
+        mailbox.imap_user, mailbox.imap_password = imap.user, imap.password
+        mailbox.save()
 
     threads: list[dict] = []  # each: sender, first id, ids so far, expected order
     mails: list[tuple[bytes, int]] = []  # (raw, thread index), in sending order
@@ -113,7 +145,13 @@ def main() -> None:
     for item, index in mails:
         raw = materialise(item, index)
         sent_raw.append(raw)
-        got = mail_receive(raw=raw).inbound
+        if imap is None:
+            got = mail_receive(raw=raw).inbound
+        else:  # delivered, then taken by the mailbox's poll (the `mail.poll` job's work)
+            imap.deliver(raw)
+            polled = mailbox_poll(mailbox)
+            assert polled.fetched == 1 and not mailbox.last_error, (polled, mailbox.last_error)
+            got = InboundMail.objects.select_related("ticket").get(message_id=_mid(raw))
         if index not in thread_ticket:
             thread_ticket[index], thread_number[index] = got.ticket_id, got.ticket.number
         elif got.ticket_id != thread_ticket[index]:
@@ -121,12 +159,25 @@ def main() -> None:
     first_pass = time.perf_counter() - start
     tickets, messages = len(set(thread_ticket.values())), Message.objects.filter(ticket__department=dept).count()
     start = time.perf_counter()
-    duplicates = sum(mail_receive(raw=raw).duplicate for raw in sent_raw)
+    if imap is None:
+        duplicates = sum(mail_receive(raw=raw).duplicate for raw in sent_raw)
+    else:  # the mailbox forgets where it was (as after a UIDVALIDITY change) and fetches everything again
+        mailbox.last_uid = 0
+        mailbox.save(update_fields=["last_uid"])
+        duplicates = fetched = 0
+        while True:
+            polled = mailbox_poll(mailbox)
+            if not polled.fetched:
+                break
+            duplicates += polled.duplicates
+            fetched += polled.fetched
+        assert fetched == len(sent_raw), fetched
     second_pass = time.perf_counter() - start
     tickets_after = len({t for t in InboundMail.objects.filter(mailbox__department=dept)
                          .values_list("ticket_id", flat=True)})
     messages_after = Message.objects.filter(ticket__department=dept).count()
-    print(f"mails={len(mails)} threads={len(threads)} db={'postgres' if os.environ.get('DATABASE_URL') else 'sqlite'}")
+    print(f"mails={len(mails)} threads={len(threads)} db={'postgres' if os.environ.get('DATABASE_URL') else 'sqlite'} "
+          f"path={'IMAP (dovecot) poll' if imap else 'mail_receive (as the webhook)'} load={os.getloadavg()}")
     print(f"first pass: {first_pass:.1f} s ({len(mails) / first_pass:.0f} mails/s, acknowledgements included)")
     print(f"threading: orders={tickets} (expected {len(threads)}), mails in the wrong order={wrong}, "
           f"messages={messages}")

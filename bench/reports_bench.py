@@ -59,6 +59,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--only", default="", help="comma-separated table names")
+    parser.add_argument("--pages-only", action="store_true", help="only the summary, the API and the pages")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("run this on PostgreSQL (DATABASE_URL=postgres://...)")
@@ -75,7 +76,7 @@ def main() -> int:
     print(f"orders={orders} qa_results={qa} survey_answers={answers} supervisor={supervisor.username} "
           f"period={period.start}..{period.end} runs={args.runs}")
     print(f"load average before: {os.getloadavg()}")
-    names = [n for n in tables.TABLES if not args.only or n in args.only.split(",")]
+    names = [n for n in tables.TABLES if (not args.only or n in args.only.split(",")) and not args.pages_only]
     for name in names:
         print(line(name, timed(lambda n=name: tables.build(n, supervisor, f), args.runs)), flush=True)
     print(line("summary (in process)", timed(lambda: summary(supervisor, f), args.runs)), flush=True)

@@ -26,7 +26,8 @@ def _pages(desk, ticket, complaint) -> dict[str, list[tuple[str, str]]]:
         desk.handler.username: [("inbox", "/tickets/"), ("complaints", "/complaints/"),
                                 ("complaint", f"/complaints/{complaint.ticket.number}/")],
         desk.admin.username: [("inbox", "/tickets/"), ("calendars", "/calendars/"), ("users", "/manage/users/"),
-                              ("departments", "/manage/departments/")],
+                              ("departments", "/manage/departments/"), ("user", f"/manage/users/{desk.agent.pk}/"),
+                              ("complaint-limits", "/manage/complaint-limits/"), ("tokens", "/security/tokens/")],
     }
 
 
@@ -59,6 +60,7 @@ def test_every_role_at_phone_and_desktop_width(browser, live_server, desk, scree
                 response = page.goto(f"{live_server.url}{path}")
                 page.wait_for_load_state("load")
                 assert response is not None and response.status == 200, (username, path, response)
+                assert page.url == f"{live_server.url}{path}", (username, path, page.url)  # not a login page
                 if _overflow(page, width) > 1:
                     problems.append(f"{username} {path} at {width}px is {_overflow(page, width)}px too wide:"
                                     f" {_widest(page, width)}")
@@ -84,7 +86,8 @@ def _phone_navigation(page, live_server) -> None:
 
 
 def _keyboard(page, live_server) -> None:
-    """j moves to the first order, x selects it for the bulk bar, / puts the cursor in the search box."""
+    """j/k move between orders, x selects one for the bulk bar, / puts the cursor in the search box, a opens
+    the assignee picker, r opens the order with the cursor in the reply box."""
     page.goto(f"{live_server.url}/tickets/?view=all")
     page.keyboard.press("j")
     assert page.locator("tr.kbd-focus").count() == 1
@@ -92,3 +95,15 @@ def _keyboard(page, live_server) -> None:
     assert page.inner_text("[data-selected-count]") == "1"
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.matches('[data-inbox-search]')")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("j")
+    page.keyboard.press("k")  # back up to the first row
+    assert page.locator("tr.kbd-focus").count() == 1
+    first = page.locator("tr.kbd-focus").get_attribute("data-href")
+    page.keyboard.press("a")  # the bulk bar's assignee picker, for the selected order
+    assert page.evaluate("document.activeElement.matches('#bulk-form select[name=assignee]')")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("r")  # the focused order, cursor in the reply box
+    page.wait_for_url(f"**{first}#reply")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.activeElement.matches('#reply-form textarea[name=body]')")

@@ -127,6 +127,23 @@ def test_attachments_within_limits_are_kept_others_named(mailbox, smtp_server, s
     assert "big.pdf" in message.body and "run.exe" in message.body
 
 
+def test_too_many_files_keep_those_that_fit_and_a_full_order_keeps_the_mail(mailbox, smtp_server, settings):
+    settings.KEFU_ATTACHMENT_MAX_FILES = 2
+    pdf = b"%PDF-1.4 " + b"x" * 100
+    got = mail_receive(raw=mail(message_id="<many@example.cn>", attachments=[
+        (f"{n}.pdf", "application/pdf", pdf) for n in range(3)]))
+    message = got.inbound.thread_message
+    assert [a.name for a in message.attachments.all()] == ["0.pdf", "1.pdf"]
+    assert "2.pdf" in message.body
+    # the order's own total is used up: the next mail is kept without its files, which it names
+    settings.KEFU_ATTACHMENT_TICKET_MAX_BYTES = 250
+    again = mail_receive(raw=mail(message_id="<more@example.cn>", in_reply_to="<many@example.cn>",
+                                  attachments=[("3.pdf", "application/pdf", pdf)]))
+    assert again.inbound.ticket == got.inbound.ticket and not again.new_ticket
+    assert not again.inbound.thread_message.attachments.exists()
+    assert "3.pdf" in again.inbound.thread_message.body
+
+
 def test_html_mail_is_sanitised_and_remote_images_dropped(mailbox, smtp_server):
     html = ('<p>您好<script>alert(1)</script></p><img src="https://tracker.example/p.gif">'
             '<img src="data:image/png;base64,iVBORw0KGgo="><a href="javascript:alert(2)">x</a>')

@@ -129,3 +129,21 @@ def test_import_resumes_after_a_crash_and_inspects_each_conversation_once(desk, 
     assert Inspection.objects.count() == 10
     imports.import_run(job.pk)  # and once more after it finished: nothing changes
     assert Inspection.objects.count() == 10
+
+
+def test_a_big_import_refreshes_the_planner_statistics_on_postgresql(upload, desk, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(imports, "ANALYZE_AFTER", 2)
+    with CaptureQueriesContext(connection) as big:
+        assert upload("big.jsonl", _line("a1") + _line("a2"))["state"] == "done"
+    monkeypatch.setattr(imports, "ANALYZE_AFTER", 3)
+    with CaptureQueriesContext(connection) as small:
+        assert upload("small.jsonl", _line("b1") + _line("b2"))["state"] == "done"
+    analysed = [q["sql"] for q in big.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert len(analysed) == 4 and any("qa_finding" in sql for sql in analysed)
+    else:
+        assert analysed == []  # SQLite keeps no statistics unless asked; nothing to refresh
+    assert not [q for q in small.captured_queries if q["sql"].startswith("ANALYZE")]

@@ -242,3 +242,20 @@ def test_working_times_come_from_the_rollup_and_stale_rows_are_computed_live(des
     # the rollup alone (every row fresh) gives the same figures
     rows = {r[0]: r[1:] for r in table(desk.supervisor, "working_time").plain_rows()}
     assert rows["一组"] == [2, 1.0, 2, 6.5] and rows["二组"] == [1, 0.5, 1, 1.0]
+
+
+def test_summary_schema_declares_its_parameters_enums_and_errors(db):
+    from kefu.api import api
+
+    schema = api.get_openapi_schema()
+    operation = schema["paths"]["/api/v1/reports/summary"]["get"]
+    params = {p["name"]: p for p in operation["parameters"]}
+    assert set(params) == {"from", "to", "team", "agent", "channel"}
+    assert params["from"]["required"] and params["to"]["required"] and not params["team"].get("required")
+    [ref] = [option["$ref"] for option in params["channel"]["schema"]["anyOf"] if "$ref" in option]
+    assert "wechat" in schema["components"]["schemas"][ref.split("/")[-1]]["enum"]
+    assert {"200", "400", "401", "403", "422", "429"} <= set(operation["responses"])
+    assert operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    out = schema["components"]["schemas"][body["$ref"].split("/")[-1]]
+    assert set(out["properties"]) == {"orders", "sla", "csat", "qa", "complaints"}

@@ -104,3 +104,20 @@ def test_wall_view_counts_and_refreshes_itself(client, desk, dept):
     for key in ("active", "late", "waiting", "unassigned", "soon"):
         assert _inbox_count(desk.supervisor, w["links"][key]) == w[key], key
     assert get(client, desk.agent, "/reports/wall/").status_code == 403
+
+
+def test_english_pages_leave_no_chinese_but_data(desk, dept, client, settings):
+    from django.utils import translation
+
+    from tests.test_complaint_english import chinese_left, data_strings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        data = data_strings(*[dept[k].subject for k in ("T1", "T2", "T3", "T4")])
+        for url, params in [("/reports/", Q), ("/reports/wall/", {}), ("/reports/monthly/", {"month": "2026-09"}),
+                            ("/reports/subscriptions/", {})]:
+            html = get(client, desk.supervisor, url, **params).content.decode()
+            assert chinese_left(html, data) == [], url
+        assert get(client, desk.supervisor, "/reports/tables/backlog/", **Q).json()["columns"][0] == "Age"
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)

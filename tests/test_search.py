@@ -150,3 +150,47 @@ def test_common_words_rank_among_the_newest_first(desk, monkeypatch):
     assert set(search.rank("ticket", "退款", limit=3)) == {t.pk for t in new}  # enough among the newest
     assert len(search.rank("ticket", "退款", limit=5)) == 5  # too few there: every match is ranked
     assert old[0].pk in search.rank("ticket", "退款", limit=6)
+
+
+@pytest.mark.django_db
+def test_one_character_reads_only_the_newest_orders_and_says_so(desk, client, api_client, monkeypatch):
+    old = factories.ticket(desk.agent, subject="地板鼓起来了")
+    filler = [factories.ticket(desk.agent, subject=f"咨询{i}") for i in range(3)]
+    new = factories.ticket(desk.agent, subject="墙面鼓包")
+    monkeypatch.setattr(search, "SUBSTRING_WINDOW", new.pk - filler[0].pk + 1)
+    assert _numbers(desk.agent, "鼓") == [new.number]  # the old one is outside the window
+    client.force_login(desk.agent)
+    page = client.get("/tickets/", {"q": "鼓", "view": "all"}).content.decode()
+    assert 'data-testid="search-capped"' in page and "两个字以上" in page
+    body = api_client.as_user(desk.agent).get("/api/v1/tickets", q="鼓").json()
+    assert [r["number"] for r in body["results"]] == [new.number] and body["count_exact"] is False
+    # Two characters use the index over every order.
+    assert set(_numbers(desk.agent, "地板")) == {old.number}
+    monkeypatch.setattr(search, "SUBSTRING_WINDOW", 10_000)
+    assert set(_numbers(desk.agent, "鼓")) == {old.number, new.number}
+    assert 'data-testid="search-capped"' not in client.get("/tickets/", {"q": "鼓"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_more_matches_than_the_rank_limit_are_paged_best_first_and_announced(desk, client, api_client,
+                                                                             monkeypatch):
+    best = factories.ticket(desk.agent, subject="退款退款", body="再次申请退款")
+    others = [factories.ticket(desk.agent, subject=f"申请退款{i}") for i in range(3)]
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    body = api_client.as_user(desk.agent).get("/api/v1/tickets", q="退款", page_size=1).json()
+    assert body["results"][0]["number"] == best.number and body["count"] == 2 and body["count_exact"] is False
+    client.force_login(desk.agent)
+    page = client.get("/tickets/", {"q": "退款"}).content.decode()
+    assert 'data-testid="search-capped"' in page and "最相关的前 2 张" in page
+    monkeypatch.setattr(search, "RANK_LIMIT", 200)
+    body = api_client.as_user(desk.agent).get("/api/v1/tickets", q="退款").json()
+    assert body["count"] == 1 + len(others) and body["count_exact"] is True
+    assert 'data-testid="search-capped"' not in client.get("/tickets/", {"q": "退款"}).content.decode()
+
+
+def test_tokens_of_parts_joined_equal_the_tokens_of_the_joined_text():
+    from kefu.search.text import index_text, index_text_many
+
+    parts = ["GD2026120500001", "新装木地板一周内起鼓", "", "您好，已為您登記 KF-12 ", "请问还需要多久？", "好的"]
+    assert index_text_many(parts) == index_text(" ".join(parts))
+    assert index_text_many(parts * 2) == index_text(" ".join(parts * 2))  # repeats (served from memory)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Role, User
+from kefu.accounts.models import User
 from kefu.complaints.models import ComplaintCategory
 from kefu.core.errors import DomainError
 from kefu.security.audit import personal_data_read, record
@@ -30,11 +30,6 @@ SOURCE_CHOICES = [(k, label) for k, label in SourceKind.choices if k != SourceKi
 def campaigns(request):
     policy.require(policy.can_manage_campaigns(request.user))
     return render(request, "callbacks/campaigns.html", {"campaigns": campaign_list(request.user)})
-
-
-def _agents_of(user: User):
-    qs = User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR]).order_by("role", "username")
-    return qs.filter(department_id=user.department_id)
 
 
 def _int(value: str, field: str, default: int) -> int:
@@ -74,7 +69,7 @@ def campaign_new(request):
     return render(request, "callbacks/campaign_new.html", {
         "sources": SOURCE_CHOICES, "types": TicketType.choices,
         "categories": ComplaintCategory.objects.filter(is_active=True), "scripts": CallbackScript.objects.filter(is_active=True),
-        "agents": _agents_of(request.user), "calendars": Calendar.objects.all(), "posted": request.POST, "error": error, "error_field": field,
+        "agents": policy.callback_staff(request.user.department_id), "calendars": Calendar.objects.all(), "posted": request.POST, "error": error, "error_field": field,
         "chosen_agents": request.POST.getlist("agents"), "chosen_types": request.POST.getlist("types"),
     }, status=400 if error else 200)
 

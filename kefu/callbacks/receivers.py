@@ -7,7 +7,7 @@ callback goes to the department's agent with the fewest callbacks waiting, in th
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.accounts.models import Role, User
+from kefu import policy
 from kefu.jobs import enqueue
 
 from . import defaults, history
@@ -44,8 +44,7 @@ def callback_for_low_score(survey) -> CallbackTask | None:
     now = timezone.now()
     if do_not_call_ids([survey.customer_id]):
         return None
-    agents = list(User.objects.filter(department_id=survey.department_id, role=Role.AGENT, is_active=True)
-                  .order_by("username"))
+    agents = list(policy.low_score_callers(survey.department_id))
     campaign = _standing_campaign(survey.department_id, now) if agents else None
     if campaign is None or campaign.tasks.filter(customer_id=survey.customer_id).exists():
         return None

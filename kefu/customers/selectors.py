@@ -23,8 +23,10 @@ def customer_search(user, q: str = "") -> QuerySet[Customer]:
         if plan.terms:  # name, company, region, tags and notes through the full-text index
             ranked = search.rank("customer", plan, within=qs)
             cond = Q(pk__in=ranked)
-        else:
-            cond = Q(name__icontains=plan.substring) | Q(company__icontains=plan.substring)
+        else:  # one character: a substring of the newest customers (search.SUBSTRING_WINDOW)
+            newest, _cut = search.newest_rows(qs)
+            cond = Q(pk__in=newest.filter(Q(name__icontains=plan.substring) | Q(company__icontains=plan.substring))
+                     .values("pk"))
         by_phone = customers_by_phone(user, q)
         if by_phone is not None:
             cond |= Q(pk__in=by_phone)

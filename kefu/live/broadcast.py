@@ -4,25 +4,34 @@ Design (single machine and scale-out alike): every event is a row in one table, 
 transaction, so nothing is announced that was rolled back and a reconnecting client replays what it
 missed (Last-Event-ID). A stream never polls on its own: each web process runs one reader (the Hub, in
 hub.py) that fetches new rows for all its open streams at once. How fast the reader learns of new rows:
-- with REDIS_URL, publish() rings a Redis pub/sub channel after the commit and readers wake at once
-  (the table is still read, so a lost ring only delays by the safety poll);
+- with REDIS_URL, publish() sends the committed rows themselves on a Redis pub/sub channel after the
+  commit, and readers hand them out at once without reading the table (which they still poll every
+  LIVE_SAFETY_POLL_SECONDS, so a lost message only delays). The channel is named after this
+  installation's database: pub/sub ignores Redis database numbers, and two installations sharing one
+  Redis server must not hear each other;
 - without Redis (the SQLite default, several uvicorn workers on one machine), readers poll the table
   every LIVE_POLL_SECONDS (0.2 s): one indexed query per process, not per browser.
 An in-process broadcast alone was not chosen: under several worker processes it would not reach a
 browser connected to another process.
 """
 
+import json
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import LiveEvent
 
-RING_CHANNEL = "kefu:live"
 _redis_client = None
+
+
+def ring_channel() -> str:
+    db = settings.DATABASES["default"]
+    return f"kefu:live:{settings.HUEY_NAME}:{db.get('HOST') or ''}:{db.get('PORT') or ''}:{db['NAME']}"
 
 
 def publish(channels: Iterable[str], kind: str, data: dict | None = None) -> None:
@@ -31,7 +40,7 @@ def publish(channels: Iterable[str], kind: str, data: dict | None = None) -> Non
     if not rows:
         return
     LiveEvent.objects.bulk_create(rows)
-    transaction.on_commit(ring)
+    transaction.on_commit(lambda: ring(rows))
 
 
 def publish_many(items: Iterable[tuple[Iterable[str], str, dict]]) -> None:
@@ -41,22 +50,35 @@ def publish_many(items: Iterable[tuple[Iterable[str], str, dict]]) -> None:
     if not rows:
         return
     LiveEvent.objects.bulk_create(rows, batch_size=500)
-    transaction.on_commit(ring)
+    transaction.on_commit(lambda: ring(rows))
 
 
-def ring() -> None:
-    """Wakes the readers of every process (Redis only; without it they poll)."""
+def ring(rows: list[LiveEvent] = ()) -> None:
+    """Tells the readers of every process about committed rows (Redis only; without it they poll)."""
     if not settings.REDIS_URL:
         return
     global _redis_client
+    if rows and all(row.pk for row in rows):
+        message = json.dumps([{"id": row.pk, "channel": row.channel, "kind": row.kind, "data": row.data}
+                              for row in rows], ensure_ascii=False, default=str).encode()
+    else:  # ids unknown (a database that returns none from bulk inserts): a plain wake-up, readers query
+        message = b"1"
     try:
         if _redis_client is None:
             import redis
 
             _redis_client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-        _redis_client.publish(RING_CHANNEL, b"1")
+        _redis_client.publish(ring_channel(), message)
     except Exception:  # noqa: BLE001  a missed ring costs one safety poll, never the caller's request
         _redis_client = None
+
+
+def rung_rows(message: bytes) -> list[LiveEvent] | None:
+    """The rows a ring carried (unsaved copies, enough to frame them); None for a plain wake-up."""
+    if message == b"1":
+        return None
+    return [LiveEvent(id=item["id"], channel=item["channel"], kind=item["kind"], data=item["data"])
+            for item in json.loads(message)]
 
 
 def latest_id() -> int:
@@ -69,6 +91,13 @@ def events_after(after: int, channels: Iterable[str] | None = None, limit: int =
     if channels is not None:
         qs = qs.filter(channel__in=list(channels))
     return list(qs[:limit])
+
+
+def events_after_or_in(after: int, late: Iterable[int], limit: int = 500) -> list[LiveEvent]:
+    """The rows after `after`, and those of the ids in `late` (gaps below it that may still commit)."""
+    late = list(late)
+    query = Q(id__gt=after) | Q(id__in=late) if late else Q(id__gt=after)
+    return list(LiveEvent.objects.filter(query).order_by("id")[:limit])
 
 
 def prune(keep: timedelta = timedelta(hours=24)) -> int:

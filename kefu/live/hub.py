@@ -3,13 +3,21 @@
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 
 from asgiref.sync import sync_to_async
 from django import db
 from django.conf import settings
 
-from .broadcast import RING_CHANNEL, events_after, latest_id
+from .broadcast import events_after_or_in, latest_id, ring_channel, rung_rows
+
+# Ids are taken at INSERT but become visible at COMMIT, so on PostgreSQL a row with a lower id can appear
+# after a higher one was read: a reader that only asked "after my cursor" would skip it for good. The hub
+# remembers the ids it jumped over and asks for them again until they appear or this long has passed
+# (a rolled-back transaction leaves a gap for ever; no publishing transaction runs that long).
+GAP_SECONDS = 10.0
+MAX_GAPS = 2000
 
 
 def _read_and_release(fn, *args):
@@ -31,6 +39,7 @@ class Hub:
     def __init__(self) -> None:
         self.queues: dict[str, set[asyncio.Queue]] = {}
         self.cursor: int | None = None
+        self.gaps: dict[int, float] = {}  # id jumped over -> when (monotonic) it was first missed
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
         self.ringer: asyncio.Task | None = None
@@ -72,14 +81,35 @@ class Hub:
 
     async def _fetch(self) -> None:
         while True:
-            rows = await read(events_after, self.cursor or 0)
-            for row in rows:
-                self.cursor = row.id
-                for queue in list(self.queues.get(row.channel, ())):
-                    with contextlib.suppress(asyncio.QueueFull):  # a stuck client loses events, not the hub
-                        queue.put_nowait(row)
+            self._forget_old_gaps()
+            rows = await read(events_after_or_in, self.cursor or 0, list(self.gaps))
+            self.take(rows)
             if len(rows) < 500:
                 return
+
+    def take(self, rows) -> None:
+        """Hands each new row to its channel's streams, once; notes the ids skipped over."""
+        now = time.monotonic()
+        for row in rows:
+            cursor = self.cursor or 0
+            if row.id > cursor:
+                for missing in range(max(cursor + 1, row.id - MAX_GAPS), row.id):
+                    self.gaps[missing] = now
+                self.cursor = row.id
+            elif self.gaps.pop(row.id, None) is None:
+                continue  # already handed out
+            for queue in list(self.queues.get(row.channel, ())):
+                with contextlib.suppress(asyncio.QueueFull):  # a stuck client loses events, not the hub
+                    queue.put_nowait(row)
+
+    def _forget_old_gaps(self) -> None:
+        if not self.gaps:
+            return
+        limit = time.monotonic() - GAP_SECONDS
+        for missing in [k for k, at in self.gaps.items() if at < limit]:
+            del self.gaps[missing]
+        while len(self.gaps) > MAX_GAPS:
+            del self.gaps[min(self.gaps)]
 
     async def _listen_redis(self) -> None:
         import redis.asyncio as aioredis
@@ -88,10 +118,18 @@ class Hub:
             try:
                 client = aioredis.Redis.from_url(settings.REDIS_URL)
                 pubsub = client.pubsub()
-                await pubsub.subscribe(RING_CHANNEL)
+                await pubsub.subscribe(ring_channel())
                 async for message in pubsub.listen():
-                    if message.get("type") == "message":
-                        self.wake.set()
+                    if message.get("type") != "message":
+                        continue
+                    try:
+                        rows = rung_rows(message["data"])
+                    except (ValueError, KeyError, TypeError):
+                        rows = None
+                    if rows is None or self.cursor is None:
+                        self.wake.set()  # read the table
+                    else:
+                        self.take(rows)  # the committed rows themselves: no query
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001  Redis gone: the safety poll carries on, try again shortly

@@ -17,19 +17,23 @@ from .hub import hub, read
 from .models import LiveEvent
 
 
-def frame(event: LiveEvent) -> str:
+def frame(event: LiveEvent, last: int | None = None) -> str:
+    """One server-sent event; its id is the highest the stream has sent (`last`), so a reconnect resumes
+    after everything seen even when this event arrived late (a lower id committed after a higher one)."""
     payload = json.dumps({"kind": event.kind, "channel": event.channel, **event.data}, ensure_ascii=False)
-    return f"id: {event.id}\nevent: {event.kind}\ndata: {payload}\n\n"
+    return f"id: {last or event.id}\nevent: {event.kind}\ndata: {payload}\n\n"
 
 
 async def _async_events(channels: list[str], after: int):
     queue = await hub().subscribe(channels)
     last = after
+    sent: set[int] = set()  # the replay and the hub may both bring an event; a late one (lower id) still counts
     try:
         yield "retry: 2000\n\n"
         for event in await read(events_after, after, channels):
-            last = event.id
-            yield frame(event)
+            last = max(last, event.id)
+            sent.add(event.id)
+            yield frame(event, last)
         deadline = time.monotonic() + settings.LIVE_STREAM_SECONDS
         while time.monotonic() < deadline:
             try:
@@ -37,9 +41,13 @@ async def _async_events(channels: list[str], after: int):
             except TimeoutError:
                 yield ": ping\n\n"
                 continue
-            if event.id > last:
-                last = event.id
-                yield frame(event)
+            if event.id in sent or event.id <= after:
+                continue
+            if len(sent) > 5000:
+                sent = {i for i in sent if i > last - 2500}
+            sent.add(event.id)
+            last = max(last, event.id)
+            yield frame(event, last)
     finally:
         hub().unsubscribe(queue, channels)
 

@@ -85,3 +85,14 @@ def visible_campaigns(user: User) -> QuerySet[Campaign]:
 def can_see_order_callbacks(user: User, ticket) -> bool:
     """The callbacks panel on a work order: whoever sees the order (results and links, no personal data)."""
     return _active(user) and can_view_ticket(user, ticket)
+
+
+def callback_staff(department_id: int | None) -> QuerySet[User]:
+    """Who a supervisor may give callbacks to: the department's active agents and supervisors."""
+    return User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR],
+                               department_id=department_id).order_by("role", "username")
+
+
+def low_score_callers(department_id: int | None) -> QuerySet[User]:
+    """Who calls back a customer who scored the department low: its active agents."""
+    return User.objects.filter(is_active=True, role=Role.AGENT, department_id=department_id).order_by("username")

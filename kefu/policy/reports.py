@@ -63,3 +63,12 @@ def report_fixed_agent(user: User) -> int | None:
 def report_fixed_department(user: User) -> int | None:
     """Supervisors report on their own department; admins choose."""
     return None if _is_admin(user) else user.department_id
+
+
+def report_filter_people(user: User):
+    """The agents and supervisors a user may pick in the report's agent filter (none for agents)."""
+    if not can_see_department_reports(user):
+        return User.objects.none()
+    people = User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
+    fixed = report_fixed_department(user)
+    return people.filter(department_id=fixed) if fixed else people

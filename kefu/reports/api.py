@@ -8,7 +8,8 @@ from enum import Enum
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from kefu.api import ErrorOut
+from kefu.core.limits import MAX_ID
+from kefu.core.schema import ErrorOut
 from kefu.tickets.models import Channel, TicketType
 
 from . import tables
@@ -64,7 +65,8 @@ class TableOut(Schema):
 
 @router.get("/summary", response={200: SummaryOut, **ERRORS}, summary="Summary figures of a period")
 def summary(request: HttpRequest, from_: date = Query(..., alias="from"), to: date = Query(...),
-            team: int | None = None, agent: int | None = None, channel: Channel | None = None):
+            team: int | None = Query(None, ge=1, le=MAX_ID), agent: int | None = Query(None, ge=1, le=MAX_ID),
+            channel: Channel | None = None):
     f = build_filter(request.user, check_period(from_, to), team=team, agent=agent,
                      channel=channel.value if channel else "")
     return summary_figures(request.user, f)
@@ -73,8 +75,9 @@ def summary(request: HttpRequest, from_: date = Query(..., alias="from"), to: da
 @router.get("/tables/{name}", response={200: TableOut, 404: ErrorOut, **ERRORS},
             summary="One dashboard table (the same rows as the page and its XLSX)")
 def table(request: HttpRequest, name: TableName, from_: date = Query(..., alias="from"), to: date = Query(...),
-          team: int | None = None, agent: int | None = None, channel: Channel | None = None,
-          type: TicketType | None = None, department: int | None = None):
+          team: int | None = Query(None, ge=1, le=MAX_ID), agent: int | None = Query(None, ge=1, le=MAX_ID),
+          channel: Channel | None = None, type: TicketType | None = None,
+          department: int | None = Query(None, ge=1, le=MAX_ID)):
     f = build_filter(request.user, check_period(from_, to), team=team, agent=agent, department=department,
                      channel=channel.value if channel else "", type=type.value if type else "")
     result = tables.build(name.value, request.user, f)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kefu import policy
 from kefu.accounts.models import Department, Team, User
 from kefu.core.errors import DomainError
+from kefu.core.limits import MAX_ID
 from kefu.tickets.drill import Drill, day_range_q, dims_q
 from kefu.tickets.models import Channel, TicketType
 
@@ -112,7 +113,7 @@ def _id(value, field: str, model) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         raise BadFilter(_("应为数字编号"), field=field) from None
-    if not model.objects.filter(pk=number).exists():
+    if not 1 <= number <= MAX_ID or not model.objects.filter(pk=number).exists():
         raise BadFilter(_("不存在"), field=field)
     return number
 

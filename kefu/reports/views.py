@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu import policy
-from kefu.accounts.models import Department, Role, Team, User
+from kefu.accounts.models import Department, Team
 from kefu.core.errors import DomainError
 from kefu.security.audit import personal_data_read
 from kefu.tickets import exports as order_exports
@@ -46,10 +46,10 @@ def _choices(user) -> dict:
     department_wide = policy.can_see_department_reports(user)
     fixed = policy.report_fixed_department(user)
     teams = Team.objects.select_related("department").order_by("name")
-    agents = User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR]).order_by("display_name")
     if fixed:
-        teams, agents = teams.filter(department_id=fixed), agents.filter(department_id=fixed)
-    return {"teams": teams if department_wide else [], "agents": agents if department_wide else [],
+        teams = teams.filter(department_id=fixed)
+    return {"teams": teams if department_wide else [],
+            "agents": policy.report_filter_people(user).order_by("display_name"),
             "departments": Department.objects.order_by("name") if fixed is None and department_wide else [],
             "channels": Channel.choices, "types": TicketType.choices}
 

@@ -72,16 +72,20 @@ def working_hours(tickets, measure: str, group: str | None = None) -> dict:
     qs = tickets.filter(**{f"{field}__isnull": False})
     means: dict = defaultdict(Mean)
     keys = [group] if group else []
-    for row in (qs.filter(_fresh(measure)).values(*keys)
-                .annotate(s=Sum(f"worktime__{measure}_s"), n=Count("pk")).order_by()):
+    fresh = _fresh(measure)
+    stale_total = 0
+    for row in (qs.values(*keys).annotate(s=Sum(f"worktime__{measure}_s", filter=fresh),
+                                          n=Count("pk", filter=fresh), total=Count("pk")).order_by()):
         means[row[group] if group else None].add(row["s"] or 0.0, row["n"])
-    stale = qs.filter(_differs(field))
+        stale_total += row["total"] - row["n"]
     calendar_of = None
     missing = 0
-    for row in stale.values_list("created_at", field, "team__calendar_id", *keys).iterator(chunk_size=CHUNK):
-        calendar_of = calendar_of or _calendars()
-        means[row[3] if group else None].add(_span(calendar_of, row[2], row[0], row[1]))
-        missing += 1
+    if stale_total:  # only then the second read: orders whose rollup row is missing or out of date
+        # A plain query, not .iterator(): PostgreSQL plans a cursor for the first rows (nested loops), 20x slower.
+        for row in qs.filter(_differs(field)).values_list("created_at", field, "team__calendar_id", *keys):
+            calendar_of = calendar_of or _calendars()
+            means[row[3] if group else None].add(_span(calendar_of, row[2], row[0], row[1]))
+            missing += 1
     if missing:
         jobs.enqueue("reports.worktime", {}, key="reports.worktime")
     return means

@@ -16,7 +16,7 @@ from kefu.tickets.models import Message, Ticket
 
 from .index import document_append, document_delete, document_put
 from .models import Document
-from .text import index_text
+from .text import index_text, index_text_many
 
 TICKET, CUSTOMER, COMPLAINT = "ticket", "customer", "complaint"
 COMPLAINT_TEXT_FIELDS = (
@@ -109,8 +109,8 @@ def _ticket_documents(batch: list[Ticket]) -> Iterator[Document]:
                             .values_list("ticket_id", "body")):
         bodies[ticket_id].append(body)
     for ticket in batch:
-        yield Document(kind=TICKET, object_id=ticket.pk, title=index_text(ticket_title(ticket)),
-                       body=index_text(" ".join(bodies[ticket.pk])))
+        yield Document(kind=TICKET, object_id=ticket.pk, title=index_text_many([ticket.number, ticket.subject]),
+                       body=index_text_many(bodies[ticket.pk]))
 
 
 def _batches(qs, size: int) -> Iterator[list]:

@@ -86,6 +86,24 @@ def index_text(*parts: str) -> str:
     return " ".join(index_tokens(" ".join(p for p in parts if p)))
 
 
+@lru_cache(maxsize=65536)
+def _part_tokens(text: str) -> tuple[str, ...]:
+    return tuple(index_tokens(text))
+
+
+def index_text_many(parts: list[str]) -> str:
+    """index_text(*parts), with each part's tokens remembered: a rebuild meets the same canned replies,
+    subjects and greetings again and again. Tokens never cross a space, so joining the parts' tokens
+    equals tokenising the joined text (up to the same MAX_TOKENS cap)."""
+    tokens: list[str] = []
+    for part in parts:
+        if part:
+            tokens.extend(_part_tokens(part) if len(part) <= 500 else index_tokens(part))
+            if len(tokens) >= MAX_TOKENS:
+                break
+    return " ".join(tokens[:MAX_TOKENS])
+
+
 @dataclass(frozen=True)
 class Term:
     """One word of a query: it matches the word itself, or all of its two-character windows."""

@@ -17,7 +17,16 @@ from .bulk import ticket_claim, tickets_bulk
 from .models import Channel, MessageKind, Priority, TicketType
 from .models import Status as TicketStatus
 from .presenters import message_dict, ticket_dict
-from .selectors import INBOX_VIEWS, KEYSETS, SORTS, ticket_get, ticket_history, ticket_list, ticket_thread
+from .selectors import (
+    INBOX_VIEWS,
+    KEYSETS,
+    SORTS,
+    search_capped,
+    ticket_get,
+    ticket_history,
+    ticket_list,
+    ticket_thread,
+)
 
 router = Router(tags=["tickets"])
 
@@ -69,7 +78,9 @@ class TicketOut(Schema):
 
 
 class TicketPage(Schema):
-    count: int = Field(description="exact when count_exact, else the planner's estimate (over 1,000)")
+    count: int = Field(description="exact when count_exact, else the planner's estimate (over 1,000), or, for a "
+                       "search (q), the matches listed when more match (the most relevant 200, or for one "
+                       "character the newest orders')")
     count_exact: bool
     page: int | None = Field(description="null when the page was asked for by cursor")
     page_size: int
@@ -168,6 +179,10 @@ def list_tickets(request, view: InboxView = "all", status: StatusFilter = "", ty
         meta.update(count_exact=True, next_cursor=None)
     else:
         rows, meta = paginate_keyset(qs, KEYSETS.get(sort, KEYSETS["due"]), page, page_size, cursor)
+    if search_capped(qs):
+        # The search stopped at RANK_LIMIT matches, or a one-character query read only the newest
+        # orders: more orders match than these pages hold.
+        meta["count_exact"] = False
     results = [ticket_dict(t, request.user) for t in rows]
     personal_data_read(request.user, [t.customer_id for t in rows], where="api.tickets.search" if q.strip()
                        else "api.tickets", request=request)

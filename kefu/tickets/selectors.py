@@ -91,26 +91,41 @@ def ticket_list(
     if drill:  # the list behind a report figure (kefu.tickets.drill)
         qs = drilldown.apply(qs, drill)
     if q:
-        qs, ranked = _search(user, qs, q)
+        qs, ranked, capped = _search(user, qs, q)
         if ranked and sort in ("", "relevance"):
-            return qs.order_by(_rank_order(ranked), *SORTS["-created"])
+            return _capped(qs.order_by(_rank_order(ranked), *SORTS["-created"]), capped)
+        return _capped(qs.order_by(*SORTS.get(sort, SORTS["due"])), capped)
     return qs.order_by(*SORTS.get(sort, SORTS["due"]))
 
 
-def _search(user: User, qs: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket], list[int] | None]:
+def _capped(qs: QuerySet[Ticket], how: str) -> QuerySet[Ticket]:
+    """Marks a search result that may leave matches out (read with search_capped()): "ranked" when the
+    full-text match stopped at RANK_LIMIT, "recent" when a one-character query read only the newest orders."""
+    qs.search_capped = how
+    return qs
+
+
+def search_capped(qs: QuerySet[Ticket]) -> str:
+    """"" when ticket_list() returned every match; else why not ("ranked" or "recent")."""
+    return getattr(qs, "search_capped", "")
+
+
+def _search(user: User, qs: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket], list[int] | None, str]:
     """Orders matching a query: by full-text (number, subject, every message) ranked best first, by
-    exact order number, by the customer's name or phone. A one-character query is a substring match.
-    Returns the ranked ids (None when the query was too short to rank)."""
+    exact order number, by the customer's name or phone. A one-character query is a substring match
+    over the newest orders (search.SUBSTRING_WINDOW). Returns the ranked ids (None when the query was
+    too short to rank) and whether matches may have been left out ("", "ranked" or "recent")."""
     q = q.strip()
     direct = _direct_lookup(user, qs, q)
     if direct is not None:
-        return direct, None
+        return direct, None, ""
     plan = search.plan_query(q)
     if plan.empty:
-        return qs, None
+        return qs, None, ""
     if not plan.terms:
-        return qs.filter(Q(number__icontains=plan.substring) | Q(subject__icontains=plan.substring)
-                         | Q(customer__name__icontains=plan.substring)), None
+        recent, cut = search.newest_rows(qs)
+        return recent.filter(Q(number__icontains=plan.substring) | Q(subject__icontains=plan.substring)
+                             | Q(customer__name__icontains=plan.substring)), None, "recent" if cut else ""
     ranked = search.rank("ticket", plan, within=qs)
     cond = Q(pk__in=ranked) | Q(number=q.upper())
     customers = search.rank("customer", plan, limit=200, title_only=True)  # by name or company
@@ -119,7 +134,7 @@ def _search(user: User, qs: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket],
     by_phone = customers_by_phone(user, q)  # call centres look orders up by the caller's number
     if by_phone is not None:
         cond |= Q(customer_id__in=by_phone)
-    return qs.filter(cond), ranked
+    return qs.filter(cond), ranked, "ranked" if len(ranked) >= search.RANK_LIMIT else ""
 
 
 ORDER_NUMBER = re.compile(r"GD\d{9,}")

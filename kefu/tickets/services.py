@@ -335,6 +335,12 @@ def _check_upload(upload: UploadedFile) -> str:
     return content_type
 
 
+def upload_check(upload: UploadedFile) -> str:
+    """Whether one file may be attached (size, type from its bytes): its type, or a DomainError naming it.
+    For channels that keep what fits and name what does not (inbound mail)."""
+    return _check_upload(upload)
+
+
 def _check_uploads(ticket: Ticket, attachments: list[UploadedFile]) -> list[str]:
     """Per-message count and total, and the order's total across all its messages."""
     if len(attachments) > settings.KEFU_ATTACHMENT_MAX_FILES:

@@ -19,6 +19,7 @@ from kefu.customers.presenters import customer_dict, customer_phones, intake_for
 from kefu.customers.selectors import customer_get
 from kefu.customers.services import DuplicateCustomer, customer_create
 from kefu.phrases.models import Phrase
+from kefu.search import index as search
 from kefu.search import text as search_text
 from kefu.security.audit import personal_data_read
 
@@ -27,7 +28,7 @@ from .forms import TicketCreateForm
 from .inbox_views import inbox_filters, inbox_page, inbox_tools, row_labels
 from .models import TRANSITIONS, Channel, Priority, Status, TicketType
 from .overview import overview_figures
-from .selectors import ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
+from .selectors import search_capped, ticket_get, ticket_history, ticket_list, ticket_snippets, ticket_thread
 
 PAGE_SIZE = 50
 
@@ -45,7 +46,8 @@ def inbox(request):
     personal_data_read(request.user, [t.customer_id for t in page.object_list], where="inbox", request=request)
     context = {
         "page": page, "rows": rows, "view": view, "filters": filters, "sort": sort, "now": timezone.now(),
-        "search_words": words, "labels": row_labels(),
+        "search_words": words, "labels": row_labels(), "search_capped": search_capped(qs),
+        "rank_limit": search.RANK_LIMIT, "recent_window": search.SUBSTRING_WINDOW,
         "views": [("mine", _("我的工单")), ("team", _("班组队列")), ("unassigned", _("未分配")),
                   ("all", _("全部可见"))],
         "statuses": Status.choices, "types": TicketType.choices, "channels": Channel.choices,

@@ -20,7 +20,7 @@ from kefu.core.errors import DomainError
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
 from kefu.tickets.models import Channel, MessageKind, Ticket
-from kefu.tickets.services import _check_upload, ticket_add_message, ticket_create
+from kefu.tickets.services import ticket_add_message, ticket_create, upload_check
 
 from .models import InboundMail, Mailbox, OutboundMail, Outcome
 from .outbound import acknowledgement_queue
@@ -101,8 +101,16 @@ def _receive(parsed: ParsedMail, mailbox: Mailbox | None, owner: User) -> Receiv
         )
         inbound.outcome = Outcome.CREATED
     body, uploads = _body_and_uploads(parsed)
-    inbound.thread_message = ticket_add_message(ticket=ticket, by=None, kind=MessageKind.CUSTOMER, body=body,
-                                         attachments=uploads)
+    try:
+        inbound.thread_message = ticket_add_message(ticket=ticket, by=None, kind=MessageKind.CUSTOMER, body=body,
+                                                    attachments=uploads)
+    except DomainError as exc:
+        if exc.field != "attachments" or not uploads:
+            raise
+        # The order's attachment total is used up: the mail is kept, its files named, not the mail lost.
+        names = "\n".join(f"［未保存的附件］{u.name}：{exc.message}" for u in uploads)
+        inbound.thread_message = ticket_add_message(ticket=ticket, by=None, kind=MessageKind.CUSTOMER,
+                                                    body=_clip(f"{body}\n\n{names}"))
     inbound.ticket = ticket
     inbound.save()
     if new_ticket:
@@ -165,14 +173,20 @@ def _clip(text: str) -> str:
 
 def _body_and_uploads(parsed: ParsedMail) -> tuple[str, list[SimpleUploadedFile]]:
     """Attachments within the upload limits are kept; the others are named in the message, not lost silently."""
-    uploads, refused = [], []
+    uploads, refused, total = [], [], 0
     for part in parsed.attachments:
         upload = SimpleUploadedFile(part.name, part.data, content_type=part.content_type)
         try:
-            _check_upload(upload)
+            upload_check(upload)
         except DomainError as exc:
             refused.append(exc.message)
             continue
+        # The per-message limits too: a mail with too many or too large files keeps those that fit.
+        if len(uploads) >= settings.KEFU_ATTACHMENT_MAX_FILES or \
+                total + upload.size > settings.KEFU_ATTACHMENT_MESSAGE_MAX_BYTES:
+            refused.append(f"附件「{upload.name}」超出一条消息的附件数量或大小上限")
+            continue
+        total += upload.size
         uploads.append(upload)
     body = parsed.text
     if refused:

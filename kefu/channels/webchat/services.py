@@ -13,6 +13,7 @@ from kefu.core.errors import DomainError
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
 from kefu.jobs import enqueue
+from kefu.jobs.models import Job, JobState
 from kefu.live.broadcast import publish
 from kefu.tickets.models import Channel, MessageKind
 from kefu.tickets.services import ticket_add_message, ticket_assign, ticket_create
@@ -63,8 +64,8 @@ def chat_start(*, department: Department, name: str = "", phone: str = "") -> tu
         token_digest=digest, department=department, visitor_name=name, visitor_phone=phone,
         state=SessionState.QUEUED if open_now else SessionState.MESSAGE, created_at=now, updated_at=now)
     _line(session, Sender.SYSTEM, row.greeting if open_now else row.offline_text, None)
-    if open_now:
-        _announce(session, "chat.queue", _state_data(session))
+    if open_now:  # the visitor's name (plain text) lets a waiting agent's desktop notice say who it is
+        _announce(session, "chat.queue", {**_state_data(session), "visitor": session.visitor_name or "访客"})
     return session, token
 
 
@@ -74,10 +75,18 @@ def _line(session: ChatSession, sender: str, text: str, author: User | None) -> 
     line = ChatLine.objects.create(session=session, sender=sender, author=author, text=text,
                                    created_at=timezone.now())
     if session.ticket_id and sender != Sender.SYSTEM:
-        # One pending job per session: a burst of lines is copied by one run, in order.
-        enqueue("chat.transcript", {"session": session.pk}, key=f"chat.transcript:{session.pk}")
+        _transcript_soon(session)
     _announce(session, "chat.message", {"line": _line_data(line)})
     return line
+
+
+def _transcript_soon(session: ChatSession) -> None:
+    """One pending copy job per session: a burst of lines is copied by one run, in order. The caller holds
+    the session's row lock and so does the job's copy, so a job seen pending here has not copied yet and
+    will see this line: the common case costs one indexed read, not an insert and a worker's ring."""
+    key = f"chat.transcript:{session.pk}"
+    if not Job.objects.filter(key=key, state=JobState.PENDING).exists():
+        enqueue("chat.transcript", {"session": session.pk}, key=key)
 
 
 def _clean_text(text: str) -> str:
@@ -90,9 +99,9 @@ def _clean_text(text: str) -> str:
 
 
 def _locked(session: ChatSession) -> ChatSession:
-    # Lock the session row only: PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
-    return (ChatSession.objects.select_for_update(of=("self",)).select_related("ticket", "agent")
-            .get(pk=session.pk))
+    # The session row alone, no joins: a chat line (the hot path) needs only its ids and state; the order
+    # and the agent load when a rarer step (accept, transfer, close) asks for them.
+    return ChatSession.objects.select_for_update().get(pk=session.pk)
 
 
 @transaction.atomic
@@ -143,7 +152,23 @@ def chat_transcript_copy(*, session_id: int) -> int:
     session = ChatSession.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=session_id)
     if session.ticket_id is None:
         return 0
-    return _copy_lines_to_thread(session)
+    copied = _copy_lines_to_thread(session)
+    if session.state == SessionState.CLOSED:
+        _inspect_finished(session)
+    return copied
+
+
+def _inspect_finished(session: ChatSession) -> None:
+    """A finished chat is judged as a whole: its conversation (kept by kefu/qa from the order's thread) is
+    inspected once more unless its current inspection already saw this exact transcript."""
+    from kefu.qa.models import Trigger
+    from kefu.qa.services import conversation_sync_ticket, queue_inspection
+
+    conversation = conversation_sync_ticket(ticket=session.ticket)
+    if conversation is None:  # no agent ever answered: nothing of the service to judge
+        return
+    if not conversation.inspections.filter(is_current=True, digest=conversation.digest).exists():
+        queue_inspection(conversation, Trigger.RESOLVE)
 
 
 def _copy_lines_to_thread(session: ChatSession) -> int:
@@ -223,6 +248,8 @@ def chat_close(*, session: ChatSession, by: User | None) -> ChatSession:
         return session
     session.state = SessionState.CLOSED
     session.save(update_fields=["state"])
+    if session.ticket_id:  # the last lines join the thread and the whole chat is inspected
+        _transcript_soon(session)
     _line(session, Sender.SYSTEM, "会话已结束，感谢您的咨询" if by else "访客已离开", None)
     _announce(session, "chat.state", _state_data(session))
     return session

@@ -17,7 +17,7 @@ from kefu.customers.masking import mask_phone
 from kefu.live.broadcast import latest_id
 from kefu.live.streams import last_event_id, stream_response
 from kefu.phrases.models import Phrase
-from kefu.qa_engine import check_utterance
+from kefu.qa.assist import check_text
 from kefu.security.audit import personal_data_read
 
 from . import services
@@ -176,13 +176,24 @@ def typing(request, session: UUID):
 @login_required
 @require_POST
 def assist(request):
-    """QA assist on the agent's draft: what the quality rules would find, before it is sent. Uses the QA
-    engine directly until kefu/qa offers its assist endpoint (issue 11)."""
-    _agent(request)
-    text = str(_body(request).get("text", ""))[:2000]
-    findings = check_utterance(text, role="agent", channel="chat") if text.strip() else []
-    return JsonResponse({"findings": [{"rule": f.rule, "severity": f.severity, "message": f.message,
-                                       "text": f.text} for f in findings]})
+    """QA assist on the agent's draft: the QA app's live check (the published pack's real-time rules, the
+    same as POST /api/v1/qa/check), read as the next turn of the chat's work order when it has one."""
+    agent = _agent(request)
+    body = _body(request)
+    text = str(body.get("text", ""))[:services.MAX_TEXT]
+    ticket = None
+    if body.get("session"):
+        try:
+            found = _session_for(request, UUID(str(body["session"])))
+        except ValueError:
+            return JsonResponse({"detail": "session 无效", "errors": [{"field": "session", "message": "session 无效"}]},
+                                status=400)
+        ticket = found.ticket
+    if not text.strip():
+        return JsonResponse({"findings": []})
+    return _act(request, lambda: {"findings": [
+        {"rule": f["rule"], "category": f["category"], "severity": f["severity"], "message": f["message"], "text": f["evidence"],
+         "suggestion": f["suggestion"]} for f in check_text(by=agent, text=text, role="agent", ticket=ticket)]})
 
 
 @login_required

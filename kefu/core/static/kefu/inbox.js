@@ -43,7 +43,7 @@
       case "j": focusRow(current + 1); break;
       case "k": focusRow(current < 0 ? 0 : current - 1); break;
       case "Enter": case "o": if (row) window.location.href = row.dataset.href; break;
-      case "r": if (row) window.location.href = row.dataset.href + "#reply-form"; break;
+      case "r": if (row) window.location.href = row.dataset.href + "#reply"; break;
       case "x": {
         if (!row) break;
         const box = row.querySelector("[data-select-row]");
@@ -84,7 +84,9 @@
     const area = document.querySelector("#reply-form textarea[name=body]");
     if (area && !document.querySelector("[data-inbox-row]")) { event.preventDefault(); area.focus(); }
   });
-  if (window.location.hash === "#reply-form") {
+  // Opened with r from the inbox: the cursor in the reply box. "#reply" names no element on purpose:
+  // Chromium's scroll to a fragment that names one (#reply-form) moves the focus back to the page.
+  if (window.location.hash === "#reply") {
     document.addEventListener("DOMContentLoaded", function () {
       const area = document.querySelector("#reply-form textarea[name=body]");
       if (area) area.focus();

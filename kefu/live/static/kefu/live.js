@@ -43,10 +43,11 @@
     } catch (e) { /* no audio device: the badge still shows it */ }
   }
 
-  function desktop(text, url) {
+  function desktop(text, url, tag) {
     if (!prefs.desktop || !("Notification" in window) || Notification.permission !== "granted") return;
-    if (document.visibilityState === "visible") return;
-    const notice = new Notification("Kefu", { body: text, tag: "kefu" });
+    // Only when the agent looks elsewhere (another tab or application): the page itself shows it otherwise.
+    if (document.visibilityState === "visible" && document.hasFocus()) return;
+    const notice = new Notification("Kefu", { body: text, tag: tag || "kefu" });
     notice.onclick = function () { window.focus(); if (url) location.href = url; };
   }
 
@@ -87,6 +88,13 @@
       const data = JSON.parse(event.data);
       setBadge(data.unread);
       desktop(data.text, data.url);
+      beep();
+    });
+    source.addEventListener("chat.queue", function (event) {
+      const data = JSON.parse(event.data);
+      if (data.state !== "queued") return;  // a new visitor waits in this department's queue
+      desktop((body.dataset.liveNewChat || "") + (data.visitor ? "：" + data.visitor : ""),
+              body.dataset.liveChatUrl, "kefu-chat-" + data.session);
       beep();
     });
     source.addEventListener("ticket", function (event) {

@@ -148,7 +148,7 @@
   function assist() {
     clearTimeout(assistTimer);
     assistTimer = setTimeout(function () {
-      call(base + "assist/", { text: $("reply").value }).then(function (data) {
+      call(base + "assist/", { text: $("reply").value, session: current }).then(function (data) {
         $("assist").replaceChildren.apply($("assist"), data.findings.map(function (f) {
           var li = document.createElement("li");
           li.className = "sev-" + f.severity;
