@@ -97,3 +97,14 @@ def test_no_smtp_configured_is_a_failure_not_a_pretend_send(desk, order, setting
     message = ticket_add_message(ticket=order, by=desk.agent, kind=MessageKind.REPLY, body="没有发信服务器")
     outbound = OutboundMail.objects.get(thread_message=message)
     assert outbound.state == DeliveryState.FAILED and "KEFU_SMTP_URL" in outbound.reason
+
+
+def test_department_reply_templates_show_on_its_email_orders_only(client, desk, order):
+    from kefu.channels.email.models import ReplyTemplate
+
+    ReplyTemplate.objects.create(department=desk.service, title="发票重开", body="您好，发票已为您重新开具<附件>。")
+    ReplyTemplate.objects.create(department=desk.other_service, title="别的部门", body="不该出现")
+    client.force_login(desk.agent)
+    page = client.get(f"/tickets/{order.number}/").content.decode()
+    assert "发票重开" in page and "您好，发票已为您重新开具&lt;附件&gt;。" in page  # escaped like any text
+    assert "不该出现" not in page

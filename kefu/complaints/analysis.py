@@ -5,6 +5,7 @@ complainants and the average time each step takes, over the complaints a user ma
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connections
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -68,6 +69,28 @@ def step_hours(qs: QuerySet) -> list[tuple[str, float, int]]:
 
     One grouped query: each step's previous step comes from a correlated subquery on the (complaint,
     created_at) index, so nothing is walked in Python (issue 9 measured a 1M-step walk)."""
+    if connections[qs.db].vendor == "postgresql":
+        found = _step_spans_windowed(qs)
+    else:
+        found = _step_spans_correlated(qs)
+    return [(a.title, round(found[a.name][0].total_seconds() / 3600, 1), found[a.name][1])
+            for a in ACTIONS.values() if a.name in found and found[a.name][1]]
+
+
+def _step_spans_windowed(qs: QuerySet) -> dict[str, tuple]:
+    """PostgreSQL: each step's previous step by LAG() over the complaint's steps, one pass over the steps
+    (the correlated subquery below probed the index once per step: 22 s for 600,000 steps at 1M orders)."""
+    inner, params = qs.order_by().values("pk").query.sql_with_params()
+    table = ComplaintStep._meta.db_table
+    sql = (f"SELECT action, AVG(span), COUNT(*) FROM (SELECT action, created_at - LAG(created_at) OVER "
+           f"(PARTITION BY complaint_id ORDER BY created_at, id) AS span FROM {table} "
+           f"WHERE complaint_id IN ({inner})) steps WHERE action <> 'receive' AND span IS NOT NULL GROUP BY action")
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {action: (avg, n) for action, avg, n in cursor.fetchall()}
+
+
+def _step_spans_correlated(qs: QuerySet) -> dict[str, tuple]:
     previous = (ComplaintStep.objects.filter(complaint_id=OuterRef("complaint_id"))
                 .filter(Q(created_at__lt=OuterRef("created_at"))
                         | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id")))
@@ -76,9 +99,7 @@ def step_hours(qs: QuerySet) -> list[tuple[str, float, int]]:
     rows = (ComplaintStep.objects.filter(complaint__in=qs.values("pk")).exclude(action="receive")
             .annotate(span=span).filter(span__isnull=False)
             .values("action").annotate(avg=Avg("span"), n=Count("id")).order_by())
-    found = {row["action"]: (row["avg"], row["n"]) for row in rows}
-    return [(a.title, round(found[a.name][0].total_seconds() / 3600, 1), found[a.name][1])
-            for a in ACTIONS.values() if a.name in found and found[a.name][1]]
+    return {row["action"]: (row["avg"], row["n"]) for row in rows}
 
 
 def complaint_analysis(qs: QuerySet[Complaint], now: datetime | None = None) -> Analysis:

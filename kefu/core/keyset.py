@@ -19,7 +19,8 @@ from django.db.models import F, Q, QuerySet
 
 from .errors import DomainError
 
-COUNT_CAP = 10_000
+# Counting 10,000 matching rows through the heap took 75 ms at a million orders; 1,000 take a tenth.
+COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ class TicketOut(Schema):
 
 
 class TicketPage(Schema):
-    count: int = Field(description="exact when count_exact, else the planner's estimate (over 10,000), or, for a "
+    count: int = Field(description="exact when count_exact, else the planner's estimate (over 1,000), or, for a "
                        "search (q), the matches listed when more match (the most relevant 200, or for one "
                        "character the newest orders')")
     count_exact: bool

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,8 +76,7 @@ def ticket_detail(request, number: str):
         "next_statuses": [(s, Status(s).label) for s in Status.values if s in TRANSITIONS[ticket.status]],
         "phrases": phrases,
         "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
-        "staff": policy.ticket_owners()
-        .select_related("team").order_by("display_name"),
+        **_staff_options(ticket),
         "teams": Team.objects.filter(is_active=True).select_related("department"),
         "departments": Department.objects.filter(kind=DepartmentKind.RESPONSIBLE, is_active=True),
         "related": ticket.related.all(),
@@ -85,6 +86,22 @@ def ticket_detail(request, number: str):
         "panels": render_ticket_panels(ticket, user, request),
     }
     return render(request, "tickets/detail.html", context)
+
+
+def _staff_options(ticket) -> dict:
+    """The assign and hand-over selects' <option>s, escaped in one pass: a department of 400 agents made
+    880 User objects and 2,000 template variables on every order page."""
+    staff = policy.ticket_owners().order_by("display_name").values_list("pk", "display_name", "username",
+                                                                         "team__name")
+    rows = [(pk, display or username, team) for pk, display, username, team in staff]
+    selected = mark_safe(" selected")  # noqa: S308  a constant
+    return {
+        "staff_assign_options": format_html_join("", '<option value="{}"{}>{}{}</option>', (
+            (pk, selected if pk == ticket.assignee_id else "", name, f"（{team}）" if team else "")
+            for pk, name, team in rows)),
+        "staff_options": format_html_join("", '<option value="{}">{}</option>',
+                                          ((pk, name) for pk, name, _team in rows)),
+    }
 
 
 def _pick(model, raw: str | None):
