@@ -126,7 +126,7 @@ def test_emotion_findings_carry_a_level(engine: Engine) -> None:
 
 
 def test_emotion_model_is_small_bundled_and_deterministic() -> None:
-    path = DATA_DIR / "emotion_zh.json"
+    path = DATA_DIR / "emotion_zh.json.gz"
     assert path.stat().st_size < 5_000_000
     model = load_model()
     first = model.score(_compact("质量太差了，退货"))

@@ -1,4 +1,4 @@
-"""Train the customer-emotion classifier shipped in kefu/qa_engine/data/emotion_zh.json.
+"""Train the customer-emotion classifier shipped in kefu/qa_engine/data/emotion_zh.json.gz.
 
 A logistic regression over character 1-3-grams of the engine's normalised text (the same
 ``normalise`` the engine applies to a turn), trained in pure Python (no numpy at run time or
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import importlib.util
 import json
 import math
@@ -38,7 +39,7 @@ from kefu.qa_engine.normalize import normalise  # noqa: E402
 # ../shared next to the repository (main checkout) or two levels up (a worktree under wt/)
 DEFAULT_DATASETS = next((p / "shared" / "datasets" / "sentiment" for p in (ROOT.parent, ROOT.parent.parent)
                          if (p / "shared").is_dir()), ROOT.parent / "shared" / "datasets" / "sentiment")
-DEFAULT_OUT = ROOT / "kefu" / "qa_engine" / "data" / "emotion_zh.json"
+DEFAULT_OUT = ROOT / "kefu" / "qa_engine" / "data" / "emotion_zh.json.gz"
 CORPORA = ("online_shopping_10_cats.csv", "waimai_10k.csv", "chnsenticorp_htl_all.csv", "clue_emotion2020.csv")
 CLUE = {"anger": 1, "disgust": 1, "sadness": 1, "fear": 1, "happiness": 0, "like": 0}
 POLARITY = {"negative": 1, "positive": 0}
@@ -198,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         "weights": {f: round(w, 4) for f, w in sorted(kept.items())},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    text = json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # gzip with no timestamp: the same training gives the same bytes
+    args.out.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
     return 0
 
