@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 
 from kefu.core.errors import DomainError
+from kefu.core.schema import ErrorOut
 from kefu.security.audit import personal_data_read
 
 from . import scripts
@@ -24,16 +25,6 @@ from .services import campaign_create, task_record_attempt
 router = Router(tags=["callbacks"])
 
 ResultCode = Literal["reached", "no_answer", "busy", "wrong_number", "refused", "do_not_call"]
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError]
 
 
 class ScriptOut(Schema):
