@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT))
 
 from kefu.qa_engine import Engine, load_pack, load_pack_data  # noqa: E402
 from kefu.qa_engine.inputs import parse_conversation  # noqa: E402
-from kefu.qa_engine.normalize import normalise  # noqa: E402
 from kefu.qa_engine.pack import PACK_DIR  # noqa: E402
 
 # ../shared next to the repository (main checkout) or two levels up (a worktree under wt/)
@@ -72,9 +71,7 @@ def build_corpus(path: Path, count: int, unique: float, seed: int = 5) -> tuple[
 
 
 def _clear_caches(engine: Engine) -> None:
-    normalise.cache_clear()
-    engine._matcher.match.cache_clear()  # a fresh engine's state: the bench measures cold caches
-    engine._matcher._probability.cache_clear()
+    engine.clear_caches()  # a fresh engine's state: the bench measures cold caches
 
 
 def floor(path: Path) -> None:
@@ -98,8 +95,7 @@ def full_and_write(engine: Engine) -> Callable[[Path], None]:
         with path.open("rb") as stream, tempfile.TemporaryFile("w", encoding="utf-8") as out:
             for raw in stream:
                 # What `kefu qa inspect` writes by default: findings plus the failed scorecard items.
-                result = engine.inspect(parse_conversation(json.loads(raw))).to_json("failed")
-                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+                out.write(engine.inspect(parse_conversation(json.loads(raw))).to_json_line("failed") + "\n")
     return run
 
 

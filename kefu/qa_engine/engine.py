@@ -13,6 +13,7 @@ from .matcher import Hit, TurnMatcher
 from .model import CHANNELS, ROLES, Finding, Result
 from .normalize import normalise
 from .pack import Pack, Rule, load_pack
+from .turns import TurnRecord, TurnRecords, findings_at
 
 _PER_TURN = ("phrase", "regex", "lexicon", "emotion", "address")
 
@@ -29,27 +30,45 @@ class Engine:
                           for r in self._conversation_rules}
         emotion = [r for r in pack.rules if r.kind == "emotion" and "customer" in r.roles]
         self._emotion = emotion[0] if emotion else None
+        self._records = TurnRecords(self._matcher, self._conversation_rules, self._patterns, self._emotion)
 
     def inspect(self, conversation: Mapping[str, Any] | Conversation) -> Result:
-        """Inspect one conversation (a mapping in the input format, or a parsed one)."""
+        """Inspect one conversation (a mapping in the input format, or a parsed one).
+
+        Each turn is a look-up of its record (turns.py: compact text, findings, phrases said,
+        classifier score), worked out once per distinct turn; the rest is a fold over the records."""
         convo = conversation if type(conversation) is Conversation else parse_conversation(conversation)
-        findings: list[Finding] = []
-        texts = self._turn_findings(convo, findings)
-        if self._emotion is not None and convo.channel in self._emotion.channels:
-            findings.extend(self._emotion_in_context(self._emotion, convo, texts, findings))
+        channel, store = convo.channel, self._records
+        new, findings, records = store.new, [], []
+        for index, turn in enumerate(convo.turns):
+            key = (turn.text, turn.role, channel)
+            record = new.get(key)
+            if record is None:
+                record, new = store.get(key), store.new
+            records.append(record)
+            if record.hits:
+                findings.extend(findings_at(record, index))
+        if self._emotion is not None and channel in self._emotion.channels:
+            findings.extend(self._emotion_in_context(self._emotion, convo, records))
         agents = [i for i, t in enumerate(convo.turns) if t.role == "agent"]
-        view = View(convo, texts, agents, findings, self._patterns)
+        view = View(convo, [r.text for r in records], agents, findings, [r.said for r in records])
         for rule in self._conversation_rules:
-            if convo.channel in rule.channels:
+            if channel in rule.channels:
                 findings.extend(CHECKERS[rule.kind](rule, view))
         findings.sort(key=lambda f: (f.turn, f.span[0], self._order[f.rule]))
         score, items = self.pack.scorecard.score(findings)
         return Result(convo.id, score, findings, items)
 
-    def _emotion_in_context(self, rule: Rule, convo: Conversation, texts: list[str],
-                            findings: list[Finding]) -> list[Finding]:
+    def clear_caches(self) -> None:
+        """Forget every turn seen (a fresh engine's state; the throughput bench measures cold caches)."""
+        self._records.clear()
+        self._matcher.match.cache_clear()
+        self._matcher._probability.cache_clear()
+        normalise.cache_clear()
+
+    def _emotion_in_context(self, rule: Rule, convo: Conversation, records: list[TurnRecord]) -> list[Finding]:
         """Borderline customer turns that read as negative in their conversation (see emotion.py)."""
-        flagged = {f.turn: f.level or "不满" for f in findings if f.rule == rule.code}
+        flagged = {i: r.flag for i, r in enumerate(records) if r.flag is not None}
         threshold = rule.params.get("context_probability", 0.5)
         wait = rule.params.get("wait_seconds", 300.0)
         episode = rule.params.get("episode_probability", threshold)
@@ -63,35 +82,18 @@ class Engine:
             waited = None
             if turn.ts is not None and last_customer_ts is not None and not answered:
                 waited = (turn.ts - last_customer_ts).total_seconds()
-            here = TurnContext(index, texts[index], turn.text, waited)
-            if index not in flagged and here.text:
-                # The classifier's score is cached with the turn: test it before the context.
-                probability, span = self._matcher.emotion_probability(rule, here.text)
-                if probability >= threshold:
-                    reason = context_reason(here, earlier, flagged, wait, probability, episode)
-                    if reason is not None:
-                        level, why = reason
-                        flagged[index] = level
-                        added.append(_context_finding(rule, index, turn.text, span, level, why))
+            record = records[index]
+            here = TurnContext(index, record.text, turn.text, waited)
+            # The classifier's score is in the turn's record: test it before the context.
+            if index not in flagged and record.text and record.probability >= threshold:
+                reason = context_reason(here, earlier, flagged, wait, record.probability, episode)
+                if reason is not None:
+                    level, why = reason
+                    flagged[index] = level
+                    added.append(_context_finding(rule, index, turn.text, record.span, level, why))
             earlier.append(here)
             last_customer_ts, answered = turn.ts, False
         return added
-
-    def _turn_findings(self, convo: Conversation, findings: list[Finding]) -> list[str]:
-        """Append every turn's findings; return the turns' compact texts."""
-        texts: list[str] = []
-        match, channel = self._matcher.match, convo.channel
-        for index, turn in enumerate(convo.turns):
-            if turn.role == "system":
-                texts.append(normalise(turn.text).text)
-                continue
-            text, hits = match(turn.text, turn.role, channel)
-            texts.append(text)
-            for hit in hits:
-                rule = hit.rule
-                findings.append(Finding(rule.code, rule.category, index, hit.span, hit.text, rule.severity, hit.message,
-                                        hit.level))
-        return texts
 
     def check(self, text: str, role: str = "agent", channel: str = "chat") -> list[Finding]:
         """The reply box's live check: per-utterance rules only, findings on turn 0."""

@@ -68,6 +68,7 @@ class TurnMatcher:
         self._regex: dict[tuple[str, str], tuple[_RegexRule, ...]] = {}
         self._compact_cues()
         self.match = lru_cache(maxsize=cache_size)(self._match)
+        self.match_uncached = self._match  # the engine keeps its own per-turn records (turns.py)
         self._probability = lru_cache(maxsize=cache_size)(self._score)
 
     def _compact_cues(self) -> None:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import opencc
@@ -141,18 +142,12 @@ def _fold_compatibility(text: str) -> str:
 
 
 def _compact(original: str, folded: str) -> Normalised:
-    pieces: list[str] = []
-    breaks: list[int] = []
-    shifts: list[int] = []
-    runs: list[str] = []
-    removed = last = 0
-    for match in _SEPARATORS.finditer(folded):
-        left, right = match.span()
-        pieces.append(folded[last:left])
-        breaks.append(left - removed)
-        removed += right - left
-        shifts.append(removed)
-        runs.append(match.group())
-        last = right
-    pieces.append(folded[last:])
-    return Normalised(original, "".join(pieces), tuple(breaks), tuple(shifts), tuple(runs))
+    """Split at the separator runs in C (split, findall, accumulate) rather than a Python loop.
+
+    ``breaks[i]`` is the compact length before run ``i`` (the pieces before it), ``shifts[i]``
+    the length of runs 0..i."""
+    pieces = _SEPARATORS.split(folded)
+    runs = _SEPARATORS.findall(folded)
+    breaks = tuple(accumulate(map(len, pieces[:-1])))
+    shifts = tuple(accumulate(map(len, runs)))
+    return Normalised(original, "".join(pieces), breaks, shifts, tuple(runs))
