@@ -25,7 +25,7 @@ class View:
     texts: Sequence[str]
     agents: Sequence[int]
     found: Sequence[Finding]
-    said: Sequence[frozenset[str]]  # per turn: the conversation rules whose phrases it says
+    said: Sequence[tuple[str, ...]]  # per turn: the conversation rules whose phrases it says
 
     def says(self, rule: Rule, index: int) -> bool:
         """True when turn ``index`` contains one of the rule's phrases (for a context rule, outside

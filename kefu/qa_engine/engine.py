@@ -13,7 +13,7 @@ from .matcher import Hit, TurnMatcher
 from .model import CHANNELS, ROLES, Finding, Result
 from .normalize import normalise
 from .pack import Pack, Rule, load_pack
-from .turns import TurnRecord, TurnRecords, findings_at
+from .turns import FLAG, HITS, PROBABILITY, SAID, SPAN, TEXT, TurnRecord, TurnRecords, findings_at
 
 _PER_TURN = ("phrase", "regex", "lexicon", "emotion", "address")
 
@@ -46,12 +46,12 @@ class Engine:
             if record is None:
                 record, new = store.get(key), store.new
             records.append(record)
-            if record.hits:
+            if record[HITS]:
                 findings.extend(findings_at(record, index))
         if self._emotion is not None and channel in self._emotion.channels:
             findings.extend(self._emotion_in_context(self._emotion, convo, records))
         agents = [i for i, t in enumerate(convo.turns) if t.role == "agent"]
-        view = View(convo, [r.text for r in records], agents, findings, [r.said for r in records])
+        view = View(convo, [r[TEXT] for r in records], agents, findings, [r[SAID] for r in records])
         for rule in self._conversation_rules:
             if channel in rule.channels:
                 findings.extend(CHECKERS[rule.kind](rule, view))
@@ -68,7 +68,7 @@ class Engine:
 
     def _emotion_in_context(self, rule: Rule, convo: Conversation, records: list[TurnRecord]) -> list[Finding]:
         """Borderline customer turns that read as negative in their conversation (see emotion.py)."""
-        flagged = {i: r.flag for i, r in enumerate(records) if r.flag is not None}
+        flagged = {i: r[FLAG] for i, r in enumerate(records) if r[FLAG] is not None}
         threshold = rule.params.get("context_probability", 0.5)
         wait = rule.params.get("wait_seconds", 300.0)
         episode = rule.params.get("episode_probability", threshold)
@@ -82,15 +82,15 @@ class Engine:
             waited = None
             if turn.ts is not None and last_customer_ts is not None and not answered:
                 waited = (turn.ts - last_customer_ts).total_seconds()
-            record = records[index]
-            here = TurnContext(index, record.text, turn.text, waited)
+            text, probability = records[index][TEXT], records[index][PROBABILITY]
+            here = TurnContext(index, text, turn.text, waited)
             # The classifier's score is in the turn's record: test it before the context.
-            if index not in flagged and record.text and record.probability >= threshold:
-                reason = context_reason(here, earlier, flagged, wait, record.probability, episode)
+            if index not in flagged and text and probability >= threshold:
+                reason = context_reason(here, earlier, flagged, wait, probability, episode)
                 if reason is not None:
                     level, why = reason
                     flagged[index] = level
-                    added.append(_context_finding(rule, index, turn.text, record.span, level, why))
+                    added.append(_context_finding(rule, index, turn.text, records[index][SPAN], level, why))
             earlier.append(here)
             last_customer_ts, answered = turn.ts, False
         return added

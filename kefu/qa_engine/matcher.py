@@ -18,7 +18,7 @@ import ahocorasick
 
 from .address import address_spans
 from .emotion import load_model
-from .normalize import Normalised, normalise
+from .normalize import Normalised, normalise, normalise_uncached
 from .pack import Rule
 from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, anchor_slots, complete_slots, vetoed
 from .patterns import find as find_pattern
@@ -68,7 +68,8 @@ class TurnMatcher:
         self._regex: dict[tuple[str, str], tuple[_RegexRule, ...]] = {}
         self._compact_cues()
         self.match = lru_cache(maxsize=cache_size)(self._match)
-        self.match_uncached = self._match  # the engine keeps its own per-turn records (turns.py)
+        # The engine keeps its own per-turn records (turns.py): nothing else need keep the turn.
+        self.match_uncached = lambda original, role, channel: self._matched(normalise_uncached(original), role, channel)
         self._probability = lru_cache(maxsize=cache_size)(self._score)
 
     def _compact_cues(self) -> None:
@@ -122,7 +123,9 @@ class TurnMatcher:
 
     def _match(self, original: str, role: str, channel: str) -> tuple[str, tuple[Hit, ...]]:
         """The turn's compact text (conversation rules reuse it) and its hits."""
-        norm = normalise(original)
+        return self._matched(normalise(original), role, channel)
+
+    def _matched(self, norm: Normalised, role: str, channel: str) -> tuple[str, tuple[Hit, ...]]:
         automaton = self._automaton(role, channel)
         phrase_hits: dict[int, list[tuple[int, int]]] = {}
         lexicon_hits: dict[int, list[tuple[int, int, float, bool]]] = {}

@@ -1,9 +1,9 @@
 """What one turn contributes to a conversation's inspection, worked out once per distinct turn.
 
 Chat repeats itself (好的, 在的亲, 还有其他可以帮您的吗), so the engine keeps, per channel, role
-and text, a :class:`TurnRecord`: the compact text, the per-turn findings (rule hits with their
-spans), which conversation rules' phrases the turn says (greeting, closing, apology, asking to
-wait), and the emotion classifier's score. Inspecting a conversation is then a look-up per
+and text, a record (a plain tuple, see TEXT ... AT below): the compact text, the per-turn
+findings (rule hits with their spans), which conversation rules' phrases the turn says
+(greeting, closing, apology, asking to wait), and the emotion classifier's score. Inspecting a conversation is then a look-up per
 turn and a small fold over the records (engine.py); only a turn never seen before goes through
 the matcher.
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
 
 import ahocorasick
 
@@ -26,15 +25,17 @@ from .model import Finding
 from .normalize import normalise
 from .pack import Rule
 
-
-class TurnRecord(NamedTuple):
-    text: str  # the compact text
-    hits: tuple[Finding, ...]  # the turn's findings, on turn 0, in the matcher's order
-    said: frozenset[str]  # conversation rules whose phrases the turn says (context rules: outside exclusions)
-    flag: str | None  # the emotion rule's level when it hit this turn (its own finding), else None
-    probability: float  # the emotion classifier's P(negative); 0.0 when no emotion rule applies
-    span: tuple[int, int] | None  # the classifier's evidence (compact offsets)
-    at: dict[int, tuple[Finding, ...]]  # the findings moved to a turn index, built once per index
+# A record is a plain tuple, read by these indices. Not a NamedTuple: the garbage collector stops
+# tracking a plain tuple that holds only plain values, while it visits every NamedTuple at each
+# full collection (tens of thousands of cached turns made that a fifth of the inspection time).
+TEXT = 0  # the compact text
+HITS = 1  # the turn's findings on turn 0, in the matcher's order (a tuple, often empty)
+SAID = 2  # the conversation rules whose phrases the turn says (context rules: outside exclusions)
+FLAG = 3  # the emotion rule's level when it hit this turn (its own finding), else None
+PROBABILITY = 4  # the emotion classifier's P(negative); 0.0 when no emotion rule applies
+SPAN = 5  # the classifier's evidence (compact offsets) or None
+AT = 6  # findings moved to a turn index, built once per index (None when the turn has no hits)
+TurnRecord = tuple  # (text, hits, said, flag, probability, span, at)
 
 
 class TurnRecords:
@@ -44,7 +45,7 @@ class TurnRecords:
                  emotion: Rule | None, size: int = 65536) -> None:
         self._matcher = matcher
         self._phrases, self._exact, self._always = _phrase_automaton(conversation_rules, patterns)
-        self._sets: dict[frozenset[str], frozenset[str]] = {}  # few distinct sets: share them
+        self._sets: dict[tuple[str, ...], tuple[str, ...]] = {}  # few distinct sets: share them
         self._emotion = emotion
         self._size = size
         self.new: dict[tuple[str, str, str], TurnRecord] = {}
@@ -71,6 +72,7 @@ class TurnRecords:
             hits = tuple(Finding(h.rule.code, h.rule.category, 0, h.span, h.text, h.rule.severity, h.message, h.level)
                          for h in found)
         said = self._said(text)
+        hits = hits or ()
         flag, probability, span = None, 0.0, None
         emotion = self._emotion
         if emotion is not None and role == "customer" and channel in emotion.channels:
@@ -79,10 +81,10 @@ class TurnRecords:
                     flag = finding.level or "不满"
             if text:
                 probability, span = self._matcher.emotion_probability(emotion, text)
-        return TurnRecord(text, hits, said, flag, probability, span, {})
+        return (text, hits, said, flag, probability, span, {} if hits else None)
 
 
-    def _said(self, text: str) -> frozenset[str]:
+    def _said(self, text: str) -> tuple[str, ...]:
         """The conversation rules with a phrase in ``text``: one Aho-Corasick pass finds every
         occurrence, overlaps included, so a rule is in the set exactly when its phrase pattern's
         ``search`` would match; a context rule's exclusions are then applied as before."""
@@ -93,18 +95,21 @@ class TurnRecords:
         for code in codes.intersection(self._exact):
             if not self._exact[code](text):
                 codes.discard(code)
-        return self._sets.setdefault(frozenset(codes), frozenset(codes)) if codes else _NONE
+        if not codes:
+            return ()
+        said = tuple(sorted(codes))
+        return self._sets.setdefault(said, said)
 
 
 def findings_at(record: TurnRecord, index: int) -> tuple[Finding, ...]:
     """The record's findings on turn ``index`` (shared between conversations: findings are immutable)."""
-    found = record.at.get(index)
+    at = record[AT]
+    found = at.get(index)
     if found is None:
-        found = record.at[index] = tuple(f._replace(turn=index) for f in record.hits)
+        found = at[index] = tuple(f._replace(turn=index) for f in record[HITS])
     return found
 
 
-_NONE: frozenset[str] = frozenset()
 # The conversation rules that ask whether a turn says one of their phrases (conversation.py).
 _SAYING = ("position", "context", "silence")
 
