@@ -26,6 +26,8 @@ class View:
     agents: Sequence[int]
     found: Sequence[Finding]
     said: Sequence[tuple[str, ...]]  # per turn: the conversation rules whose phrases it says
+    timed: bool = True  # some turn has a start time (a call): convo.timed, worked out once
+    stamped: bool = True  # some turn has a ts (a chat with times); without one no response time is measured
 
     def says(self, rule: Rule, index: int) -> bool:
         """True when turn ``index`` contains one of the rule's phrases (for a context rule, outside
@@ -59,7 +61,7 @@ def check_position(rule: Rule, view: View) -> list[Finding]:
     count, first = rule.params["within_turns"], rule.params["where"] == "first"
     window = agents[:count] if first else agents[-count:]
     limit = rule.params.get("within_seconds")
-    if limit is not None and view.convo.timed:
+    if limit is not None and view.timed:
         window = [i for i in window if _in_time(view.convo, i, limit, first)]
     code, said = rule.code, view.said
     for index in window:
@@ -127,6 +129,8 @@ def _reply_window(agents: Sequence[int], episode: Sequence[int], within: int) ->
 
 def check_first_response(rule: Rule, view: View) -> list[Finding]:
     """Chat: the first agent reply after the customer's first message (首次响应)."""
+    if not view.stamped:
+        return []
     turns = view.convo.turns
     asked = next((t.ts for t in turns if t.role == "customer" and t.ts), None)
     if asked is None:
@@ -142,6 +146,8 @@ def check_first_response(rule: Rule, view: View) -> list[Finding]:
 
 def check_reply_delay(rule: Rule, view: View) -> list[Finding]:
     """Chat: each later reply measured from the first unanswered customer message."""
+    if not view.stamped:
+        return []
     findings, waiting_since, answered_once = [], None, False
     for index, turn in enumerate(view.convo.turns):
         if turn.role == "customer" and turn.ts and waiting_since is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from .pack import Pack, Rule, load_pack
 from .turns import FLAG, HITS, PROBABILITY, SAID, SPAN, TEXT, TurnRecord, TurnRecords, findings_at
 
 _PER_TURN = ("phrase", "regex", "lexicon", "emotion", "address")
+_start, _ts = attrgetter("start"), attrgetter("ts")
 
 
 class Engine:
@@ -50,8 +52,11 @@ class Engine:
                 findings.extend(findings_at(record, index))
         if self._emotion is not None and channel in self._emotion.channels:
             findings.extend(self._emotion_in_context(self._emotion, convo, records))
-        agents = [i for i, t in enumerate(convo.turns) if t.role == "agent"]
-        view = View(convo, [r[TEXT] for r in records], agents, findings, [r[SAID] for r in records])
+        turns = convo.turns
+        agents = [i for i, t in enumerate(turns) if t.role == "agent"]
+        starts, stamps = list(map(_start, turns)), list(map(_ts, turns))
+        view = View(convo, [r[TEXT] for r in records], agents, findings, [r[SAID] for r in records],
+                    starts.count(None) < len(starts), stamps.count(None) < len(stamps))
         for rule in self._conversation_rules:
             if channel in rule.channels:
                 findings.extend(CHECKERS[rule.kind](rule, view))
@@ -68,14 +73,18 @@ class Engine:
 
     def _emotion_in_context(self, rule: Rule, convo: Conversation, records: list[TurnRecord]) -> list[Finding]:
         """Borderline customer turns that read as negative in their conversation (see emotion.py)."""
-        flagged = {i: r[FLAG] for i, r in enumerate(records) if r[FLAG] is not None}
         threshold = rule.params.get("context_probability", 0.5)
+        # Most conversations have no borderline turn at all: nothing to judge in context.
+        if not any(r[PROBABILITY] >= threshold and r[FLAG] is None for r in records):
+            return []
+        flagged = {i: r[FLAG] for i, r in enumerate(records) if r[FLAG] is not None}
         wait = rule.params.get("wait_seconds", 300.0)
         episode = rule.params.get("episode_probability", threshold)
-        earlier: list[TurnContext] = []
+        earlier: list[tuple[int, float | None]] = []  # customer turns so far, and how long each waited
         added: list[Finding] = []
+        turns = convo.turns
         last_customer_ts, answered = None, True
-        for index, turn in enumerate(convo.turns):
+        for index, turn in enumerate(turns):
             if turn.role != "customer":
                 answered = answered or turn.role == "agent"
                 continue
@@ -83,15 +92,16 @@ class Engine:
             if turn.ts is not None and last_customer_ts is not None and not answered:
                 waited = (turn.ts - last_customer_ts).total_seconds()
             text, probability = records[index][TEXT], records[index][PROBABILITY]
-            here = TurnContext(index, text, turn.text, waited)
             # The classifier's score is in the turn's record: test it before the context.
             if index not in flagged and text and probability >= threshold:
-                reason = context_reason(here, earlier, flagged, wait, probability, episode)
+                here = TurnContext(index, text, turn.text, waited)
+                context = [TurnContext(i, records[i][TEXT], turns[i].text, w) for i, w in earlier]
+                reason = context_reason(here, context, flagged, wait, probability, episode)
                 if reason is not None:
                     level, why = reason
                     flagged[index] = level
                     added.append(_context_finding(rule, index, turn.text, records[index][SPAN], level, why))
-            earlier.append(here)
+            earlier.append((index, waited))
             last_customer_ts, answered = turn.ts, False
         return added
 
