@@ -100,7 +100,7 @@ def main() -> int:
     if not args.only:
         print(line("GET /api/v1/reports/summary", timed(lambda: get("/api/v1/reports/summary", **query), args.runs)))
         print(line("GET /reports/ (page shell)", timed(lambda: get("/reports/", **query), args.runs)), flush=True)
-        for name in ["kpis", *tables.TABLES]:
+        for name in ["kpis", "kpis_previous", *tables.TABLES]:
             print(line(f"  panel {name}", timed(lambda n=name: get(f"/reports/panels/{n}/", **query), args.runs)),
                   flush=True)
         print(line("GET /reports/?full=1 (whole)", timed(lambda: get("/reports/", full="1", **query),
