@@ -239,8 +239,8 @@ async def main_async(args: argparse.Namespace) -> int:
     try:
         await wait_ready(host, port, people[0][0])
         run = uuid.uuid4().hex[:6]
-        print(f"run {run}: {args.clients} clients, {args.seconds:.0f} s a phase in {args.rounds} alternating slices, "
-              f"server {host}:{port}"
+        slices = f" in {args.rounds} alternating slices" if args.rounds > 1 else ""
+        print(f"run {run}: {args.clients} clients, {args.seconds:.0f} s a phase{slices}, server {host}:{port}"
               f"{'' if args.url else f' ({args.workers} processes)'}, database {os.environ.get('DATABASE_URL', 'SQLite')}")
         rates, tallies = {}, []
         load_at_start = os.getloadavg()
