@@ -1,9 +1,11 @@
 """A complaint's copies of its order's visibility columns (kefu.complaints.visibility) stay equal to the
 order's through every move (assign, transfer, dispatch, hand-over, a deleted team), so the complaints a user
-sees and 投诉分析's figures read from them equal the live computation through the orders (issue 9)."""
+sees and 投诉分析's figures read from them equal the live computation through the orders (issue 9); the
+customer copy follows a customer merge."""
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from kefu import policy
@@ -13,6 +15,7 @@ from kefu.complaints.models import Complaint
 from kefu.complaints.models import ComplaintState as S
 from kefu.complaints.selectors import visible_complaints
 from kefu.complaints.visibility import COPIED
+from kefu.customers.merge import customer_merge
 from kefu.tickets import services as ts
 from kefu.tickets.models import Ticket
 from tests import factories
@@ -32,6 +35,13 @@ def live_visible(user):
     return Complaint.objects.filter(ticket__in=policy.visible_tickets(user).values("pk"))
 
 
+def live_repeat_customers(qs) -> list[tuple[str, int]]:
+    """What the analysis counted before: each complaint joined to its order's customer."""
+    rows = (qs.values("ticket__customer__name", "ticket__customer_id").annotate(n=Count("id"))
+            .filter(n__gt=1).order_by("-n", "ticket__customer__name")[:20])
+    return [(row["ticket__customer__name"], row["n"]) for row in rows]
+
+
 def assert_copies_equal_orders() -> None:
     for complaint in Complaint.objects.select_related("ticket"):
         assert {c: getattr(complaint, c) for c in COPIED.values()} == {
@@ -46,6 +56,7 @@ def assert_same_as_live(desk) -> None:
         if policy.can_see_complaint_analysis(user):
             expected = analysis.complaint_analysis(old)
             expected.step_hours = live_step_hours(old)
+            expected.repeat_customers = live_repeat_customers(old)
             assert analysis.complaint_analysis(new) == expected, user.username
 
 
@@ -77,6 +88,10 @@ def test_copies_follow_the_order_through_moves_and_the_figures_equal_the_live_on
     assert Ticket.objects.get(pk=moving.ticket_id).dispatched_to_id == desk.logistics.pk
     assert_same_as_live(desk)
     assert visible_complaints(desk.other_handler).filter(pk=moving.pk).exists()
+
+    customer_merge(source=other.ticket.customer, target=moving.ticket.customer, by=desk.supervisor)
+    assert analysis.repeat_customers(visible_complaints(desk.supervisor)) == [(moving.ticket.customer.name, 2)]
+    assert_same_as_live(desk)
 
     third = factories.team(desk.service, "三组")
     ts.ticket_assign(ticket=other.ticket, by=desk.supervisor, assignee=None, team=third)

@@ -145,7 +145,7 @@ class OrderWriter:
                         created_at=at)
 
     def _complaint(self, ticket: int, received: datetime, agent: int, *, closed: bool, order: dict) -> None:
-        from kefu.policy.tickets import ORDER_COLUMNS  # the complaint's copies of its order's visibility
+        from kefu.complaints.visibility import COPIED  # the complaint's copies of its order's columns
 
         rng = self.rng
         cid = self._next("complaint")
@@ -168,7 +168,7 @@ class OrderWriter:
                             description="客户对服务不满意", demand="尽快解决并给出说法", severity="minor",
                             dispatched_to_id=dept.pk if state != "received" else None, updated_at=at,
                             archived_at=at if state in {"archived", "summarised"} else None,
-                            **{f"order_{column}": order.get(column) for column in ORDER_COLUMNS.values()})
+                            **{copy: order.get(column) for column, copy in COPIED.items()})
 
     def flush(self) -> None:
         # Parents first: the foreign keys are checked row by row.

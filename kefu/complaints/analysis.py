@@ -5,11 +5,13 @@ complainants and the average time each step takes, over the complaints a user ma
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connections
 from django.db.models import Avg, Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.customers.models import Customer
 from kefu.sla.models import SlaClock
 from kefu.sla.outcomes import outcome_counts
 
@@ -70,18 +72,29 @@ def step_hours(qs: QuerySet) -> list[tuple[str, float, int]]:
     step's span with the step), so nothing orders or walks the steps (issue 9: 1M steps walked in Python,
     then a LAG() pass over 600,000 steps)."""
     rows = (ComplaintStep.objects.filter(complaint__in=qs.order_by().values("pk"), span__isnull=False)
-            .exclude(action="receive").values("action").annotate(avg=Avg("span"), n=Count("id")).order_by())
+            .exclude(action="receive").values("action").annotate(avg=Avg("span"), n=Count("*")).order_by())
     found = {row["action"]: (row["avg"], row["n"]) for row in rows}
     return [(a.title, round(found[a.name][0].total_seconds() / 3600, 1), found[a.name][1])
             for a in ACTIONS.values() if a.name in found and found[a.name][1]]
+
+
+def repeat_customers(qs: QuerySet, limit: int = 20) -> list[tuple[str, int]]:
+    """Customers with more than one of the complaints, most first: counted on the complaints' own copy of
+    their order's customer, and only those counted are joined to their names (joining every complaint to
+    its order and customer read 50k random rows of each at 1M orders)."""
+    grouped, params = (qs.order_by().values("order_customer_id").annotate(n=Count("id")).filter(n__gt=1)
+                       .values("order_customer_id", "n").query.sql_with_params())
+    sql = (f"SELECT customer.name, grouped.n FROM ({grouped}) grouped JOIN {Customer._meta.db_table} customer "
+           f"ON customer.id = grouped.order_customer_id ORDER BY grouped.n DESC, customer.name LIMIT {int(limit)}")
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(name, n) for name, n in cursor.fetchall()]
 
 
 def complaint_analysis(qs: QuerySet[Complaint], now: datetime | None = None) -> Analysis:
     now = now or timezone.now()
     months = (qs.annotate(month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
               .values("month").annotate(n=Count("id")).order_by("month"))
-    repeat = (qs.values("ticket__customer__name", "ticket__customer_id").annotate(n=Count("id"))
-              .filter(n__gt=1).order_by("-n", "ticket__customer__name")[:20])
     return Analysis(
         total=qs.count(),
         by_category=_counts(qs, "category__name"),
@@ -92,6 +105,6 @@ def complaint_analysis(qs: QuerySet[Complaint], now: datetime | None = None) -> 
         by_month=[(row["month"].strftime("%Y-%m"), row["n"]) for row in months],
         reply_share=reply_share(qs, now),
         implement_share=implement_share(qs, now),
-        repeat_customers=[(row["ticket__customer__name"], row["n"]) for row in repeat],
+        repeat_customers=repeat_customers(qs),
         step_hours=step_hours(qs),
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Department, Team
+from kefu.customers.models import Customer
 from kefu.tickets.models import Ticket
 
 
@@ -274,6 +275,9 @@ class Complaint(models.Model):
                                        related_name="+")
     order_first_responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                               related_name="+")
+    # and of its customer (repeat complainants); a customer merge moves it with every other reference
+    order_customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True,
+                                       related_name="complaint_copies")
 
     class Meta:
         ordering = ["-received_at"]
@@ -306,7 +310,11 @@ class ComplaintStep(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["complaint", "created_at"])]  # step_hours: previous step
+        indexes = [models.Index(fields=["complaint", "created_at"]),  # spans.append_step: the latest step
+                   # step_hours reads (complaint, action, span) from this index alone (PostgreSQL: INCLUDE), not
+                   # the 150 MB of steps with their notes (issue 9)
+                   models.Index(fields=["complaint"], include=["action", "span"], condition=models.Q(span__isnull=False),
+                                name="complaint_step_spans")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}->{self.to_state}"

@@ -1,12 +1,13 @@
 """A complaint's copies of its work order's visibility columns (order_department, order_dispatched_to,
-order_team, order_assignee, order_first_responder), so that who-sees-which-complaint
+order_team, order_assignee, order_first_responder; and order_customer for repeat complainants), so that who-sees-which-complaint
 (kefu.policy.complaint_scope) filters the complaints themselves: at 1M orders every list and each of
 投诉分析's figures joined all visible work orders (a semi-join reading 1M rows per figure, issue 9).
 
 Kept right by three things: every save of a complaint copies its order's columns (pre_save below, whichever
 path creates or saves it); an order that moves (assign, transfer, dispatch, hand-over: every path saves the Ticket) updates
 its complaint in the same transaction (post_save below, one UPDATE that writes only when something differs);
-a deleted team or user is set to NULL on both sides by the same on_delete as the order's own columns.
+a deleted team or user is set to NULL on both sides by the same on_delete as the order's own columns; a
+customer merge moves order_customer with every other reference to the merged record (customers/merge.py).
 """
 
 from functools import reduce
@@ -22,7 +23,7 @@ from .models import Complaint
 # the order's column -> the complaint's copy
 COPIED = {"department_id": "order_department_id", "dispatched_to_id": "order_dispatched_to_id",
           "team_id": "order_team_id", "assignee_id": "order_assignee_id",
-          "first_responder_id": "order_first_responder_id"}
+          "first_responder_id": "order_first_responder_id", "customer_id": "order_customer_id"}
 _NAMES = set(COPIED) | {name.removesuffix("_id") for name in COPIED}
 _COPY_NAMES = set(COPIED.values()) | {name.removesuffix("_id") for name in COPIED.values()}
 
