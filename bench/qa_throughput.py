@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import json
 import random
 import statistics
@@ -39,8 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kefu.qa_engine import Engine, load_pack, load_pack_data  # noqa: E402
+from kefu.qa_engine.emotion import load_model  # noqa: E402
 from kefu.qa_engine.inputs import parse_conversation  # noqa: E402
-from kefu.qa_engine.normalize import normalise  # noqa: E402
+from kefu.qa_engine.normalize import normalise_uncached  # noqa: E402
 from kefu.qa_engine.pack import PACK_DIR  # noqa: E402
 
 # ../shared next to the repository (main checkout) or two levels up (a worktree under wt/)
@@ -72,9 +74,7 @@ def build_corpus(path: Path, count: int, unique: float, seed: int = 5) -> tuple[
 
 
 def _clear_caches(engine: Engine) -> None:
-    normalise.cache_clear()
-    engine._matcher.match.cache_clear()  # a fresh engine's state: the bench measures cold caches
-    engine._matcher._probability.cache_clear()
+    engine.clear_caches()  # a fresh engine's state: the bench measures cold caches
 
 
 def floor(path: Path) -> None:
@@ -98,8 +98,7 @@ def full_and_write(engine: Engine) -> Callable[[Path], None]:
         with path.open("rb") as stream, tempfile.TemporaryFile("w", encoding="utf-8") as out:
             for raw in stream:
                 # What `kefu qa inspect` writes by default: findings plus the failed scorecard items.
-                result = engine.inspect(parse_conversation(json.loads(raw))).to_json("failed")
-                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+                out.write(engine.inspect(parse_conversation(json.loads(raw))).to_json_line("failed") + "\n")
     return run
 
 
@@ -129,6 +128,59 @@ def timed(label: str, work: Callable[[Path], None], path: Path, conversations: i
     print(f"{label:<44} {best_cpu:7.2f} s CPU ({best_wall:6.2f} s wall)  {conversations / best_cpu:9,.0f} conv/s"
           f"  {turns / best_cpu:10,.0f} turns/s")
     return best_cpu
+
+
+def _cpu(work: Callable[[], object], repeat: int, before: Callable[[], object] = lambda: None) -> float:
+    """CPU seconds of one stage with the garbage collector off: the stages keep every conversation
+    in memory, which a streaming run does not, and a full collection would charge that to them."""
+    best = float("inf")
+    for _ in range(repeat):
+        before()
+        gc.collect()
+        gc.disable()
+        started = time.process_time()
+        try:
+            work()
+        finally:
+            best = min(best, time.process_time() - started)
+            gc.enable()
+    return best
+
+
+def breakdown(engine: Engine, path: Path, total: float, repeat: int) -> None:
+    """Where the time of "parse + inspection + JSON lines written" goes, stage by stage, CPU seconds."""
+    with path.open("rb") as stream:
+        raw_lines = stream.readlines()
+    conversations = [parse_conversation(json.loads(raw)) for raw in raw_lines]
+    keys = list(dict.fromkeys((t.text, t.role, c.channel) for c in conversations for t in c.turns))
+    rule = next(r for r in engine.pack.rules if r.kind == "emotion")
+    model = load_model(rule.params.get("model", "emotion_zh"))
+    customer = [normalise_uncached(text).text for text, role, _ in keys if role == "customer"]
+    records = engine._records  # the engine's per-turn records (kefu/qa_engine/turns.py)
+    loads = _cpu(lambda: [json.loads(raw) for raw in raw_lines], repeat)
+    parse = _cpu(lambda: [parse_conversation(json.loads(raw)) for raw in raw_lines], repeat)
+    norm = _cpu(lambda: [normalise_uncached(text) for text, _, _ in keys], repeat)
+    classifier = _cpu(lambda: [model.score(text) for text in customer if text], repeat)
+    build = _cpu(lambda: [records.get(key) for key in keys], repeat, engine.clear_caches)
+    fold = _cpu(lambda: [engine.inspect(c) for c in conversations], repeat)
+    results = [engine.inspect(c) for c in conversations]
+    output = _cpu(lambda: [r.to_json_line("failed") for r in results], repeat)
+    count = len(conversations)
+    rows = [
+        ("read + json.loads (also in the floor)", loads),
+        ("validation (parse_conversation)", parse - loads),
+        (f"new turns: normalise ({len(keys):,} distinct turns)", norm),
+        (f"new turns: emotion classifier ({len(customer):,} distinct customer turns)", classifier),
+        ("new turns: rule matching and the rest of the record", build - norm - classifier),
+        ("per conversation: look-ups and conversation rules, scorecard", fold),
+        ("per conversation: JSON line from cached fragments", output),
+    ]
+    print("where the time goes (CPU s and us a conversation; each stage measured apart, garbage collector off):")
+    for label, seconds in rows:
+        print(f"  {label:<74} {seconds:6.2f} s  {seconds / count * 1e6:6.1f} us")
+    rest = total - sum(s for _, s in rows)
+    print(f"  {'garbage collection and the rest (the whole run above minus these stages)':<74} {rest:6.2f} s  "
+          f"{rest / count * 1e6:6.1f} us")
 
 
 def check_latency(engine: Engine, lines: list[bytes], samples: int = 5000) -> None:
@@ -173,6 +225,7 @@ def main() -> int:
                         engine, args.repeat)
         plain = timed("  the same, NEG01 without the classifier", full_and_write(lexicon), path, count, turns,
                       lexicon, args.repeat)
+        breakdown(engine, path, written, args.repeat)
     print(f"inspection with JSON output / floor: {written / base:.2f}x (target <= 3x); "
           f"the emotion classifier costs {written - plain:+.2f} s CPU ({(written - plain) / turns * 1e6:.1f} us a turn, "
           f"{(written / plain - 1):+.0%})")

@@ -208,7 +208,7 @@ def test_every_linked_number_agrees_with_the_list_behind_it(desk, dept, who):
 def test_summary_links_on_the_page_agree_with_their_numbers(desk, dept, client):
     client.force_login(desk.supervisor)
     with patch("django.utils.timezone.now", return_value=NOW):
-        page = client.get("/reports/", {"from": "2026-09-21", "to": "2026-10-11"})
+        page = client.get("/reports/panels/kpis/", {"from": "2026-09-21", "to": "2026-10-11"})
     assert page.status_code == 200
     links = page.context["links"]
     current = page.context["current"]

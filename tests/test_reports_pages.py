@@ -29,16 +29,30 @@ def test_dashboard_for_each_role(client, desk, dept):
     page = get(client, desk.supervisor, "/reports/", **Q)
     text = page.content.decode()
     assert page.status_code == 200
-    assert 'data-testid="table-agents"' in text and 'data-testid="table-teams"' in text
-    assert "report-charts" in text and "<script>" not in text  # charts from embedded JSON, no inline script
+    # the page is a shell: each panel is its own request (htmx on load), no table is built here
+    assert 'data-testid="slot-agents"' in text and 'data-testid="slot-teams"' in text and "tables" not in page.context
+    assert 'hx-get="/reports/panels/agents/?from=2026-09-21' in text and 'hx-trigger="load"' in text
+    assert "full=1" in text and "<script>" not in text  # the no-JS link; no inline script
     assert page.context["previous_period"].start.isoformat() == "2026-08-31"
+    panel = get(client, desk.supervisor, "/reports/panels/volume_channel/", **Q)
+    assert 'data-testid="table-volume_channel"' in panel.content.decode() and "<html" not in panel.content.decode()
+    assert 'type="application/json"' in panel.content.decode() and panel.context["chart"]["type"] == "bar"
+    kpis = get(client, desk.supervisor, "/reports/panels/kpis/", **Q)
+    assert kpis.context["current"]["orders"]["created"] == 4 and 'data-testid="kpi-created"' in kpis.content.decode()
+    whole = get(client, desk.supervisor, "/reports/", full="1", **Q)  # without JavaScript: built whole
+    assert 'data-testid="table-agents"' in whole.content.decode() and len(whole.context["tables"]) == 16
+    assert whole.context["current"] == kpis.context["current"]
     mine = get(client, desk.agent, "/reports/", **Q)
-    assert mine.status_code == 200 and 'data-testid="table-teams"' not in mine.content.decode()
-    assert [row[0] for row in next(t for t in mine.context["tables"] if t.name == "agents").plain_rows()] == [desk.agent.name]
-    assert get(client, desk.qa, "/reports/", **Q).status_code == 403
-    assert get(client, desk.handler, "/reports/", **Q).status_code == 403
-    assert get(client, desk.agent, "/reports/", agent=desk.other_agent.pk, **Q).status_code == 403
-    assert get(client, desk.supervisor, "/reports/", **{"from": "2026-10-11", "to": "2026-09-01"}).status_code == 422
+    assert mine.status_code == 200 and 'data-testid="slot-teams"' not in mine.content.decode()
+    agents = get(client, desk.agent, "/reports/panels/agents/", **Q)
+    assert [row[0] for row in agents.context["t"].plain_rows()] == [desk.agent.name]
+    assert get(client, desk.agent, "/reports/panels/teams/", **Q).status_code == 404
+    assert get(client, desk.agent, "/reports/panels/nothing/", **Q).status_code == 404
+    for url in ("/reports/", "/reports/panels/kpis/", "/reports/panels/volume_day/"):
+        assert get(client, desk.qa, url, **Q).status_code == 403
+        assert get(client, desk.handler, url, **Q).status_code == 403
+        assert get(client, desk.agent, url, agent=desk.other_agent.pk, **Q).status_code == 403
+        assert get(client, desk.supervisor, url, **{"from": "2026-10-11", "to": "2026-09-01"}).status_code == 422
 
 
 def test_table_json_and_xlsx_agree_and_headers_are_chinese(client, desk, dept, api_client):
@@ -86,8 +100,16 @@ def test_monthly_report_prints_this_and_last_month(client, desk, dept):
     page = get(client, desk.supervisor, "/reports/monthly/", month="2026-09")
     text = page.content.decode()
     assert page.status_code == 200 and "2026-09" in text
-    lines = {label: (now, before) for label, now, before in page.context["lines"]}
+    assert 'hx-get="/reports/panels/monthly_summary/?from=2026-09-01&amp;to=2026-09-30' in text
+    assert 'hx-get="/reports/panels/sla_policy/?from=2026-09-01&amp;to=2026-09-30' in text and "print=1" in text
+    head = get(client, desk.supervisor, "/reports/panels/monthly_summary/", **{"from": "2026-09-01", "to": "2026-09-30"})
+    lines = {label: (now, before) for label, now, before in head.context["lines"]}
     assert lines["新建工单"] == (4, 0)  # T1, T2, T3 and T5 in September; nothing in August
+    printed = get(client, desk.supervisor, "/reports/panels/sla_policy/", print="1", **{"from": "2026-09-01",
+                                                                                       "to": "2026-09-30"})
+    assert 'data-testid="print-sla_policy"' in printed.content.decode() and "<a " not in printed.content.decode()
+    whole = get(client, desk.supervisor, "/reports/monthly/", month="2026-09", full="1")
+    assert whole.context["lines"] == head.context["lines"] and len(whole.context["tables"]) == 10
     assert get(client, desk.supervisor, "/reports/monthly/", month="2026-9x").status_code == 422
 
 
@@ -114,7 +136,8 @@ def test_english_pages_leave_no_chinese_but_data(desk, dept, client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     try:
         data = data_strings(*[dept[k].subject for k in ("T1", "T2", "T3", "T4")])
-        for url, params in [("/reports/", Q), ("/reports/wall/", {}), ("/reports/monthly/", {"month": "2026-09"}),
+        for url, params in [("/reports/", Q), ("/reports/", {**Q, "full": "1"}), ("/reports/wall/", {}),
+                            ("/reports/monthly/", {"month": "2026-09", "full": "1"}), ("/reports/panels/kpis/", Q),
                             ("/reports/subscriptions/", {})]:
             html = get(client, desk.supervisor, url, **params).content.decode()
             assert chinese_left(html, data) == [], url

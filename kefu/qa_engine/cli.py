@@ -100,7 +100,7 @@ def _inspect(args: argparse.Namespace, pack: Pack) -> int:
                     continue
                 result = engine.inspect(item)
                 stats.add(result.score, (f.rule for f in result.findings))
-                out.write(json.dumps(result.to_json(args.items), ensure_ascii=False) + "\n")
+                out.write(result.to_json_line(args.items) + "\n")
                 if progress and number % 2000 == 0:
                     progress.show(stream.tell())
             if progress:

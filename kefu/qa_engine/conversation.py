@@ -1,15 +1,15 @@
 """Rules that look at a whole conversation: position, context and timing.
 
 Each checker takes the rule and a :class:`View` of the conversation (its compact turn
-texts, agent turn indices, per-turn findings and the rules' compiled phrase patterns) and
-returns findings. A finding about something missing (a greeting, an apology) points at
+texts, agent turn indices, per-turn findings and which rules' phrases each turn says, worked
+out once per distinct turn in turns.py) and returns findings. A finding about something missing (a greeting, an apology) points at
 the turn where it was expected, with an empty span.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,11 +25,14 @@ class View:
     texts: Sequence[str]
     agents: Sequence[int]
     found: Sequence[Finding]
-    patterns: Mapping[str, re.Pattern[str]]
+    said: Sequence[tuple[str, ...]]  # per turn: the conversation rules whose phrases it says
+    timed: bool = True  # some turn has a start time (a call): convo.timed, worked out once
+    stamped: bool = True  # some turn has a ts (a chat with times); without one no response time is measured
 
     def says(self, rule: Rule, index: int) -> bool:
-        """True when turn ``index`` contains one of the rule's phrases."""
-        return self.patterns[rule.code].search(self.texts[index]) is not None
+        """True when turn ``index`` contains one of the rule's phrases (for a context rule, outside
+        its excluded contexts)."""
+        return rule.code in self.said[index]
 
 
 Checker = Callable[[Rule, View], list[Finding]]
@@ -58,11 +61,11 @@ def check_position(rule: Rule, view: View) -> list[Finding]:
     count, first = rule.params["within_turns"], rule.params["where"] == "first"
     window = agents[:count] if first else agents[-count:]
     limit = rule.params.get("within_seconds")
-    if limit is not None and view.convo.timed:
+    if limit is not None and view.timed:
         window = [i for i in window if _in_time(view.convo, i, limit, first)]
-    search, texts = view.patterns[rule.code].search, view.texts
+    code, said = rule.code, view.said
     for index in window:
-        if search(texts[index]) is not None:
+        if code in said[index]:
             return []
     return [_missing(rule, agents[0] if first else agents[-1])]
 
@@ -88,22 +91,15 @@ def check_context(rule: Rule, view: View) -> list[Finding]:
     findings = []
     for episode in _unhappy_episodes(view, rule.params["triggers"]):
         window = _reply_window(view.agents, episode, rule.params["within_turns"])
-        if window and not any(_answers(rule, view, i) for i in window):
+        if window and not any(view.says(rule, i) for i in window):
             turns = "、".join(str(t) for t in episode)
             findings.append(_missing(rule, window[-1], f"{rule.message}（客户第 {turns} 轮）"))
     return findings
 
 
-def _answers(rule: Rule, view: View, index: int) -> bool:
-    """An apology phrase outside the excluded contexts (放心使用 vouches for the product)."""
-    text, exclude = view.texts[index], rule.params.get("exclude")
-    if exclude:
-        text = _exclusion(tuple(exclude)).sub("|", text)  # "|" never occurs in compact text
-    return view.patterns[rule.code].search(text) is not None
-
-
 @lru_cache(maxsize=64)
-def _exclusion(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def exclusion_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Contexts that cancel a phrase; turns.py replaces them by "|", which never occurs in compact text."""
     return phrase_pattern(phrases)
 
 
@@ -133,6 +129,8 @@ def _reply_window(agents: Sequence[int], episode: Sequence[int], within: int) ->
 
 def check_first_response(rule: Rule, view: View) -> list[Finding]:
     """Chat: the first agent reply after the customer's first message (首次响应)."""
+    if not view.stamped:
+        return []
     turns = view.convo.turns
     asked = next((t.ts for t in turns if t.role == "customer" and t.ts), None)
     if asked is None:
@@ -148,6 +146,8 @@ def check_first_response(rule: Rule, view: View) -> list[Finding]:
 
 def check_reply_delay(rule: Rule, view: View) -> list[Finding]:
     """Chat: each later reply measured from the first unanswered customer message."""
+    if not view.stamped:
+        return []
     findings, waiting_since, answered_once = [], None, False
     for index, turn in enumerate(view.convo.turns):
         if turn.role == "customer" and turn.ts and waiting_since is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ from .matcher import Hit, TurnMatcher
 from .model import CHANNELS, ROLES, Finding, Result
 from .normalize import normalise
 from .pack import Pack, Rule, load_pack
+from .turns import FLAG, HITS, PROBABILITY, SAID, SPAN, TEXT, TurnRecord, TurnRecords, findings_at
 
 _PER_TURN = ("phrase", "regex", "lexicon", "emotion", "address")
+_start, _ts = attrgetter("start"), attrgetter("ts")
 
 
 class Engine:
@@ -29,69 +32,78 @@ class Engine:
                           for r in self._conversation_rules}
         emotion = [r for r in pack.rules if r.kind == "emotion" and "customer" in r.roles]
         self._emotion = emotion[0] if emotion else None
+        self._records = TurnRecords(self._matcher, self._conversation_rules, self._patterns, self._emotion)
 
     def inspect(self, conversation: Mapping[str, Any] | Conversation) -> Result:
-        """Inspect one conversation (a mapping in the input format, or a parsed one)."""
+        """Inspect one conversation (a mapping in the input format, or a parsed one).
+
+        Each turn is a look-up of its record (turns.py: compact text, findings, phrases said,
+        classifier score), worked out once per distinct turn; the rest is a fold over the records."""
         convo = conversation if type(conversation) is Conversation else parse_conversation(conversation)
-        findings: list[Finding] = []
-        texts = self._turn_findings(convo, findings)
-        if self._emotion is not None and convo.channel in self._emotion.channels:
-            findings.extend(self._emotion_in_context(self._emotion, convo, texts, findings))
-        agents = [i for i, t in enumerate(convo.turns) if t.role == "agent"]
-        view = View(convo, texts, agents, findings, self._patterns)
+        channel, store = convo.channel, self._records
+        new, findings, records = store.new, [], []
+        for index, turn in enumerate(convo.turns):
+            key = (turn.text, turn.role, channel)
+            record = new.get(key)
+            if record is None:
+                record, new = store.get(key), store.new
+            records.append(record)
+            if record[HITS]:
+                findings.extend(findings_at(record, index))
+        if self._emotion is not None and channel in self._emotion.channels:
+            findings.extend(self._emotion_in_context(self._emotion, convo, records))
+        turns = convo.turns
+        agents = [i for i, t in enumerate(turns) if t.role == "agent"]
+        starts, stamps = list(map(_start, turns)), list(map(_ts, turns))
+        view = View(convo, [r[TEXT] for r in records], agents, findings, [r[SAID] for r in records],
+                    starts.count(None) < len(starts), stamps.count(None) < len(stamps))
         for rule in self._conversation_rules:
-            if convo.channel in rule.channels:
+            if channel in rule.channels:
                 findings.extend(CHECKERS[rule.kind](rule, view))
         findings.sort(key=lambda f: (f.turn, f.span[0], self._order[f.rule]))
         score, items = self.pack.scorecard.score(findings)
         return Result(convo.id, score, findings, items)
 
-    def _emotion_in_context(self, rule: Rule, convo: Conversation, texts: list[str],
-                            findings: list[Finding]) -> list[Finding]:
+    def clear_caches(self) -> None:
+        """Forget every turn seen (a fresh engine's state; the throughput bench measures cold caches)."""
+        self._records.clear()
+        self._matcher.match.cache_clear()
+        self._matcher._probability.cache_clear()
+        normalise.cache_clear()
+
+    def _emotion_in_context(self, rule: Rule, convo: Conversation, records: list[TurnRecord]) -> list[Finding]:
         """Borderline customer turns that read as negative in their conversation (see emotion.py)."""
-        flagged = {f.turn: f.level or "不满" for f in findings if f.rule == rule.code}
         threshold = rule.params.get("context_probability", 0.5)
+        # Most conversations have no borderline turn at all: nothing to judge in context.
+        if not any(r[PROBABILITY] >= threshold and r[FLAG] is None for r in records):
+            return []
+        flagged = {i: r[FLAG] for i, r in enumerate(records) if r[FLAG] is not None}
         wait = rule.params.get("wait_seconds", 300.0)
         episode = rule.params.get("episode_probability", threshold)
-        earlier: list[TurnContext] = []
+        earlier: list[tuple[int, float | None]] = []  # customer turns so far, and how long each waited
         added: list[Finding] = []
+        turns = convo.turns
         last_customer_ts, answered = None, True
-        for index, turn in enumerate(convo.turns):
+        for index, turn in enumerate(turns):
             if turn.role != "customer":
                 answered = answered or turn.role == "agent"
                 continue
             waited = None
             if turn.ts is not None and last_customer_ts is not None and not answered:
                 waited = (turn.ts - last_customer_ts).total_seconds()
-            here = TurnContext(index, texts[index], turn.text, waited)
-            if index not in flagged and here.text:
-                # The classifier's score is cached with the turn: test it before the context.
-                probability, span = self._matcher.emotion_probability(rule, here.text)
-                if probability >= threshold:
-                    reason = context_reason(here, earlier, flagged, wait, probability, episode)
-                    if reason is not None:
-                        level, why = reason
-                        flagged[index] = level
-                        added.append(_context_finding(rule, index, turn.text, span, level, why))
-            earlier.append(here)
+            text, probability = records[index][TEXT], records[index][PROBABILITY]
+            # The classifier's score is in the turn's record: test it before the context.
+            if index not in flagged and text and probability >= threshold:
+                here = TurnContext(index, text, turn.text, waited)
+                context = [TurnContext(i, records[i][TEXT], turns[i].text, w) for i, w in earlier]
+                reason = context_reason(here, context, flagged, wait, probability, episode)
+                if reason is not None:
+                    level, why = reason
+                    flagged[index] = level
+                    added.append(_context_finding(rule, index, turn.text, records[index][SPAN], level, why))
+            earlier.append((index, waited))
             last_customer_ts, answered = turn.ts, False
         return added
-
-    def _turn_findings(self, convo: Conversation, findings: list[Finding]) -> list[str]:
-        """Append every turn's findings; return the turns' compact texts."""
-        texts: list[str] = []
-        match, channel = self._matcher.match, convo.channel
-        for index, turn in enumerate(convo.turns):
-            if turn.role == "system":
-                texts.append(normalise(turn.text).text)
-                continue
-            text, hits = match(turn.text, turn.role, channel)
-            texts.append(text)
-            for hit in hits:
-                rule = hit.rule
-                findings.append(Finding(rule.code, rule.category, index, hit.span, hit.text, rule.severity, hit.message,
-                                        hit.level))
-        return texts
 
     def check(self, text: str, role: str = "agent", channel: str = "chat") -> list[Finding]:
         """The reply box's live check: per-utterance rules only, findings on turn 0."""

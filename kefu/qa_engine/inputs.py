@@ -56,11 +56,11 @@ def parse_conversation(data: Any) -> Conversation:
     raw_turns = data.get("turns")
     if not isinstance(raw_turns, list):
         raise InputError("field 'turns' is required and must be a list")
-    turns = tuple(_parse_turn(raw, index) for index, raw in enumerate(raw_turns))
+    turns, timed = _parse_turns(raw_turns)
     channel = data.get("channel")
     if channel is None:
         # Timed turns only come from calls; chat messages carry ts instead.
-        channel = "voice" if any(t.start is not None for t in turns) else "chat"
+        channel = "voice" if timed else "chat"
     elif channel not in CHANNELS:
         raise InputError(f"field 'channel': {channel!r} is not one of {', '.join(CHANNELS)}")
     meta = data.get("meta") or {}
@@ -68,6 +68,26 @@ def parse_conversation(data: Any) -> Conversation:
         raise InputError("field 'meta' must be an object")
     agent = data.get("agent")
     return Conversation(str(ident), channel, turns, None if agent is None else str(agent), meta)
+
+
+_new_turn = tuple.__new__  # Turn(role, text) runs a Python __new__ for the defaults; this does not
+
+
+def _parse_turns(raw_turns: list[Any]) -> tuple[tuple[Turn, ...], bool]:
+    """The turns, and whether any has a start time. The usual chat turn ({"role", "text"} and
+    nothing else) is built inline; every other turn goes through :func:`_parse_turn`."""
+    turns: list[Turn] = []
+    append, timed = turns.append, False
+    for raw in raw_turns:
+        if type(raw) is dict and len(raw) == 2:
+            role, text = raw.get("role"), raw.get("text")
+            if type(text) is str and (role == "agent" or role == "customer" or role == "system"):
+                append(_new_turn(Turn, (role, text, None, None, None)))
+                continue
+        turn = _parse_turn(raw, len(turns))
+        timed = timed or turn.start is not None
+        append(turn)
+    return tuple(turns), timed
 
 
 def _parse_turn(raw: Any, index: int) -> Turn:

@@ -18,7 +18,7 @@ import ahocorasick
 
 from .address import address_spans
 from .emotion import load_model
-from .normalize import Normalised, normalise
+from .normalize import Normalised, normalise, normalise_uncached
 from .pack import Rule
 from .patterns import CLAUSE_END, SENTENCE_END, Occurrences, anchor_slots, complete_slots, vetoed
 from .patterns import find as find_pattern
@@ -68,6 +68,8 @@ class TurnMatcher:
         self._regex: dict[tuple[str, str], tuple[_RegexRule, ...]] = {}
         self._compact_cues()
         self.match = lru_cache(maxsize=cache_size)(self._match)
+        # The engine keeps its own per-turn records (turns.py): nothing else need keep the turn.
+        self.match_uncached = lambda original, role, channel: self._matched(normalise_uncached(original), role, channel)
         self._probability = lru_cache(maxsize=cache_size)(self._score)
 
     def _compact_cues(self) -> None:
@@ -121,7 +123,9 @@ class TurnMatcher:
 
     def _match(self, original: str, role: str, channel: str) -> tuple[str, tuple[Hit, ...]]:
         """The turn's compact text (conversation rules reuse it) and its hits."""
-        norm = normalise(original)
+        return self._matched(normalise(original), role, channel)
+
+    def _matched(self, norm: Normalised, role: str, channel: str) -> tuple[str, tuple[Hit, ...]]:
         automaton = self._automaton(role, channel)
         phrase_hits: dict[int, list[tuple[int, int]]] = {}
         lexicon_hits: dict[int, list[tuple[int, int, float, bool]]] = {}
@@ -249,7 +253,7 @@ class TurnMatcher:
                 continue
             if not positive and _hypothetical(norm, start, end):
                 continue  # 会掉毛吗, 会生锈不: asking about a defect is not having one
-            if not negated and any(text.endswith(i, 0, start) for i in self._intensifiers[rule.code]):
+            if not negated and text.endswith(self._intensifiers[rule.code], 0, start):  # any of them, in C
                 weight *= 1.5
             term = text[start:end]
             if term in terms:  # a repeated weak cue (还 ... 还) is still one cue
@@ -339,6 +343,8 @@ def _skip_addressee(text: str, end: int) -> int:
 def _negated(text: str, start: int, negators: tuple[str, ...], window: int = 0) -> bool:
     """A negator right before the hit (or up to ``window`` characters before it, with no 就 between:
     我不会去投诉 but not 不处理我就投诉), unless it is an A-not-A question (有没有便宜, 是不是坏了)."""
+    if not window and not text.endswith(negators, 0, start):
+        return False  # the usual answer, from one C call over every negator (the loop below tests the same)
     for negator in negators:
         # Only a word-long negator may stand apart from the hit: 不处理我就去曝光 is no negation.
         for gap in range(window + 1 if len(negator) > 1 else 1):

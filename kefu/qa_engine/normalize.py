@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import opencc
@@ -36,6 +37,7 @@ _SEPARATOR_CLASS = (
     r"\U0001f000-\U0001faff\U000e0000-\U000e007f"  # emoji, pictographs, tags
 )
 _SEPARATORS = re.compile(f"[{_SEPARATOR_CLASS}]+")
+_SPLIT = re.compile(f"([{_SEPARATOR_CLASS}]+)")  # split keeps the runs between the pieces
 _STRONG_SET = frozenset(_STRONG)
 
 
@@ -121,15 +123,19 @@ def _t2s_char(ch: str) -> str:
     return converted if len(converted) == 1 else ch
 
 
-@lru_cache(maxsize=131072)
-def normalise(original: str) -> Normalised:
-    """Normalise one turn; cached because chat text repeats (好的, 在的亲, 谢谢)."""
+def normalise_uncached(original: str) -> Normalised:
+    """Normalise one turn (the engine's per-turn records cache the result they need)."""
     folded = original if original.isascii() else _fold_compatibility(_simplify(original))
     if _NEEDS_FOLD.search(folded) is not None:
         folded = folded.translate(_FOLD)
-    if _SEPARATORS.search(folded) is None:
+    parts = _SPLIT.split(folded)
+    if len(parts) == 1:
         return Normalised(original, folded)
-    return _compact(original, folded)
+    return _compact(original, parts)
+
+
+# Cached because chat text repeats (好的, 在的亲, 谢谢).
+normalise = lru_cache(maxsize=131072)(normalise_uncached)
 
 
 def _fold_compatibility(text: str) -> str:
@@ -140,19 +146,11 @@ def _fold_compatibility(text: str) -> str:
     return folded if len(folded) == len(text) else text
 
 
-def _compact(original: str, folded: str) -> Normalised:
-    pieces: list[str] = []
-    breaks: list[int] = []
-    shifts: list[int] = []
-    runs: list[str] = []
-    removed = last = 0
-    for match in _SEPARATORS.finditer(folded):
-        left, right = match.span()
-        pieces.append(folded[last:left])
-        breaks.append(left - removed)
-        removed += right - left
-        shifts.append(removed)
-        runs.append(match.group())
-        last = right
-    pieces.append(folded[last:])
-    return Normalised(original, "".join(pieces), tuple(breaks), tuple(shifts), tuple(runs))
+def _compact(original: str, parts: list[str]) -> Normalised:
+    """From the text split at its separator runs (one C pass: pieces and runs alternate), without
+    a Python loop: ``breaks[i]`` is the compact length before run ``i``, ``shifts[i]`` the length
+    of runs 0..i."""
+    pieces, runs = parts[0::2], parts[1::2]
+    breaks = tuple(accumulate(map(len, pieces[:-1])))
+    shifts = tuple(accumulate(map(len, runs)))
+    return Normalised(original, "".join(pieces), breaks, shifts, tuple(runs))

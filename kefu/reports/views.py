@@ -21,15 +21,17 @@ from kefu.security.audit import personal_data_read
 from kefu.tickets import exports as order_exports
 from kefu.tickets.models import Channel, TicketType
 
-from . import orders, tables
+from . import orders, panels, tables
 from . import wall as wall_figures
 from .exports import tables_workbook
-from .filters import BadFilter, Period, from_params
+from .filters import BadFilter, from_params
 from .models import Frequency, ReportDelivery, Subscription
 from .schedule import XLSX, subscription_delete, subscription_save
 from .summary import summary, summary_lines
 
 DEPARTMENT_ONLY = ("teams", "rating_stars")
+MONTHLY_TABLES = ("volume_channel", "volume_type", "sla_policy", "working_time", "complaint_categories",
+                  "complaint_steps", "qa_findings", "csat_stars", "teams", "agents")
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -38,7 +40,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _names(user) -> list[str]:
+def table_names(user) -> list[str]:
     return [n for n in tables.TABLES if policy.can_see_department_reports(user) or n not in DEPARTMENT_ONLY]
 
 
@@ -63,7 +65,7 @@ def _presets(today: date) -> list[tuple[str, str, str]]:
             (_("近30天"), (today - timedelta(days=29)).isoformat(), today.isoformat())]
 
 
-def _figure_links(f) -> dict:
+def figure_links(f) -> dict:
     """The lists behind the summary's numbers (the inbox, or QA results)."""
     from .people import qa_url
 
@@ -79,40 +81,31 @@ def _figure_links(f) -> dict:
             "complaint_implement": f.inbox_url("complaint_received", status="", sla="complaint_implement.met")}
 
 
-def _chart(table: tables.Table) -> dict | None:
-    if not table.chart or not table.rows:
-        return None
-    series = []
-    for index, column in enumerate(table.columns[1:], start=1):
-        values = [row[index] for row in table.rows]
-        numbers = [getattr(v, "value", v) for v in values]
-        if all(isinstance(n, int | float) or n is None for n in numbers):
-            series.append({"name": str(column), "data": numbers, "urls": [getattr(v, "url", "") for v in values]})
-    return {"type": table.chart, "labels": [str(row[0]) for row in table.rows], "series": series[:2]} if series else None
-
-
 @login_required
 def dashboard(request):
+    """The page shell: filters and one placeholder per panel, each loaded by its own request
+    (kefu/reports/panels.py); ``?full=1`` (the no-JavaScript link) builds every panel in this request."""
     policy.require(policy.can_see_reports(request.user), _("您没有权限查看报表"))
     f = from_params(request.user, request.GET)
     now = timezone.now()
-    built = [tables.build(name, request.user, f, now) for name in _names(request.user)]
-    charts = {t.name: c for t in built if (c := _chart(t))}
-    context = {"f": f, "now": now, "current": summary(request.user, f, now),
-               "previous": summary(request.user, f.with_period(f.period.previous()), now),
-               "previous_period": f.period.previous(), "links": _figure_links(f), "tables": built, "charts": charts,
-               "presets": _presets(timezone.localdate()), "query": f.query(),
+    names = table_names(request.user)
+    context = {"f": f, "now": now, "names": names, "full": bool(request.GET.get("full")),
+               "previous_period": f.period.previous(), "presets": _presets(timezone.localdate()), "query": f.query(),
                "department_wide": policy.can_see_department_reports(request.user), **_choices(request.user)}
+    if context["full"]:
+        built = [tables.build(name, request.user, f, now) for name in names]
+        context.update(panels.kpi_context(request.user, f, now), tables=built,
+                       panels=[{"t": t, "chart": panels.chart(t)} for t in built])
     return render(request, "reports/dashboard.html", context)
 
 
 @login_required
 def table(request, name: str):
     """One dashboard table as JSON (default) or XLSX (?format=xlsx), with the page's filters."""
-    if name not in _names(request.user) and name != "all":
+    if name not in table_names(request.user) and name != "all":
         raise Http404(_("没有这个报表"))
     f = from_params(request.user, request.GET)
-    names = _names(request.user) if name == "all" else [name]
+    names = table_names(request.user) if name == "all" else [name]
     built = [tables.build(n, request.user, f) for n in names]
     if request.GET.get("format") == "xlsx":
         figures = summary_lines(summary(request.user, f)) if name == "all" else None
@@ -147,14 +140,13 @@ def monthly(request):
     params["from"], params["to"] = first.isoformat(), end.isoformat()
     f = from_params(request.user, params)
     now = timezone.now()
-    names = [n for n in ("volume_channel", "volume_type", "sla_policy", "working_time", "complaint_categories",
-                         "complaint_steps", "qa_findings", "csat_stars", "teams", "agents") if n in _names(request.user)]
-    before = Period((first - timedelta(days=1)).replace(day=1), first - timedelta(days=1))
-    lines = zip(summary_lines(summary(request.user, f, now)),
-                summary_lines(summary(request.user, f.with_period(before), now)), strict=True)
-    return render(request, "reports/monthly.html", {
-        "f": f, "month": f"{first:%Y-%m}", "lines": [(a[0], a[1], b[1]) for a, b in lines],
-        "tables": [tables.build(n, request.user, f, now) for n in names], "now": now})
+    context = {"f": f, "month": f"{first:%Y-%m}", "now": now, "query": f.query(), "names": MONTHLY_TABLES,
+               "full": bool(request.GET.get("full"))}
+    context["names"] = [n for n in MONTHLY_TABLES if n in table_names(request.user)]
+    if context["full"]:
+        context.update(lines=panels.monthly_lines(request.user, f, now),
+                       tables=[tables.build(n, request.user, f, now) for n in context["names"]])
+    return render(request, "reports/monthly.html", context)
 
 
 @login_required

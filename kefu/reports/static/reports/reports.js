@@ -1,15 +1,16 @@
-// Charts of the report page from the JSON it embeds (no inline script: CSP). A click on a bar, point or
-// slice opens the list behind it: the same URL as the number in the table below the chart.
-document.addEventListener("DOMContentLoaded", function () {
-  if (!window.echarts) return;
-  const source = document.getElementById("report-charts");
-  if (!source) return;
-  const charts = JSON.parse(source.textContent);
+// Charts of the report panels from the JSON each panel embeds (no inline script: CSP). Panels arrive by
+// htmx (hx-trigger="load"), so each one is drawn when it is swapped in (htmx:load), or at page load when
+// the page was built whole (?full=1). A click on a bar, point or slice opens the list behind it: the same
+// URL as the number in the table below the chart.
+(function () {
   const colors = ["#1a73e8", "#34a853", "#fbbc04", "#ea4335", "#9334e6"];
-  Object.keys(charts).forEach(function (name) {
-    const el = document.getElementById("chart-" + name);
-    if (!el) return;
-    const c = charts[name];
+
+  function draw(el) {
+    if (!window.echarts || el.dataset.drawn) return;
+    const source = document.getElementById(el.dataset.chart);
+    if (!source) return;
+    el.dataset.drawn = "1";
+    const c = JSON.parse(source.textContent);
     const chart = echarts.init(el);
     let option;
     if (c.type === "pie") {
@@ -28,5 +29,13 @@ document.addEventListener("DOMContentLoaded", function () {
       if (url) window.location.href = url;
     });
     window.addEventListener("resize", () => chart.resize());
-  });
-});
+  }
+
+  function drawAll(root) {
+    if (root.matches && root.matches(".chart[data-chart]")) draw(root);
+    if (root.querySelectorAll) root.querySelectorAll(".chart[data-chart]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => drawAll(document));
+  document.addEventListener("htmx:load", (e) => drawAll(e.detail.elt));
+})();
