@@ -60,6 +60,11 @@ def main() -> int:
     from kefu.tickets.models import Ticket
 
     settings.ALLOWED_HOSTS = ["*"]
+    from kefu.core.warmup import warm
+
+    started = time.process_time()
+    print(f"warm-up (what kefu/asgi.py does before a server process takes requests): {warm()} templates, "
+          f"{(time.process_time() - started) * 1000:.0f} ms CPU")
     parts = set(filter(None, args.only.split(","))) or {"pages", "api", "search", "reports", "alerts", "recompute"}
     rng = random.Random(5)
     supervisor = User.objects.filter(username__startswith="big_sup_").order_by("pk").first()
@@ -134,6 +139,15 @@ def main() -> int:
         sup = clients[Role.SUPERVISOR]
         line("部门概览 overview", timed(lambda i: get(sup, "/tickets/overview/"), max(3, args.repeat // 4)))
         line("投诉分析 complaint analysis", timed(lambda i: get(sup, "/complaints/analysis/"), max(3, args.repeat // 4)))
+        from django.utils import timezone
+
+        from kefu.reports.filters import Period, build_filter
+        from kefu.reports.people import complaint_steps
+
+        today = timezone.localdate()  # the reports' own figure (bench/reports_bench.py): the last 30 days
+        report = build_filter(supervisor, Period(today - timedelta(days=29), today))
+        line("reports: complaint_steps table (30 days)", timed(lambda i: complaint_steps(supervisor, report, _now()),
+                                                               max(3, args.repeat // 4)))
     if "alerts" in parts:
         from kefu.sla.alerts import due_for_alert, sla_send_alerts
 

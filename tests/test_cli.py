@@ -59,3 +59,20 @@ def test_token_create_for_unknown_user_fails_cleanly(tmp_path):
     assert out.returncode != 0
     assert out.stdout == ""
     assert "nobody" in out.stderr
+
+
+def test_serve_turns_the_connection_pool_on_before_the_settings_are_read(monkeypatch):
+    """With --workers 1 uvicorn serves from the process that read the settings: the pool must already be on,
+    or every request (a thread of its own under ASGI) opens a PostgreSQL connection of its own (issue 9)."""
+    from kefu import cli
+
+    seen = {}
+    monkeypatch.delenv("KEFU_DB_POOL", raising=False)
+    monkeypatch.setattr("django.core.management.execute_from_command_line",
+                        lambda argv: seen.setdefault("pool", os.environ.get("KEFU_DB_POOL")))
+    cli.main(["serve", "--workers", "1"])
+    assert seen["pool"] == "true"
+    monkeypatch.delenv("KEFU_DB_POOL", raising=False)
+    seen.clear()
+    cli.main(["check"])
+    assert seen["pool"] is None

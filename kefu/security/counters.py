@@ -7,10 +7,12 @@ counting at once never lose a count. Expired rows count as absent and are purged
 """
 
 import hashlib
+import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from .models import Counter
@@ -55,10 +57,26 @@ def add_failure(key: str, memory: float) -> int:
     return count
 
 
+def _redis_hit(key: str, ttl: float) -> int | None:
+    """SET NX + INCR in one round trip on Django's Redis cache (every API request counts, so the two
+    round trips of add() and incr() were a fixed cost of the API); None when the cache is not Redis."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return None
+    key = backend.make_and_validate_key(key)
+    with backend._cache.get_client(key, write=True).pipeline(transaction=False) as pipe:
+        pipe.set(key, 0, ex=max(1, math.ceil(ttl)), nx=True)
+        pipe.incr(key)
+        return int(pipe.execute()[1])
+
+
 def hit(key: str, ttl: float) -> int:
     """One more request in a window counter living ttl seconds; the count."""
     if not _use_cache():
         return _upsert(key, ttl)
+    count = _redis_hit(key, ttl)
+    if count is not None:
+        return count
     cache.add(key, 0, ttl)
     try:
         return cache.incr(key)

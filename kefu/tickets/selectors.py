@@ -47,7 +47,17 @@ KEYSETS = {
     "created": [Key("created_at"), Key("id")],
     "-created": [Key("created_at", descending=True), Key("id", descending=True)],
     "updated": [Key("updated_at", descending=True), Key("id", descending=True)],
-    "priority": [Key("priority"), Key("created_at", descending=True), Key("id", descending=True)],
+    # ranks, not the stored words: "high" < "low" < "normal" < "urgent" alphabetically
+    "priority": [Key("priority_rank", expression=PRIORITY_RANK), Key("created_at", descending=True),
+                 Key("id", descending=True)],
+    "-priority": [Key("priority_rank", descending=True, expression=PRIORITY_RANK),
+                  Key("created_at", descending=True), Key("id", descending=True)],
+    "status": [Key("status_rank", expression=STATUS_RANK), Key("created_at", descending=True),
+               Key("id", descending=True)],
+    "-status": [Key("status_rank", descending=True, expression=STATUS_RANK), Key("created_at", descending=True),
+                Key("id", descending=True)],
+    "number": [Key("number"), Key("id")],
+    "-number": [Key("number", descending=True), Key("id", descending=True)],
 }
 
 

@@ -31,6 +31,7 @@ from .models import (
     Status,
     Ticket,
     TicketType,
+    reserve_ticket_id,
 )
 from .signals import message_added, ticket_changed, ticket_created
 
@@ -129,12 +130,18 @@ def ticket_create(
         created_at=now,
         last_customer_message_at=now if body else None,
     )
-    ticket.save()
+    # Clocks are computed once, here, from the order in memory (not re-read after commit), and their due
+    # time is saved with the number: in the one INSERT on PostgreSQL (the id taken from the sequence first;
+    # the clock rows' foreign key is checked at commit), else in one UPDATE after it.
+    ticket.pk = reserve_ticket_id()
+    if ticket.pk is None:
+        ticket.save()
     ticket.number = f"GD{timezone.localtime(now):%Y%m%d}{ticket.pk:05d}"
-    # Clocks are computed once, here, from the order in memory (not re-read after commit); their due
-    # time is saved with the number in one UPDATE.
     ticket_created.send(sender=Ticket, ticket=ticket)
-    ticket.save(update_fields=["number", "due_at", "due_warning_at", "due_provisional"])
+    if ticket._state.adding:
+        ticket.save(force_insert=True)
+    else:
+        ticket.save(update_fields=["number", "due_at", "due_warning_at", "due_provisional"])
     if body.strip():
         Message.objects.create(ticket=ticket, kind=MessageKind.CUSTOMER, body=body.strip(), created_at=now)
     events.record(ticket, events.CREATED, by=by, at=now, number=ticket.number)

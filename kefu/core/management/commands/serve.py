@@ -30,7 +30,8 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1")
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
-        # Each process keeps a small pool of PostgreSQL connections instead of opening one per request.
+        # Each process keeps a small pool of PostgreSQL connections instead of opening one per request (the
+        # worker processes read the settings anew; `kefu serve` sets it before this process reads them).
         os.environ.setdefault("KEFU_DB_POOL", "true")
         self.stdout.write(f"Kefu 正在运行：http://{host}:{port}/  ({workers} 个进程，Ctrl+C 停止)")
         self.stdout.flush()
