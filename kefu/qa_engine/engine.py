@@ -11,7 +11,7 @@ from .conversation import CHECKERS, View, phrase_pattern
 from .emotion import TurnContext, context_reason
 from .inputs import Conversation, InputError, parse_conversation
 from .matcher import Hit, TurnMatcher
-from .model import CHANNELS, ROLES, Finding, Result
+from .model import CHANNELS, ROLES, Finding, Result, clear_fragments
 from .normalize import normalise
 from .pack import Pack, Rule, load_pack
 from .turns import FLAG, HITS, PROBABILITY, SAID, SPAN, TEXT, TurnRecord, TurnRecords, findings_at
@@ -70,6 +70,7 @@ class Engine:
         self._matcher.match.cache_clear()
         self._matcher._probability.cache_clear()
         normalise.cache_clear()
+        clear_fragments()
 
     def _emotion_in_context(self, rule: Rule, convo: Conversation, records: list[TurnRecord]) -> list[Finding]:
         """Borderline customer turns that read as negative in their conversation (see emotion.py)."""

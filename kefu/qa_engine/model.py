@@ -129,6 +129,10 @@ class Result:
 _FRAGMENTS: dict[Finding | ItemResult, str] = {}
 
 
+def clear_fragments() -> None:
+    _FRAGMENTS.clear()
+
+
 def _fragment(part: Finding | ItemResult) -> str:
     """One finding's or item's JSON, cached by value (both are immutable)."""
     text = _FRAGMENTS.get(part)
