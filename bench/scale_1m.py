@@ -116,6 +116,9 @@ def main() -> int:
         line("list API, closed, newest first, by cursor (60k in)",
              timed(lambda i: get(api, "/api/v1/tickets", status="closed", sort="-created", page_size=50,
                                  cursor=closed or ""), args.repeat))
+        by_rank = get(api, "/api/v1/tickets", sort="priority", page=2, page_size=200).json()["next_cursor"]
+        line("list API sort=priority (urgent first), by cursor", timed(
+            lambda i: get(api, "/api/v1/tickets", sort="priority", page_size=50, cursor=by_rank or ""), args.repeat))
         body = get(api, "/api/v1/tickets", page_size=1).json()
         print(f"  count on page 1: {body['count']} (exact: {body['count_exact']})")
     if "search" in parts:
