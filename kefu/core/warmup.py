@@ -18,13 +18,19 @@ from django.utils import translation
 def warm() -> int:
     """Imports the URL configuration, builds the reverse map, compiles the project's templates and loads
     the translation catalogs; returns how many templates were compiled."""
-    resolver = get_resolver()
-    resolver.url_patterns  # noqa: B018 (imports every urls module and the API's schemas)
-    resolver.reverse_dict  # noqa: B018 (builds the map every {% url %} and reverse() reads)
+    _populate(get_resolver())  # imports every urls module and the API's schemas
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("工单")
     return _compile_templates()
+
+
+def _populate(resolver) -> None:
+    """Builds the reverse map every {% url %} and reverse() reads, of each namespace too (each namespace's
+    resolver builds its own on first use)."""
+    resolver.reverse_dict  # noqa: B018
+    for _prefix, namespaced in resolver.namespace_dict.values():
+        _populate(namespaced)
 
 
 def _compile_templates() -> int:
