@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from kefu.qa_engine import Engine, load_pack, load_pack_data  # noqa: E402
 from kefu.qa_engine.emotion import load_model  # noqa: E402
 from kefu.qa_engine.inputs import parse_conversation  # noqa: E402
+from kefu.qa_engine.jsonline import json_line  # noqa: E402
 from kefu.qa_engine.normalize import normalise_uncached  # noqa: E402
 from kefu.qa_engine.pack import PACK_DIR  # noqa: E402
 
@@ -99,7 +100,7 @@ def full_and_write(engine: Engine) -> Callable[[Path], None]:
         with path.open("rb") as stream, tempfile.TemporaryFile("w", encoding="utf-8") as out:
             for raw in stream:
                 # What `kefu qa inspect` writes by default: findings plus the failed scorecard items.
-                out.write(engine.inspect(parse_conversation(json.loads(raw))).to_json_line("failed") + "\n")
+                out.write(json_line(engine.inspect(parse_conversation(json.loads(raw))), "failed") + "\n")
     return run
 
 
@@ -189,7 +190,7 @@ def breakdown(engine: Engine, path: Path, total: float, repeat: int) -> None:
     build = _cpu(lambda: [records.get(key) for key in keys], repeat, engine.clear_caches)
     fold = _cpu(lambda: [engine.inspect(c) for c in conversations], repeat)
     results = [engine.inspect(c) for c in conversations]
-    output = _cpu(lambda: [r.to_json_line("failed") for r in results], repeat)
+    output = _cpu(lambda: [json_line(r, "failed") for r in results], repeat)
     count = len(conversations)
     rows = [
         ("read + json.loads (also in the floor)", loads),

@@ -10,8 +10,9 @@ from typing import Any
 from .conversation import CHECKERS, View, phrase_pattern
 from .emotion import TurnContext, context_reason
 from .inputs import Conversation, InputError, parse_conversation
+from .jsonline import clear_fragments
 from .matcher import Hit, TurnMatcher
-from .model import CHANNELS, ROLES, Finding, Result, clear_fragments
+from .model import CHANNELS, ROLES, Finding, Result
 from .normalize import normalise
 from .pack import Pack, Rule, load_pack
 from .turns import FLAG, HITS, PROBABILITY, SAID, SPAN, TEXT, TurnRecord, TurnRecords, findings_at
