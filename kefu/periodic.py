@@ -66,3 +66,9 @@ def reports_schedule() -> None:
 def reports_worktime() -> None:
     """The reports' working-time rollup catches up with orders answered or resolved in the last minutes."""
     enqueue("reports.worktime", {}, key="reports.worktime")
+
+
+@db_periodic_task(crontab(minute="3-59/10"))
+def reports_rollup() -> None:
+    """The reports' day rollup builds yesterday once it is over, and any day a change left dirty."""
+    enqueue("reports.rollup", {}, key="reports.rollup")

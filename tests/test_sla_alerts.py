@@ -79,7 +79,8 @@ def test_the_periodic_task_runs_the_alerts(dispatched, desk, django_capture_on_c
             django_capture_on_commit_callbacks(execute=True):
         sla_alerts.call_local()
     assert len(told(desk.agent)) == 1
-    assert list(Job.objects.values_list("name", "state")) == [("sla.alerts", "done")]
+    # (the order changes also rang the reports' day rollup, kefu/reports/rollup.py: not this test's business)
+    assert list(Job.objects.exclude(name="reports.rollup").values_list("name", "state")) == [("sla.alerts", "done")]
 
 
 def _orders(desk, count: int) -> list:

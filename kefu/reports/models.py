@@ -78,3 +78,58 @@ class WorkTime(models.Model):
 
     def __str__(self) -> str:
         return str(self.ticket_id)
+
+
+class DayFact(models.Model):
+    """Rollup kept by background work (kefu/reports/rollup.py): per local day and order dimensions, the
+    stable counts of the orders created that day (created, still open, their stopped SLA clocks and how
+    many met their due time) and of the orders resolved that day. Rows with ``due_day`` set count the
+    running, unpaused clocks of the day's orders by the local day they fall due. Readers use a day only
+    while its RollupDay says it is built for its latest change; every other day (and today) is read live."""
+
+    day = models.DateField()
+    department_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+    assignee_id = models.IntegerField(null=True)
+    channel = models.CharField(max_length=20)
+    type = models.CharField(max_length=20)
+    priority = models.CharField(max_length=10)
+    due_day = models.DateField(null=True)
+    created = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    fr_stopped = models.IntegerField(default=0)
+    fr_met = models.IntegerField(default=0)
+    nr_stopped = models.IntegerField(default=0)
+    nr_met = models.IntegerField(default=0)
+    res_stopped = models.IntegerField(default=0)
+    res_met = models.IntegerField(default=0)
+    fr_running = models.IntegerField(default=0)
+    nr_running = models.IntegerField(default=0)
+    res_running = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("日汇总")
+        verbose_name_plural = _("日汇总")
+        indexes = [models.Index(fields=["day"], name="dayfact_day"),
+                   models.Index(fields=["department_id", "day"], name="dayfact_department_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.team_id} {self.assignee_id}"
+
+
+class RollupDay(models.Model):
+    """One local day of the DayFact rollup: every order change touching the day bumps ``version`` (after
+    commit); the job stores the version it built. The day is read from the rollup only while they match."""
+
+    day = models.DateField(primary_key=True)
+    version = models.IntegerField(default=0)
+    built_version = models.IntegerField(default=-1)
+    built_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("日汇总状态")
+        verbose_name_plural = _("日汇总状态")
+
+    def __str__(self) -> str:
+        return f"{self.day} v{self.version}/{self.built_version}"

@@ -17,15 +17,13 @@ from kefu.accounts.models import Team, User
 from kefu.complaints.analysis import step_hours
 from kefu.qa.models import Finding
 from kefu.ratings.models import RatingSnapshot
-from kefu.sla.models import SlaClock
-from kefu.sla.outcomes import outcome_counts, percent
-from kefu.tickets.models import ACTIVE_STATUSES
+from kefu.sla.outcomes import percent
 
+from .facts import report_facts, sla_rows
 from .filters import Period, ReportFilter
 from .summary import (
     QA_CHANNELS,
     complaints_received,
-    created_orders,
     csat_answers,
     qa_results,
     scoped_tickets,
@@ -51,13 +49,11 @@ def comparison(kind: str):
     key = "assignee_id" if kind == "agent" else "team_id"
 
     def build(user: User, f: ReportFilter, now: datetime) -> Table:
-        created = {r[key]: r for r in created_orders(user, f).values(key).annotate(
-            n=Count("id"), open=Count("id", filter=Q(status__in=ACTIVE_STATUSES))).order_by()}
+        facts = report_facts(user, f, (key,), now)  # counts and SLA: day rollup + live (facts.py)
+        created = {k[0]: {"n": v.created, "open": v.open} for k, v in facts.items() if v.created}
         tickets = scoped_tickets(user, f)
-        resolved = dict(tickets.filter(f.period.q("resolved_at")).values_list(key).annotate(n=Count("id")).order_by())
-        clocks = SlaClock.objects.filter(ticket__in=created_orders(user, f).values("pk"),
-                                         kind__in=["first_response", "resolution"])
-        sla = {(r[f"ticket__{key}"], r["kind"]): r for r in outcome_counts(clocks, now, (f"ticket__{key}", "kind"))}
+        resolved = {k[0]: v.resolved for k, v in facts.items() if v.resolved}
+        sla = {(r["key"][0], r["kind"]): r for r in sla_rows(facts, ("first_response", "resolution"))}
         first = working_hours(tickets.filter(f.period.q("first_response_at")), "first_response", key)
         solved = working_hours(tickets.filter(f.period.q("resolved_at")), "resolution", key)
         csat = dict(csat_answers(user, f).values_list(f"survey__ticket__{key}").annotate(a=Avg("score")).order_by())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from kefu import policy
@@ -25,7 +25,7 @@ from kefu.qa.models import Inspection
 from kefu.sla.models import SlaClock
 from kefu.sla.outcomes import outcome_counts, percent
 from kefu.surveys.models import Answer
-from kefu.tickets.models import ACTIVE_STATUSES, Ticket
+from kefu.tickets.models import Ticket
 
 from .filters import ReportFilter
 
@@ -75,10 +75,12 @@ def sla_counts(user: User, f: ReportFilter, now: datetime) -> dict[str, dict]:
 
 def summary(user: User, f: ReportFilter, now: datetime | None = None) -> dict:
     now = now or timezone.now()
-    orders = created_orders(user, f).aggregate(created=Count("id"),
-                                               open=Count("id", filter=Q(status__in=ACTIVE_STATUSES)))
-    resolved = scoped_tickets(user, f).filter(f.period.q("resolved_at")).count()
-    sla = sla_counts(user, f, now)
+    from .facts import report_facts
+
+    facts = report_facts(user, f, (), now)[()]  # created, open, resolved and SLA: rollup + live (facts.py)
+    orders = {"created": facts.created, "open": facts.open}
+    resolved = facts.resolved
+    sla = {kind: {"due": facts.due[kind], "met": facts.met[kind]} for kind in ("first_response", "resolution")}
     csat = csat_answers(user, f).aggregate(answered=Count("survey__ticket", distinct=True), avg=Avg("score"))
     qa = qa_results(user, f).aggregate(inspected=Count("id"), avg=Avg("score"))
     complaints = complaints_received(user, f)

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models.functions import ExtractHour
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team, User
-from kefu.sla.models import SlaClock
-from kefu.sla.outcomes import outcome_counts, percent
+from kefu.sla.outcomes import percent
 from kefu.tickets.models import ACTIVE_STATUSES, Channel, Priority, TicketType
 
+from .facts import report_facts, sla_rows
 from .filters import Period, ReportFilter
 from .summary import created_orders, scoped_tickets
 from .worktime import working_hours
@@ -59,8 +59,9 @@ def volume(kind: str):
     choices = {"channel": Channel.choices, "type": TicketType.choices}[kind]
 
     def build(user: User, f: ReportFilter, now: datetime) -> Table:
-        created = _by(created_orders(user, f), kind)
-        resolved = _by(scoped_tickets(user, f).filter(f.period.q("resolved_at")), kind)
+        facts = report_facts(user, f, (kind,), now)
+        created = {k[0]: v.created for k, v in facts.items()}
+        resolved = {k[0]: v.resolved for k, v in facts.items()}
         title = _("按渠道的工单量") if kind == "channel" else _("按类型的工单量")
         table = Table(f"volume_{kind}", title, [_("渠道") if kind == "channel" else _("类型"), _("新建"), _("解决")],
                       chart="bar")
@@ -84,11 +85,9 @@ def volume_hour(user: User, f: ReportFilter, now: datetime) -> Table:
 
 
 def volume_day(user: User, f: ReportFilter, now: datetime) -> Table:
-    tz = timezone.get_current_timezone()
-    created = dict(created_orders(user, f).annotate(d=TruncDate("created_at", tzinfo=tz)).values_list("d")
-                   .annotate(n=Count("id")).order_by())
-    resolved = dict(scoped_tickets(user, f).filter(f.period.q("resolved_at"))
-                    .annotate(d=TruncDate("resolved_at", tzinfo=tz)).values_list("d").annotate(n=Count("id")).order_by())
+    facts = report_facts(user, f, ("day",), now)  # created by created day, resolved by resolved day
+    created = {k[0]: v.created for k, v in facts.items()}
+    resolved = {k[0]: v.resolved for k, v in facts.items()}
     table = Table("volume_day", _("按日的工单量"), [_("日期"), _("新建"), _("解决")], chart="line")
     for day in f.period.dates():
         one = Period(day, day)
@@ -141,9 +140,9 @@ def working_time(user: User, f: ReportFilter, now: datetime) -> Table:
 
 def sla_policy(user: User, f: ReportFilter, now: datetime) -> Table:
     """SLA clocks of the period's orders by policy (type and priority) and clock: due, met, breached."""
-    clocks = SlaClock.objects.filter(ticket__in=created_orders(user, f).values("pk"),
-                                     kind__in=["first_response", "next_response", "resolution"])
-    rows = outcome_counts(clocks, now, ("ticket__type", "ticket__priority", "kind"))
+    rows = [{"ticket__type": r["key"][0], "ticket__priority": r["key"][1], **r}
+            for r in sla_rows(report_facts(user, f, ("type", "priority"), now),
+                              ("first_response", "next_response", "resolution"))]
     kinds = {"first_response": _("首次响应"), "next_response": _("后续响应"), "resolution": _("解决")}
     table = Table("sla_policy", _("各 SLA 策略达标率"),
                   [_("工单类型"), _("优先级"), _("计时"), _("到期"), _("达标"), _("超时"), _("达标率%")])

@@ -24,3 +24,11 @@ def worktime(payload: dict) -> None:
     from .worktime import worktime_refresh
 
     worktime_refresh()
+
+
+@background("reports.rollup", max_attempts=5, lease_seconds=600, atomic=False)
+def rollup(payload: dict) -> None:
+    """The day rollup rebuilds the days changed since (one transaction per day, idempotent)."""
+    from .rollup import rollup_refresh
+
+    rollup_refresh()
