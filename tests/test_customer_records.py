@@ -125,7 +125,8 @@ def test_merge_moves_orders_complaints_and_history_with_an_audit_row(desk):
     assert order.events.filter(code="customer.merged", params__old_id=dup.pk, params__new_id=keep.pk).exists()
     audit = CustomerMerge.objects.get()
     assert audit == merge and audit.by == desk.supervisor and audit.source_data["email"] == "li@example.com"
-    assert audit.moved == {"tickets.Ticket": 1}
+    assert audit.moved == {"tickets.Ticket": 1, "complaints.Complaint": 1}  # the complaint's copy of its customer
+    assert Complaint.objects.get(ticket=order).order_customer == keep
     # The merged record is out of lists and duplicate checks; its old number now finds the kept one.
     assert dup not in customer_search(desk.agent, "李雷")
     assert [c.pk for c in customer_search(desk.agent, "13911112222")] == [keep.pk]

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from kefu.core import keyset
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import PRIORITY_ORDER, Status, Ticket
 from kefu.tickets.selectors import KEYSETS
 from tests import factories
 
@@ -74,3 +74,22 @@ def test_counts_stop_counting_beyond_the_cap(desk, orders):
         assert keyset.capped_count(qs, cap=10) == (40, False)
     with mock.patch.object(keyset, "_estimate", return_value=0):
         assert keyset.capped_count(qs, cap=10) == (11, False)  # no estimate: "more than the cap"
+
+
+@pytest.mark.parametrize("sort", ["priority", "-priority", "status", "-status", "number", "-number"])
+def test_every_sort_pages_in_its_own_order_not_by_due_time_or_the_stored_word(desk, api_client, orders, sort):
+    """sort=priority is urgent first (the rank), not "high" < "low" < "normal" by the stored word; the other
+    sorts page in their own order too (they fell back to the due-time order)."""
+    api = api_client.as_user(desk.supervisor)
+    Ticket.objects.filter(number__in=orders[:4]).update(status="open")
+    Ticket.objects.filter(number=orders[5]).update(priority="urgent")
+    rows = {t.number: t for t in Ticket.objects.filter(number__in=orders)}
+    rank = {"priority": lambda t: PRIORITY_ORDER[t.priority], "status": lambda t: Status.values.index(t.status),
+            "number": lambda t: t.number}[sort.lstrip("-")]
+    for walked in (walk(api, sort=sort), [r["number"] for page in range(1, 8) for r in api.get(
+            "/api/v1/tickets", page=page, page_size=4, sort=sort).json()["results"]]):
+        keys = [rank(rows[number]) for number in walked]
+        assert sorted(walked) == sorted(orders)
+        assert keys == sorted(keys, reverse=sort.startswith("-"))
+        if sort == "priority":
+            assert [rows[n].priority for n in walked][:1] == ["urgent"] and rows[walked[-1]].priority == "low"

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from kefu.qa_engine import Engine, load_pack
+from kefu.qa_engine.jsonline import json_line
 from kefu.qa_engine.turns import TurnRecords
 
 CONVERSATIONS = [
@@ -47,7 +48,7 @@ def test_json_line_is_json_dumps_of_the_contract(pack, items: str) -> None:
     for conversation in CONVERSATIONS * 2:  # the second round reads cached records and fragments
         result = engine.inspect(conversation)
         found += len(result.findings)
-        assert result.to_json_line(items) == json.dumps(result.to_json(items), ensure_ascii=False)
+        assert json_line(result, items) == json.dumps(result.to_json(items), ensure_ascii=False)
     assert found >= 10
 
 

@@ -120,7 +120,7 @@ class OrderWriter:
         ticket["status"] = status
         ticket["updated_at"] = at
         if kind == "complaint":
-            self._complaint(tid, created, agent, closed=not open_order)
+            self._complaint(tid, created, agent, closed=not open_order, order=ticket)
         self.tickets.add(**ticket)
 
     def _stopped_clocks(self, ticket: int, created: datetime, row: dict) -> None:
@@ -144,7 +144,9 @@ class OrderWriter:
         self.events.add(id=self._next("event"), ticket_id=ticket, actor_id=actor, code=code, params=params,
                         created_at=at)
 
-    def _complaint(self, ticket: int, received: datetime, agent: int, *, closed: bool) -> None:
+    def _complaint(self, ticket: int, received: datetime, agent: int, *, closed: bool, order: dict) -> None:
+        from kefu.complaints.visibility import COPIED  # the complaint's copies of its order's columns
+
         rng = self.rng
         cid = self._next("complaint")
         dept = rng.choice(self.people.departments)
@@ -155,17 +157,18 @@ class OrderWriter:
         self.steps.add(id=self._next("step"), complaint_id=cid, action="receive", from_state="", to_state="received",
                        actor_id=agent, round=1, note="", created_at=at)
         for action, before, after in steps:
-            at = self._later(at, 0.5, 30)
+            at, previous = self._later(at, 0.5, 30), at
             actor = handler if after in {"analysed", "responsibility", "proposed", "implemented", "reported"} else (
                 supervisor if action in {"approve", "summarise"} else agent)
             self.steps.add(id=self._next("step"), complaint_id=cid, action=action, from_state=before, to_state=after,
-                           actor_id=actor, round=1, note=f"{action}：已处理", created_at=at)
+                           actor_id=actor, round=1, note=f"{action}：已处理", created_at=at, span=at - previous)
             self._event(ticket, f"complaint.{action}", actor, at, **{"from": before, "to": after, "text": "已处理"})
             state = after
         self.complaints.add(id=cid, ticket_id=ticket, state=state, received_at=received, contact_name=person(rng),
                             description="客户对服务不满意", demand="尽快解决并给出说法", severity="minor",
                             dispatched_to_id=dept.pk if state != "received" else None, updated_at=at,
-                            archived_at=at if state in {"archived", "summarised"} else None)
+                            archived_at=at if state in {"archived", "summarised"} else None,
+                            **{copy: order.get(column) for column, copy in COPIED.items()})
 
     def flush(self) -> None:
         # Parents first: the foreign keys are checked row by row.

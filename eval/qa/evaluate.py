@@ -27,7 +27,9 @@ sys.path.insert(0, str(ROOT))
 from kefu.qa_engine import Engine, load_pack  # noqa: E402
 from kefu.qa_engine.normalize import normalise  # noqa: E402
 
-DEFAULT_DIALOGUES = ROOT.parent / "shared" / "datasets" / "dialogues" / "ecd_taobao_sample.jsonl"
+# ../shared next to the repository (main checkout) or two levels up (a worktree under wt/)
+DEFAULT_DIALOGUES = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+                         ROOT.parent / "shared") / "datasets" / "dialogues" / "ecd_taobao_sample.jsonl"
 DEFAULT_LABELS = ROOT / "eval" / "qa" / "ecd_labels.jsonl"
 EVALUATED = ("forbidden_phrase", "insult", "filler_word", "impolite_address", "customer_negative", "escalation_risk")
 
@@ -134,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pack", default="default")
     parser.add_argument("--show", action="store_true", help="print disagreements (for review only)")
     parser.add_argument("--splits", action="store_true", help="also report the train and test splits")
+    parser.add_argument("--only", choices=("train", "test"), help="only this ECD split (tune with train only)")
     parser.add_argument("--sentiment", type=Path, action="append", help="review CSV (label,text) to check")
     parser.add_argument("--held-out", action="store_true", help="with --sentiment: only the tenth kept out of training")
     args = parser.parse_args(argv)
@@ -143,7 +146,12 @@ def main(argv: list[str] | None = None) -> int:
             print(sentiment(engine, path, args.held_out))
         return 0
     dialogues = [json.loads(line) for line in args.dialogues.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.only:
+        dialogues = [d for d in dialogues if d.get("split") == args.only]
     gold, found = read_labels(args.labels), predict(Engine(load_pack(args.pack)), dialogues)
+    if args.only:
+        ids = {d["id"] for d in dialogues}
+        gold = defaultdict(set, {c: {k for k in keys if k[0] in ids} for c, keys in gold.items()})
     print(f"{len(dialogues)} dialogues, {sum(len(d['turns']) for d in dialogues)} turns, pack {args.pack}")
     print(report(gold, found))
     if args.splits:

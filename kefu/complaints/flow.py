@@ -18,7 +18,8 @@ from kefu.tickets.signals import ticket_changed
 
 from . import notices
 from .history import step_code
-from .models import ACTIONS, RECEIVE_LABEL, Complaint, ComplaintState, ComplaintStep
+from .models import ACTIONS, RECEIVE_LABEL, Complaint, ComplaintState
+from .spans import append_step
 
 # ---- small guards ----------------------------------------------------------------------------
 STORED_LANGUAGE = "zh-hans"  # stored text is Chinese: the product and its records are Chinese-first
@@ -105,8 +106,8 @@ def finish(complaint: Complaint, by: User | None, name: str, to_state: str, note
     complaint.state = to_state
     complaint.save()
     label = ACTIONS[name].label if name in ACTIONS else RECEIVE_LABEL
-    ComplaintStep.objects.create(complaint=complaint, action=name, from_state=from_state if name != "receive" else "",
-                                 to_state=to_state, actor=by, round=complaint.round, note=note[:2000], created_at=now)
+    append_step(complaint_id=complaint.pk, action=name, from_state=from_state if name != "receive" else "",
+                to_state=to_state, actor=by, round=complaint.round, note=note[:2000], created_at=now)
     states = {"from": from_state if name != "receive" else None, "to": to_state}
     events.record(complaint.ticket, step_code(name), by=by, at=now, **states, **facts)
     tell_first_responder(complaint, by, f"投诉 {complaint.ticket.number}：{label}（{state_text(complaint)}）")

@@ -12,7 +12,8 @@ from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.models import Department
+from kefu.accounts.models import Department, Team
+from kefu.customers.models import Customer
 from kefu.tickets.models import Ticket
 
 
@@ -265,6 +266,18 @@ class Complaint(models.Model):
     reply_due_at = models.DateTimeField(_("答复期限"), null=True, blank=True)
     implement_due_at = models.DateTimeField(_("实施期限"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # -- who sees it: copies of the work order's visibility columns (kept by visibility.py), so lists and
+    # 投诉分析 filter ~50k complaints instead of joining every visible work order (issue 9) --
+    order_department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, related_name="+")
+    order_dispatched_to = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, related_name="+")
+    order_team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, related_name="+")
+    order_assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                       related_name="+")
+    order_first_responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                              related_name="+")
+    # and of its customer (repeat complainants); a customer merge moves it with every other reference
+    order_customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True,
+                                       related_name="complaint_copies")
 
     class Meta:
         ordering = ["-received_at"]
@@ -291,10 +304,17 @@ class ComplaintStep(models.Model):
     round = models.PositiveSmallIntegerField(default=1)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(db_index=True)
+    # Time since the complaint's previous step (by created_at, id); None for its first. Kept by
+    # flow.store_spans whenever a step is written, so step_hours sums a column instead of a window pass.
+    span = models.DurationField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["complaint", "created_at"])]  # step_hours: previous step
+        indexes = [models.Index(fields=["complaint", "created_at"]),  # spans.append_step: the latest step
+                   # step_hours reads (complaint, action, span) from this index alone (PostgreSQL: INCLUDE), not
+                   # the 150 MB of steps with their notes (issue 9)
+                   models.Index(fields=["complaint"], include=["action", "span"], condition=models.Q(span__isnull=False),
+                                name="complaint_step_spans")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}->{self.to_state}"

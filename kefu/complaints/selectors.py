@@ -40,7 +40,7 @@ def overdue_q(now: datetime) -> Q:
 
 
 def visible_complaints(user: User) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(ticket__in=policy.visible_tickets(user).values("pk"))
+    return Complaint.objects.filter(policy.complaint_scope(user))
 
 
 def received_between(qs: QuerySet[Complaint], start: date | None, end: date | None) -> QuerySet[Complaint]:

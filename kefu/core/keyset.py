@@ -30,6 +30,9 @@ class Key:
     field: str
     descending: bool = False
     nulls_last: bool = False
+    # A computed key (e.g. the rank of a choice, so "priority" pages urgent-first rather than by the stored
+    # word): annotated onto the rows under ``field``.
+    expression: object = None
 
     def order(self):
         expression = F(self.field)
@@ -38,8 +41,14 @@ class Key:
         return expression.desc() if self.descending else expression.asc()
 
 
+def with_keys(qs: QuerySet, keys: list[Key]) -> QuerySet:
+    """The rows with their computed keys annotated (nothing to do when every key is a column)."""
+    computed = {key.field: key.expression for key in keys if key.expression is not None}
+    return qs.annotate(**computed) if computed else qs
+
+
 def ordered(qs: QuerySet, keys: list[Key]) -> QuerySet:
-    return qs.order_by(*(key.order() for key in keys))
+    return with_keys(qs, keys).order_by(*(key.order() for key in keys))
 
 
 def _after(key: Key, value) -> Q:
@@ -89,7 +98,7 @@ def decode_cursor(cursor: str, keys: list[Key], qs: QuerySet) -> list:
         model = qs.model
         result = []
         for key, value in zip(keys, values, strict=True):
-            field = model._meta.get_field(key.field)
+            field = key.expression.output_field if key.expression is not None else model._meta.get_field(key.field)
             result.append(None if value is None else field.to_python(value))
         return result
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
@@ -102,14 +111,14 @@ def keyset_page(qs: QuerySet, keys: list[Key], cursor: str | None, size: int) ->
         values = decode_cursor(cursor, keys, qs)
         if keys[0].nulls_last and values[0] is not None:
             # Rows with a value after the cursor (an index range), then the NULLs, which all come after.
-            rows = list(ordered(after_cursor(qs, keys, values, non_null_first=True), keys)[: size + 1])
+            rows = list(ordered(after_cursor(with_keys(qs, keys), keys, values, non_null_first=True), keys)[: size + 1])
             if len(rows) <= size:
                 nulls = qs.filter(**{f"{keys[0].field}__isnull": True})
                 rows += list(ordered(nulls, keys)[: size + 1 - len(rows)])
             more = len(rows) > size
             rows = rows[:size]
             return rows, (encode_cursor(rows[-1], keys) if more and rows else None)
-        qs = after_cursor(qs, keys, values)
+        qs = after_cursor(with_keys(qs, keys), keys, values)
     rows = list(ordered(qs, keys)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from kefu.accounts.models import Role, User
 from kefu.complaints.models import Complaint
-from kefu.policy.tickets import can_view_ticket
+from kefu.policy.tickets import ORDER_COLUMNS, can_view_ticket, ticket_scope
 from kefu.tickets.models import Ticket
 
 # Actor kinds of the complaint flow (kefu.complaints.models.Actor), with the refusal each one gets.
@@ -13,6 +13,16 @@ COMPLAINT_ACTOR_REFUSALS = {
     "handler": "只有被派发的责任部门的处理人可以执行此步骤",
     "supervisor": "只有客服主管可以执行此步骤（审批、退回、总结评价）",
 }
+
+
+# A complaint's copies of its order's visibility columns (kept by kefu.complaints.visibility).
+COMPLAINT_COLUMNS = {name: f"order_{column}" for name, column in ORDER_COLUMNS.items()}
+
+
+def complaint_scope(user: User) -> Q:
+    """The complaints a user sees: exactly those of the orders they see (ticket_scope), read from the
+    complaint's own columns so no list or figure joins every visible order."""
+    return ticket_scope(user, COMPLAINT_COLUMNS)
 
 
 def can_register_complaint(user: User, ticket: Ticket) -> bool:

@@ -19,6 +19,7 @@ from typing import BinaryIO, TextIO
 
 from .engine import Engine
 from .inputs import InputError, read_jsonl
+from .jsonline import json_line
 from .model import PackError
 from .pack import Pack, Rule, load_pack
 
@@ -100,7 +101,7 @@ def _inspect(args: argparse.Namespace, pack: Pack) -> int:
                     continue
                 result = engine.inspect(item)
                 stats.add(result.score, (f.rule for f in result.findings))
-                out.write(result.to_json_line(args.items) + "\n")
+                out.write(json_line(result, args.items) + "\n")
                 if progress and number % 2000 == 0:
                     progress.show(stream.tell())
             if progress:

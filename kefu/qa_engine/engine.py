@@ -10,6 +10,7 @@ from typing import Any
 from .conversation import CHECKERS, View, phrase_pattern
 from .emotion import TurnContext, context_reason
 from .inputs import Conversation, InputError, parse_conversation
+from .jsonline import clear_fragments
 from .matcher import Hit, TurnMatcher
 from .model import CHANNELS, ROLES, Finding, Result
 from .normalize import normalise
@@ -70,6 +71,7 @@ class Engine:
         self._matcher.match.cache_clear()
         self._matcher._probability.cache_clear()
         normalise.cache_clear()
+        clear_fragments()
 
     def _emotion_in_context(self, rule: Rule, convo: Conversation, records: list[TurnRecord]) -> list[Finding]:
         """Borderline customer turns that read as negative in their conversation (see emotion.py)."""

@@ -6,10 +6,7 @@ the workspace rely on; change it only by adding keys.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 from typing import Any, NamedTuple
 
 # The contract's categories; a rule must declare one of these.
@@ -104,39 +101,6 @@ class Result:
         elif items == "failed":
             data["items"] = [i.to_json() for i in self.items if i.status in ("fail", "fatal")]
         return data
-
-    def to_json_line(self, items: str = "all") -> str:
-        """``json.dumps(self.to_json(items), ensure_ascii=False)``, the same characters, built faster.
-
-        Findings and items recur across conversations (the same turn at the same index, the same
-        missing greeting, the same failed item), so each one's JSON is made once and joined."""
-        score = self.score
-        if type(score) is float and math.isfinite(score):
-            number = float.__repr__(score)  # what the json encoder writes for a float
-        else:
-            number = json.dumps(score)
-        ident = self.id
-        line = (f'{{"id": {encode_basestring(ident) if type(ident) is str else json.dumps(ident)}, '
-                f'"score": {number}, "findings": [{", ".join(map(_fragment, self.findings))}]')
-        if items == "all":
-            return f'{line}, "items": [{", ".join(map(_fragment, self.items))}]}}'
-        if items == "failed":
-            failed = [i for i in self.items if i.status in ("fail", "fatal")]
-            return f'{line}, "items": [{", ".join(map(_fragment, failed))}]}}'
-        return line + "}"
-
-
-_FRAGMENTS: dict[Finding | ItemResult, str] = {}
-
-
-def _fragment(part: Finding | ItemResult) -> str:
-    """One finding's or item's JSON, cached by value (both are immutable)."""
-    text = _FRAGMENTS.get(part)
-    if text is None:
-        if len(_FRAGMENTS) >= 65536:
-            _FRAGMENTS.clear()
-        text = _FRAGMENTS[part] = json.dumps(part.to_json(), ensure_ascii=False)
-    return text
 
 
 class PackError(ValueError):

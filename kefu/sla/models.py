@@ -129,6 +129,10 @@ class SlaClock(models.Model):
                          condition=models.Q(stopped_at__isnull=True, paused_now=False, alerted="")),
             models.Index(fields=["due_at"], name="sla_clock_owes_breach",
                          condition=models.Q(stopped_at__isnull=True, paused_now=False) & ~models.Q(alerted="breached")),
+            # Only the complaint flow's clocks (kefu.complaints.deadlines): 投诉分析's on-time shares read these
+            # instead of filtering every clock by kind (a scan of 1.8M clocks at 1M orders, issue 9).
+            models.Index(fields=["kind", "ticket"], name="sla_clock_complaint_kinds",
+                         condition=models.Q(kind__in=["complaint_reply", "complaint_implement"])),
         ]
 
     def __str__(self) -> str:
