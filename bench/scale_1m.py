@@ -83,7 +83,7 @@ def main() -> int:
     for user in (supervisor, agent):
         client = Client()
         client.force_login(user)
-        clients[user.role] = started(client)
+        clients[user.role] = ready(client)
 
     def get(client, url, **params):
         response = client.get(url, params)
@@ -101,7 +101,7 @@ def main() -> int:
         from kefu.accounts.services import token_create
 
         token = token_create(user=supervisor, name="scale-bench")
-        api = started(Client(HTTP_AUTHORIZATION=f"Bearer {token}"))
+        api = ready(Client(HTTP_AUTHORIZATION=f"Bearer {token}"))
         line("list API page 1 (all statuses)", timed(lambda i: get(api, "/api/v1/tickets", page_size=50), args.repeat))
         line("list API ?page=2000 (OFFSET, for comparison)",
              timed(lambda i: get(api, "/api/v1/tickets", page=2000, page_size=50), max(3, args.repeat // 4)))
@@ -116,6 +116,9 @@ def main() -> int:
         line("list API, closed, newest first, by cursor (60k in)",
              timed(lambda i: get(api, "/api/v1/tickets", status="closed", sort="-created", page_size=50,
                                  cursor=closed or ""), args.repeat))
+        by_rank = get(api, "/api/v1/tickets", sort="priority", page=2, page_size=200).json()["next_cursor"]
+        line("list API sort=priority (urgent first), by cursor", timed(
+            lambda i: get(api, "/api/v1/tickets", sort="priority", page_size=50, cursor=by_rank or ""), args.repeat))
         body = get(api, "/api/v1/tickets", page_size=1).json()
         print(f"  count on page 1: {body['count']} (exact: {body['count_exact']})")
     if "search" in parts:
@@ -130,7 +133,7 @@ def main() -> int:
              timed(lambda i: get(sup, "/tickets/", view="all", status="", q=numbers[i % len(numbers)]), args.repeat))
         from kefu.accounts.services import token_create
 
-        search_api = started(Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=supervisor, name='scale-search')}"))
+        search_api = ready(Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=supervisor, name='scale-search')}"))
         line("search by phone (API)", timed(lambda i: get(search_api, "/api/v1/tickets", q=phones[i % len(phones)],
                                                           page_size=50), args.repeat))
         line("search by order number (API)", timed(lambda i: get(search_api, "/api/v1/tickets",
@@ -176,7 +179,7 @@ def main() -> int:
     return 0
 
 
-def started(client):
+def ready(client):
     """The test client loads the middleware on its first request; the server's handler does it when the
     process starts (get_asgi_application), so the bench does it before timing too."""
     client.handler.load_middleware()

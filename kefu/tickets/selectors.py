@@ -3,7 +3,7 @@
 
 import re
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from kefu import policy
@@ -16,13 +16,19 @@ from kefu.search import text as search_text
 
 from . import drill as drilldown
 from . import events
-from .models import ACTIVE_STATUSES, PRIORITY_ORDER, Channel, Message, Priority, Status, Ticket, TicketType
+from .models import (
+    ACTIVE_STATUSES,
+    PRIORITY_RANK,
+    STATUS_RANK,
+    Channel,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketType,
+)
 
 INBOX_VIEWS = ("mine", "team", "unassigned", "all")
-PRIORITY_RANK = Case(*[When(priority=p, then=Value(i)) for p, i in PRIORITY_ORDER.items()],
-                     default=Value(9), output_field=IntegerField())
-STATUS_RANK = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(Status.values)],
-                   default=Value(9), output_field=IntegerField())
 SORTS = {
     # Orders without a running clock go last whatever the database's NULL ordering.
     "due": (F("due_at").asc(nulls_last=True), "-created_at"),
