@@ -3,7 +3,7 @@
 Run (against your own database; it adds a bench department, agents, customers and orders to it):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kefu_rel .venv/bin/python bench/load_test.py \
         [--clients 100] [--seconds 20] [--workers 4] [--port 8121] [--phases me,create,mixed] [--warmup 5]
-        [--think 3]
+        [--rounds 1] [--think 5]
 
 It migrates nothing and needs a migrated database. It starts `kefu serve` itself on 127.0.0.1 (or uses
 --url, which must be loopback), then runs three phases of --seconds each with --clients clients, each
@@ -14,6 +14,12 @@ client on its own keep-alive connection with its own agent's API token:
 Every request is bounded (30 s timeout) and so is every phase. It prints requests a second and
 p50/p95/p99 per kind, the create/me ratio, then checks in the database that every order the clients
 created exists exactly once (subjects are unique per request) and that none exists without an answer.
+
+With --rounds N the me and create phases run in N slices that alternate (me, create, me, create, ...), so
+that on a busy shared machine both meet the same background load; each slice starts from idle clients, so
+slices much shorter than ~10 s understate the slower kind (its first answers come late). Requests a second
+of me and create count the answers within the phase (or its slices); the percentiles count every request
+(also those answered after it closed). Mixed runs once, after them.
 
 Before the phases, --warmup seconds of uncounted mixed traffic let every server process finish its lazy
 imports and fill its pools (the readiness probe only proves that one process answers). These phases are
@@ -105,16 +111,33 @@ async def wait_ready(host: str, port: int, token: str, seconds: float = 120) -> 
 
 
 class Tally:
-    def __init__(self) -> None:
+    def __init__(self, until: float = float("inf")) -> None:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.errors: dict[str, int] = defaultdict(int)
         self.created: list[str] = []  # subjects answered with 201
         self.sent_creates: list[str] = []
+        self.until = until
+        self.answered_in_window: dict[str, int] = defaultdict(int)
+        self.window = 0.0  # seconds the phase (all its slices) ran
 
     def add(self, kind: str, status: int, seconds: float) -> None:
         self.latency[kind].append(seconds)
         self.status[kind][status] += 1
+        if time.monotonic() <= self.until:  # answers after the end (the drain) count for latency only
+            self.answered_in_window[kind] += 1
+
+    def merge(self, other: Tally) -> None:
+        for kind, values in other.latency.items():
+            self.latency[kind].extend(values)
+            self.answered_in_window[kind] += other.answered_in_window[kind]
+            for status, n in other.status[kind].items():
+                self.status[kind][status] += n
+        for name, n in other.errors.items():
+            self.errors[name] += n
+        self.created += other.created
+        self.sent_creates += other.sent_creates
+        self.window += other.window
 
 
 async def client_loop(phase: str, host: str, port: int, token: str, customer: int, run: str, index: int,
@@ -164,9 +187,10 @@ async def client_loop(phase: str, host: str, port: int, token: str, customer: in
 
 async def run_phase(phase: str, host: str, port: int, people: list[tuple[str, int]], seconds: float,
                     run: str, think: float = 0) -> tuple[Tally, float]:
-    tally = Tally()
     started = time.monotonic()
     until = started + seconds
+    tally = Tally(until)
+    tally.window = seconds
     behaviour = "mixed" if phase == "agents" else phase
     await asyncio.gather(*(client_loop(behaviour, host, port, token, customer, f"{run}{phase[0]}" if think else run,
                                        i, until, tally, think)
@@ -174,10 +198,13 @@ async def run_phase(phase: str, host: str, port: int, people: list[tuple[str, in
     return tally, time.monotonic() - started
 
 
-def report(phase: str, tally: Tally, wall: float) -> dict[str, float]:
+def report(phase: str, tally: Tally, wall: float | None = None) -> dict[str, float]:
+    """Requests a second: the answers within the phase's window / its length (me, create: the slices of
+    one kind), or, given `wall`, all answers / the wall time including the drain (mixed, agents: a loop of
+    three kinds, which a window would cut unevenly). The percentiles count every request."""
     rates = {}
     for kind, values in tally.latency.items():
-        rates[kind] = len(values) / wall
+        rates[kind] = len(values) / wall if wall else tally.answered_in_window[kind] / tally.window
         statuses = ", ".join(f"{s}×{c}" for s, c in sorted(tally.status[kind].items()))
         print(f"  {phase:<7} {kind:<7} {len(values):>6} req  {rates[kind]:7.1f} req/s   p50 {percentile(values, .5)*1000:6.0f} ms"
               f"  p95 {percentile(values, .95)*1000:6.0f} ms  p99 {percentile(values, .99)*1000:6.0f} ms   [{statuses}]")
@@ -212,7 +239,8 @@ async def main_async(args: argparse.Namespace) -> int:
     try:
         await wait_ready(host, port, people[0][0])
         run = uuid.uuid4().hex[:6]
-        print(f"run {run}: {args.clients} clients, {args.seconds:.0f} s a phase, server {host}:{port}"
+        slices = f" in {args.rounds} alternating slices" if args.rounds > 1 else ""
+        print(f"run {run}: {args.clients} clients, {args.seconds:.0f} s a phase{slices}, server {host}:{port}"
               f"{'' if args.url else f' ({args.workers} processes)'}, database {os.environ.get('DATABASE_URL', 'SQLite')}")
         rates, tallies = {}, []
         load_at_start = os.getloadavg()
@@ -222,12 +250,21 @@ async def main_async(args: argparse.Namespace) -> int:
             tally, wall = await run_phase("mixed", host, port, people, args.warmup, f"{run}w")
             tallies.append(tally)
             print(f"  warm-up: {sum(len(v) for v in tally.latency.values())} requests in {wall:.0f} s (not counted)")
-        by_phase = {}
-        for phase in args.phases:
-            tally, wall = await run_phase(phase, host, port, people, args.seconds, run)
+        # The phases alternate in --rounds slices (me, create, mixed, me, create, ...), so that on a shared
+        # machine each meets the same background load and their ratio means something.
+        sliced = [phase for phase in args.phases if phase != "mixed"]
+        by_phase = {phase: Tally() for phase in sliced}
+        for r in range(args.rounds):
+            for phase in sliced:
+                tally, _ = await run_phase(phase, host, port, people, args.seconds / args.rounds, f"{run}r{r}")
+                by_phase[phase].merge(tally)
+        for phase in sliced:
+            tallies.append(by_phase[phase])
+            rates[phase] = report(phase, by_phase[phase])
+        if "mixed" in args.phases:  # a loop of three kinds: one phase of its own, after the sliced ones
+            tally, wall = await run_phase("mixed", host, port, people, args.seconds, run)
             tallies.append(tally)
-            by_phase[phase] = tally
-            rates[phase] = report(phase, tally, wall)
+            rates["mixed"] = report("mixed", tally, wall)
         if args.think:
             # Not the saturated figures above: agents who each act every --think seconds (create, reply,
             # read the inbox), as a department works; reported beside them, never instead of them.
@@ -261,6 +298,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8121)
     parser.add_argument("--url", default="", help="an already running server (loopback only)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="me and create run in this many alternating slices (default 1: one phase each)")
     parser.add_argument("--think", type=float, default=0,
                         help="then a further phase 'agents': each client acts every THINK seconds (e.g. 3)")
     parser.add_argument("--warmup", type=float, default=5, help="seconds of uncounted mixed traffic first")
@@ -271,8 +310,8 @@ def main() -> int:
     if not args.phases or set(args.phases) - {"me", "create", "mixed"}:
         raise SystemExit("--phases: me, create and/or mixed")
     if not 1 <= args.clients <= 500 or not 1 <= args.seconds <= 120 or not 0 <= args.warmup <= 60 \
-            or not 0 <= args.think <= 60:
-        raise SystemExit("bounded: 1-500 clients, 1-120 s a phase, 0-60 s of warm-up, 0-60 s of think time")
+            or not 0 <= args.think <= 60 or not 1 <= args.rounds <= 20:
+        raise SystemExit("bounded: 1-500 clients, 1-120 s a phase, 0-60 s of warm-up, 0-60 s of think time, 1-20 rounds")
     setup_django()
     return asyncio.run(main_async(args))
 

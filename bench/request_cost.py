@@ -5,9 +5,11 @@ Run (against your own migrated database; it adds a bench agent and customer):
         [--repeat 200] [--asgi] [--profile create|me] [--queries]
 
 Sends GET /api/v1/me and POST /api/v1/tickets through Django's own handler (no network, the same
-middleware as `kefu serve`; --asgi goes through the ASGI handler and its thread hop) and prints, per
-kind, the queries of one request and the p50 CPU and wall time over --repeat requests. CPU time is
-the figure to compare on a shared machine: wall time counts waiting for a core. --profile prints a
+middleware as `kefu serve`; --asgi goes through the ASGI application as uvicorn calls it: a thread and
+a pooled connection per request) and prints, per kind, the queries of one request and the p50 CPU and
+wall time over --repeat requests; without --asgi and the pool, on a PostgreSQL on this machine, also the
+database server's own CPU per request (its process's /proc counters). CPU time is the figure to compare
+on a shared machine: wall time counts waiting for a core. --profile prints a
 cProfile of that kind (top functions by cumulative time); --queries prints the SQL of one request.
 """
 
@@ -123,16 +125,44 @@ def measure(sender: Sender, kind: str, customer: int, repeat: int) -> list[str]:
 
     with connection.execute_wrapper(log):
         status = sender.send(kind, -1, customer)
+    backend = _backend_pid(connection) if not sender.asgi else None
+    db_before = _cpu_ticks(backend)
     cpu, wall = [], []
     for n in range(repeat):
         c0, w0 = time.process_time(), time.perf_counter()
         sender.send(kind, n, customer)
         cpu.append(time.process_time() - c0)
         wall.append(time.perf_counter() - w0)
-    print(f"{kind:<7} status {status}  {len(queries):>2} queries   CPU p50 "
-          f"{statistics.median(cpu) * 1000:6.2f} ms   wall p50 {statistics.median(wall) * 1000:6.2f} ms  "
-          f"(n={repeat}, load {os.getloadavg()[0]:.1f})")
+    db_after = _cpu_ticks(backend)
+    db = (f"   PostgreSQL CPU mean {(db_after - db_before) / os.sysconf('SC_CLK_TCK') / repeat * 1000:5.2f} ms"
+          if db_before is not None and db_after is not None else "")
+    # Under --asgi each request runs on a thread (and pooled connection) of its own: queries are counted
+    # in the WSGI mode only.
+    counted = f"{len(queries):>2} queries" if not sender.asgi else " - queries"
+    print(f"{kind:<7} status {status}  {counted}   CPU p50 {statistics.median(cpu) * 1000:6.2f} ms   wall p50 "
+          f"{statistics.median(wall) * 1000:6.2f} ms{db}  (n={repeat}, load {os.getloadavg()[0]:.1f})")
     return queries
+
+
+def _backend_pid(connection) -> int | None:
+    """The PostgreSQL server process of this connection, when it runs on this machine (loopback)."""
+    if connection.vendor != "postgresql" or os.environ.get("KEFU_DB_POOL", "").lower() in ("1", "true", "yes"):
+        return None  # a pooled connection may change between requests
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), inet_server_addr() IS NULL OR host(inet_server_addr()) "
+                       "IN ('127.0.0.1', '::1')")
+        pid, local = cursor.fetchone()
+    return pid if local and Path(f"/proc/{pid}/stat").exists() else None
+
+
+def _cpu_ticks(pid: int | None) -> int | None:
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])  # utime + stime
 
 
 def main() -> int:

@@ -39,9 +39,14 @@ def test_dashboard_for_each_role(client, desk, dept):
     assert 'type="application/json"' in panel.content.decode() and panel.context["chart"]["type"] == "bar"
     kpis = get(client, desk.supervisor, "/reports/panels/kpis/", **Q)
     assert kpis.context["current"]["orders"]["created"] == 4 and 'data-testid="kpi-created"' in kpis.content.decode()
+    assert 'hx-get="/reports/panels/kpis_previous/?from=2026-09-21' in kpis.content.decode()  # its own request
+    previous = get(client, desk.supervisor, "/reports/panels/kpis_previous/", **Q)
+    text = previous.content.decode()
+    assert text.count('hx-swap-oob="true"') == 8 and 'id="kpi-prev-created"' in text and "2026-08-31" in text
     whole = get(client, desk.supervisor, "/reports/", full="1", **Q)  # without JavaScript: built whole
     assert 'data-testid="table-agents"' in whole.content.decode() and len(whole.context["tables"]) == 16
     assert whole.context["current"] == kpis.context["current"]
+    assert whole.context["previous"] == previous.context["previous"]
     mine = get(client, desk.agent, "/reports/", **Q)
     assert mine.status_code == 200 and 'data-testid="slot-teams"' not in mine.content.decode()
     agents = get(client, desk.agent, "/reports/panels/agents/", **Q)

@@ -20,6 +20,7 @@ from .filters import Period, from_params
 from .summary import summary, summary_lines
 
 KPIS = "kpis"
+KPIS_PREVIOUS = "kpis_previous"  # the previous period's head figures: a second request, swapped in by id
 MONTHLY_SUMMARY = "monthly_summary"
 
 
@@ -36,10 +37,12 @@ def chart(table: tables.Table) -> dict | None:
     return {"type": table.chart, "labels": [str(row[0]) for row in table.rows], "series": series[:2]} if series else None
 
 
-def kpi_context(user, f, now) -> dict:
+def kpi_context(user, f, now, previous: bool = True) -> dict:
+    """The head figures; ``previous=False`` leaves the previous period's to their own request."""
     from .views import figure_links
 
-    return {"current": summary(user, f, now), "previous": summary(user, f.with_period(f.period.previous()), now),
+    return {"current": summary(user, f, now),
+            "previous": summary(user, f.with_period(f.period.previous()), now) if previous else None,
             "previous_period": f.period.previous(), "links": figure_links(f)}
 
 
@@ -62,7 +65,11 @@ def panel(request, name: str):
     now = timezone.now()
     context = {"f": f, "now": now, "query": f.query(), "month": request.GET.get("month", "")}
     if name == KPIS:
-        return render(request, "reports/_kpis.html", {**context, **kpi_context(request.user, f, now)})
+        return render(request, "reports/_kpis.html", {**context, **kpi_context(request.user, f, now, previous=False)})
+    if name == KPIS_PREVIOUS:
+        previous = f.period.previous()
+        return render(request, "reports/_kpis_previous.html", {
+            **context, "previous_period": previous, "previous": summary(request.user, f.with_period(previous), now)})
     if name == MONTHLY_SUMMARY:
         return render(request, "reports/_monthly_summary.html",
                       {**context, "lines": monthly_lines(request.user, f, now)})
