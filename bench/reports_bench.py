@@ -112,8 +112,8 @@ def main() -> int:
                                                           args.runs)), flush=True)
         from kefu.reports.views import MONTHLY_TABLES
 
-        for name in ["monthly_summary", *MONTHLY_TABLES]:
-            extra = {} if name == "monthly_summary" else {"print": "1"}
+        for name in ["monthly_summary", "monthly_previous", *MONTHLY_TABLES]:
+            extra = {} if name.startswith("monthly_") else {"print": "1"}
             print(line(f"  monthly panel {name}", timed(lambda n=name, e=extra: get(f"/reports/panels/{n}/", **month, **e),
                                                         args.runs)), flush=True)
         print(line("GET /reports/monthly/?full=1", timed(lambda: get("/reports/monthly/", month=f"{last:%Y-%m}", full="1"),
