@@ -7,9 +7,12 @@ Data: bench/generate.py (issue 9's 1M orders), then this issue's part added to i
     bench/generate.py --orders 0 --qa-results 1000000 --survey-answers 1000000
 Times, for the department's supervisor and a period (the last 30 days by default; --days), each
 dashboard table as built for the page and the JSON (kefu.reports.tables), the summary (in process, and
-GET /api/v1/reports/summary through the full stack), the whole dashboard page, the wall view and the
-monthly report. Each is run --runs times after one warm-up run; prints p50 / p95 / max in ms and the load.
-Nothing is written.
+GET /api/v1/reports/summary through the full stack), the dashboard page shell and each of its panel
+requests (kefu/reports/panels.py: the head figures and every table, each its own request), the page built
+whole in one request (?full=1, the no-JavaScript fallback), the wall view, and the monthly report (shell,
+its panels, and whole). Each is run --runs times after one warm-up run; prints p50 / p95 / max in ms, the
+day rollup's state (built days, rows) and the load. Nothing is written: fill the rollups first
+(manage.py reports_refresh --worktime).
 """
 
 import argparse
@@ -75,6 +78,12 @@ def main() -> int:
         orders, qa, answers = cursor.fetchone()
     print(f"orders={orders} qa_results={qa} survey_answers={answers} supervisor={supervisor.username} "
           f"period={period.start}..{period.end} runs={args.runs}")
+    from django.db.models import F
+
+    from kefu.reports.models import DayFact, RollupDay
+
+    print(f"day rollup: {RollupDay.objects.filter(built_version=F('version')).count()} days built, "
+          f"{RollupDay.objects.exclude(built_version=F('version')).count()} dirty, {DayFact.objects.count()} rows")
     print(f"load average before: {os.getloadavg()}")
     names = [n for n in tables.TABLES if (not args.only or n in args.only.split(",")) and not args.pages_only]
     for name in names:
@@ -90,10 +99,25 @@ def main() -> int:
 
     if not args.only:
         print(line("GET /api/v1/reports/summary", timed(lambda: get("/api/v1/reports/summary", **query), args.runs)))
-        print(line("GET /reports/ (whole page)", timed(lambda: get("/reports/", **query), max(3, args.runs // 3))))
-        print(line("GET /reports/wall/", timed(lambda: get("/reports/wall/"), args.runs)))
-        month = f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"
-        print(line("GET /reports/monthly/", timed(lambda: get("/reports/monthly/", month=month), max(3, args.runs // 3))))
+        print(line("GET /reports/ (page shell)", timed(lambda: get("/reports/", **query), args.runs)), flush=True)
+        for name in ["kpis", "kpis_previous", *tables.TABLES]:
+            print(line(f"  panel {name}", timed(lambda n=name: get(f"/reports/panels/{n}/", **query), args.runs)),
+                  flush=True)
+        print(line("GET /reports/?full=1 (whole)", timed(lambda: get("/reports/", full="1", **query),
+                                                         max(3, args.runs // 3))), flush=True)
+        print(line("GET /reports/wall/", timed(lambda: get("/reports/wall/"), args.runs)), flush=True)
+        last = today.replace(day=1) - timedelta(days=1)
+        month = {"from": last.replace(day=1).isoformat(), "to": last.isoformat()}
+        print(line("GET /reports/monthly/ (shell)", timed(lambda: get("/reports/monthly/", month=f"{last:%Y-%m}"),
+                                                          args.runs)), flush=True)
+        from kefu.reports.views import MONTHLY_TABLES
+
+        for name in ["monthly_summary", "monthly_previous", *MONTHLY_TABLES]:
+            extra = {} if name.startswith("monthly_") else {"print": "1"}
+            print(line(f"  monthly panel {name}", timed(lambda n=name, e=extra: get(f"/reports/panels/{n}/", **month, **e),
+                                                        args.runs)), flush=True)
+        print(line("GET /reports/monthly/?full=1", timed(lambda: get("/reports/monthly/", month=f"{last:%Y-%m}", full="1"),
+                                                         max(3, args.runs // 3))), flush=True)
     print(f"load average after: {os.getloadavg()}")
     return 0
 

@@ -42,6 +42,8 @@ def test_supervisor_dashboard_drill_down_and_wall(browser, live_server, screensh
     page.wait_for_selector("[data-testid=table-volume_channel] canvas")  # ECharts drew (local asset, no CSP error)
     page.screenshot(path=os.path.join(screenshot_dir, "reports-1440.png"), full_page=True)
     created = int(page.inner_text("[data-testid=kpi-created] b"))
+    page.wait_for_function("!document.querySelector('[data-testid=kpi-prev-created]').textContent.includes('…')")
+    assert "上期" in page.inner_text("[data-testid=kpi-prev-created]")  # the previous period's request swapped in
     assert created == 14 or timezone.localdate().day < 9  # the month may have begun less than 9 days ago
     page.click("[data-testid=kpi-created]")
     page.wait_for_selector("[data-testid=drill-chip]")
@@ -54,6 +56,9 @@ def test_supervisor_dashboard_drill_down_and_wall(browser, live_server, screensh
     page.wait_for_selector("[data-testid=drill-chip]")
     rows = page.locator("tr[data-inbox-row]")
     assert rows.count() == expected
+    page.goto(f"{live_server.url}/reports/monthly/")  # panels and the previous month's column load by themselves
+    page.wait_for_selector("[data-testid=print-teams]")
+    page.wait_for_function("!document.getElementById('monthly-prev-1').textContent.includes('…')")
     page.goto(f"{live_server.url}/reports/wall/")
     page.wait_for_selector("[data-testid=wall-active]")
     assert int(page.inner_text("[data-testid=wall-active] b")) == 14 - len([i for i in range(14) if i % 3 != 2])

@@ -39,9 +39,14 @@ def test_dashboard_for_each_role(client, desk, dept):
     assert 'type="application/json"' in panel.content.decode() and panel.context["chart"]["type"] == "bar"
     kpis = get(client, desk.supervisor, "/reports/panels/kpis/", **Q)
     assert kpis.context["current"]["orders"]["created"] == 4 and 'data-testid="kpi-created"' in kpis.content.decode()
+    assert 'hx-get="/reports/panels/kpis_previous/?from=2026-09-21' in kpis.content.decode()  # its own request
+    previous = get(client, desk.supervisor, "/reports/panels/kpis_previous/", **Q)
+    text = previous.content.decode()
+    assert text.count('hx-swap-oob="true"') == 8 and 'id="kpi-prev-created"' in text and "2026-08-31" in text
     whole = get(client, desk.supervisor, "/reports/", full="1", **Q)  # without JavaScript: built whole
     assert 'data-testid="table-agents"' in whole.content.decode() and len(whole.context["tables"]) == 16
     assert whole.context["current"] == kpis.context["current"]
+    assert whole.context["previous"] == previous.context["previous"]
     mine = get(client, desk.agent, "/reports/", **Q)
     assert mine.status_code == 200 and 'data-testid="slot-teams"' not in mine.content.decode()
     agents = get(client, desk.agent, "/reports/panels/agents/", **Q)
@@ -103,13 +108,18 @@ def test_monthly_report_prints_this_and_last_month(client, desk, dept):
     assert 'hx-get="/reports/panels/monthly_summary/?from=2026-09-01&amp;to=2026-09-30' in text
     assert 'hx-get="/reports/panels/sla_policy/?from=2026-09-01&amp;to=2026-09-30' in text and "print=1" in text
     head = get(client, desk.supervisor, "/reports/panels/monthly_summary/", **{"from": "2026-09-01", "to": "2026-09-30"})
-    lines = {label: (now, before) for label, now, before in head.context["lines"]}
+    assert 'hx-get="/reports/panels/monthly_previous/?from=2026-09-01' in head.content.decode()
+    before = get(client, desk.supervisor, "/reports/panels/monthly_previous/", **{"from": "2026-09-01", "to": "2026-09-30"})
+    assert before.content.decode().count('hx-swap-oob="true"') == len(head.context["lines"])
+    lines = {label: (now, prev) for (label, now, _none), (_label, prev) in zip(head.context["lines"],
+                                                                             before.context["lines"], strict=True)}
     assert lines["新建工单"] == (4, 0)  # T1, T2, T3 and T5 in September; nothing in August
     printed = get(client, desk.supervisor, "/reports/panels/sla_policy/", print="1", **{"from": "2026-09-01",
                                                                                        "to": "2026-09-30"})
     assert 'data-testid="print-sla_policy"' in printed.content.decode() and "<a " not in printed.content.decode()
     whole = get(client, desk.supervisor, "/reports/monthly/", month="2026-09", full="1")
-    assert whole.context["lines"] == head.context["lines"] and len(whole.context["tables"]) == 10
+    assert [(a, b, c) for a, b, c in whole.context["lines"]] == [(a, b, lines[a][1]) for a, b, _n in head.context["lines"]]
+    assert len(whole.context["tables"]) == 10
     assert get(client, desk.supervisor, "/reports/monthly/", month="2026-9x").status_code == 422
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
@@ -47,13 +47,18 @@ class Facts:
             self.met[kind] += values.get(f"{p}_met") or 0
 
 
-def built_days(days: list[date]) -> set[date]:
+def built_days(days: list[date], today: date | None = None) -> set[date]:
+    """The days read from the rollup: built for their latest change, and not built on a later day than
+    ``today`` (a reader asking about an earlier moment than the build must not see clocks as due that fell
+    due in between)."""
     from .models import RollupDay
 
     if not days:
         return set()
-    return set(RollupDay.objects.filter(day__gte=min(days), day__lte=max(days), built_version=F("version"))
-               .values_list("day", flat=True))
+    today = today or timezone.localdate()
+    tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
+    return set(RollupDay.objects.filter(day__gte=min(days), day__lte=max(days), built_version=F("version"),
+                                        built_at__lt=tomorrow).values_list("day", flat=True))
 
 
 def order_facts(scope: Q, period, group: tuple[str, ...], now: datetime) -> dict[tuple, Facts]:
@@ -63,11 +68,12 @@ def order_facts(scope: Q, period, group: tuple[str, ...], now: datetime) -> dict
     assert set(group) <= set(GROUPS), group
     today = timezone.localtime(now).date()
     days = period.dates()
-    clean = built_days([d for d in days if d < today])
+    clean = built_days([d for d in days if d < today], today)
     live = [d for d in days if d not in clean]
     out: dict[tuple, Facts] = defaultdict(Facts)
     if clean:
-        sums = {f"s_{m}": Sum(m, filter=Q(due_day__lt=today) if m.endswith("_running") else None)
+        running_due = Q(due_day__isnull=True) | Q(due_day__lt=today)
+        sums = {f"s_{m}": Sum(m, filter=running_due if m.endswith("_running") else None)
                 for m in MEASURES}
         sums.update({f"all_{m}": Sum(m) for m in MEASURES if m.endswith("_running")})
         rollup_rows = DayFact.objects.filter(scope, days_q_date(clean))
@@ -80,7 +86,7 @@ def order_facts(scope: Q, period, group: tuple[str, ...], now: datetime) -> dict
                 facts.clocks[kind] += (row[f"all_{p}_running"] or 0) - (row[f"s_{p}_running"] or 0)
     if live:
         index = {g: i for i, g in enumerate(GROUPS)}
-        for key, values in build_rows(live, scope).items():
+        for key, values in build_rows(live, scope, today).items():
             due_day = key[-1]
             out[tuple(key[index[g]] for g in group)].add(values, running_due=due_day is None or due_day < today)
     _live_clocks(out, scope, period, group, now, today)

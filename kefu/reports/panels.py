@@ -20,7 +20,9 @@ from .filters import Period, from_params
 from .summary import summary, summary_lines
 
 KPIS = "kpis"
+KPIS_PREVIOUS = "kpis_previous"  # the previous period's head figures: a second request, swapped in by id
 MONTHLY_SUMMARY = "monthly_summary"
+MONTHLY_PREVIOUS = "monthly_previous"  # the previous month's column: a second request, swapped in by id
 
 
 def chart(table: tables.Table) -> dict | None:
@@ -36,20 +38,26 @@ def chart(table: tables.Table) -> dict | None:
     return {"type": table.chart, "labels": [str(row[0]) for row in table.rows], "series": series[:2]} if series else None
 
 
-def kpi_context(user, f, now) -> dict:
+def kpi_context(user, f, now, previous: bool = True) -> dict:
+    """The head figures; ``previous=False`` leaves the previous period's to their own request."""
     from .views import figure_links
 
-    return {"current": summary(user, f, now), "previous": summary(user, f.with_period(f.period.previous()), now),
+    return {"current": summary(user, f, now),
+            "previous": summary(user, f.with_period(f.period.previous()), now) if previous else None,
             "previous_period": f.period.previous(), "links": figure_links(f)}
 
 
-def monthly_lines(user, f, now) -> list[tuple]:
-    """This month's summary beside the previous month's (the monthly report's head table)."""
+def month_before(f):
     last = f.period.start - timedelta(days=1)
-    before = Period(last.replace(day=1), last)
-    lines = zip(summary_lines(summary(user, f, now)), summary_lines(summary(user, f.with_period(before), now)),
-                strict=True)
-    return [(a[0], a[1], b[1]) for a, b in lines]
+    return f.with_period(Period(last.replace(day=1), last))
+
+
+def monthly_lines(user, f, now, previous: bool = True) -> list[tuple]:
+    """This month's summary beside the previous month's (the monthly report's head table); with
+    ``previous=False`` the previous month's column is left to its own request (None)."""
+    current = summary_lines(summary(user, f, now))
+    before = summary_lines(summary(user, month_before(f), now)) if previous else [(label, None) for label, _v in current]
+    return [(a[0], a[1], b[1]) for a, b in zip(current, before, strict=True)]
 
 
 @login_required
@@ -62,10 +70,17 @@ def panel(request, name: str):
     now = timezone.now()
     context = {"f": f, "now": now, "query": f.query(), "month": request.GET.get("month", "")}
     if name == KPIS:
-        return render(request, "reports/_kpis.html", {**context, **kpi_context(request.user, f, now)})
+        return render(request, "reports/_kpis.html", {**context, **kpi_context(request.user, f, now, previous=False)})
+    if name == KPIS_PREVIOUS:
+        previous = f.period.previous()
+        return render(request, "reports/_kpis_previous.html", {
+            **context, "previous_period": previous, "previous": summary(request.user, f.with_period(previous), now)})
     if name == MONTHLY_SUMMARY:
         return render(request, "reports/_monthly_summary.html",
-                      {**context, "lines": monthly_lines(request.user, f, now)})
+                      {**context, "lines": monthly_lines(request.user, f, now, previous=False), "later": True})
+    if name == MONTHLY_PREVIOUS:
+        lines = summary_lines(summary(request.user, month_before(f), now))
+        return render(request, "reports/_monthly_previous.html", {**context, "lines": lines})
     if name not in table_names(request.user):
         raise Http404(_("没有这个报表"))
     t = tables.build(name, request.user, f, now)

@@ -64,12 +64,15 @@ def _spans(days: list[date]):
         yield start, prev
 
 
-def build_rows(days, scope: Q | None = None) -> dict[tuple, dict]:
+def build_rows(days, scope: Q | None = None, today: date | None = None) -> dict[tuple, dict]:
     """{(day, *DIMS, due_day): {measure: n}} for ``days``, computed from the orders and their clocks now;
-    ``scope`` (a Q on the order's dimension fields) limits the orders."""
+    ``scope`` (a Q on the order's dimension fields) limits the orders. Running clocks already due before
+    ``today`` (they stay due until they stop, which changes the order) are kept in the row without a
+    due day, so only clocks that may still fall due later make rows of their own."""
     from kefu.sla.models import SlaClock
 
     tz = timezone.get_current_timezone()
+    today = today or timezone.localdate()
     scope = scope or Q()
     rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
     tickets = Ticket.objects.filter(scope)
@@ -94,12 +97,13 @@ def build_rows(days, scope: Q | None = None) -> dict[tuple, dict]:
               .values("d", "due", "kind", *tdims)
               .annotate(n=Count("id"), met=Count("id", filter=Q(stopped_at__lte=F("due_at")))).order_by())
     for r in clocks:
-        row = rows[(r["d"], *(r[k] for k in tdims), r["due"])]
         prefix = KINDS[r["kind"]]
         if r["due"] is None:
+            row = rows[(r["d"], *(r[k] for k in tdims), None)]
             row[f"{prefix}_stopped"], row[f"{prefix}_met"] = r["n"], r["met"]
         else:
-            row[f"{prefix}_running"] = r["n"]
+            row = rows[(r["d"], *(r[k] for k in tdims), r["due"] if r["due"] >= today else None)]
+            row[f"{prefix}_running"] += r["n"]
     return rows
 
 
