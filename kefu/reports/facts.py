@@ -61,8 +61,9 @@ def built_days(days: list[date], today: date | None = None) -> set[date]:
                                         built_at__lt=tomorrow).values_list("day", flat=True))
 
 
-def order_facts(scope: Q, period, group: tuple[str, ...], now: datetime) -> dict[tuple, Facts]:
-    """{group values: Facts} of the orders matching ``scope`` (a Q on the order's own dimension fields)."""
+def order_facts(scope: Q, period, group: tuple[str, ...], now: datetime, sla: bool = True) -> dict[tuple, Facts]:
+    """{group values: Facts} of the orders matching ``scope`` (a Q on the order's own dimension fields);
+    ``sla=False``: order counts only (no live read of clocks)."""
     from .models import DayFact
 
     assert set(group) <= set(GROUPS), group
@@ -86,10 +87,11 @@ def order_facts(scope: Q, period, group: tuple[str, ...], now: datetime) -> dict
                 facts.clocks[kind] += (row[f"all_{p}_running"] or 0) - (row[f"s_{p}_running"] or 0)
     if live:
         index = {g: i for i, g in enumerate(GROUPS)}
-        for key, values in build_rows(live, scope, today).items():
+        for key, values in build_rows(live, scope, today, clocks=sla).items():
             due_day = key[-1]
             out[tuple(key[index[g]] for g in group)].add(values, running_due=due_day is None or due_day < today)
-    _live_clocks(out, scope, period, group, now, today)
+    if sla:
+        _live_clocks(out, scope, period, group, now, today)
     return out
 
 
@@ -122,11 +124,11 @@ def _live_clocks(out: dict, scope: Q, period, group: tuple, now: datetime, today
             facts.due[row["kind"]] += row["due"]
 
 
-def report_facts(user, f, group: tuple[str, ...], now: datetime) -> dict[tuple, Facts]:
+def report_facts(user, f, group: tuple[str, ...], now: datetime, sla: bool = True) -> dict[tuple, Facts]:
     """order_facts for a report's user (their role's orders) and filter."""
     from kefu import policy
 
-    return order_facts(policy.report_ticket_scope(user) & f.tickets_q(), f.period, group, now)
+    return order_facts(policy.report_ticket_scope(user) & f.tickets_q(), f.period, group, now, sla)
 
 
 def sla_rows(facts: dict[tuple, Facts], kinds) -> list[dict]:

@@ -64,7 +64,7 @@ def _spans(days: list[date]):
         yield start, prev
 
 
-def build_rows(days, scope: Q | None = None, today: date | None = None) -> dict[tuple, dict]:
+def build_rows(days, scope: Q | None = None, today: date | None = None, clocks: bool = True) -> dict[tuple, dict]:
     """{(day, *DIMS, due_day): {measure: n}} for ``days``, computed from the orders and their clocks now;
     ``scope`` (a Q on the order's dimension fields) limits the orders. Running clocks already due before
     ``today`` (they stay due until they stop, which changes the order) are kept in the row without a
@@ -86,17 +86,19 @@ def build_rows(days, scope: Q | None = None, today: date | None = None) -> dict[
                 .values("d", *DIMS).annotate(n=Count("id")).order_by())
     for r in resolved:
         rows[(r["d"], *(r[k] for k in DIMS), None)]["resolved"] = r["n"]
+    if not clocks:
+        return rows
     # one pass over the day's clocks (joined to their orders, not through a sub-select): stopped ones by
     # kind, running unpaused ones by the day they fall due (paused ones are always read live)
     tdims = [f"ticket__{k}" for k in DIMS]
     due = Case(When(stopped_at__isnull=True, then=TruncDate("due_at", tzinfo=tz)), default=None,
                output_field=DateField())
-    clocks = (SlaClock.objects.filter(prefixed(scope & days_q("created_at", days), "ticket__"), kind__in=list(KINDS))
+    counted = (SlaClock.objects.filter(prefixed(scope & days_q("created_at", days), "ticket__"), kind__in=list(KINDS))
               .filter(Q(stopped_at__isnull=False) | Q(paused_now=False))
               .annotate(d=TruncDate("ticket__created_at", tzinfo=tz), due=due)
               .values("d", "due", "kind", *tdims)
               .annotate(n=Count("id"), met=Count("id", filter=Q(stopped_at__lte=F("due_at")))).order_by())
-    for r in clocks:
+    for r in counted:
         prefix = KINDS[r["kind"]]
         if r["due"] is None:
             row = rows[(r["d"], *(r[k] for k in tdims), None)]

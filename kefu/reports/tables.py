@@ -59,7 +59,7 @@ def volume(kind: str):
     choices = {"channel": Channel.choices, "type": TicketType.choices}[kind]
 
     def build(user: User, f: ReportFilter, now: datetime) -> Table:
-        facts = report_facts(user, f, (kind,), now)
+        facts = report_facts(user, f, (kind,), now, sla=False)
         created = {k[0]: v.created for k, v in facts.items()}
         resolved = {k[0]: v.resolved for k, v in facts.items()}
         title = _("按渠道的工单量") if kind == "channel" else _("按类型的工单量")
@@ -85,7 +85,7 @@ def volume_hour(user: User, f: ReportFilter, now: datetime) -> Table:
 
 
 def volume_day(user: User, f: ReportFilter, now: datetime) -> Table:
-    facts = report_facts(user, f, ("day",), now)  # created by created day, resolved by resolved day
+    facts = report_facts(user, f, ("day",), now, sla=False)  # created by created day, resolved by resolved day
     created = {k[0]: v.created for k, v in facts.items()}
     resolved = {k[0]: v.resolved for k, v in facts.items()}
     table = Table("volume_day", _("按日的工单量"), [_("日期"), _("新建"), _("解决")], chart="line")
