@@ -27,6 +27,20 @@ def _immediate_tasks(settings):
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as with an empty database (tests/test_isolation.py): on SQLite a
+    rolled-back test's ids come back, and a personal-data read or a rate-limit count another test left
+    for user 4 would change this test's outcome. Only the in-process cache: a Redis cache (REDIS_URL) is
+    the developer's own and is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
 @pytest.fixture
 def desk(db) -> factories.Desk:
     return factories.Desk()

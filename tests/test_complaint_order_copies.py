@@ -112,3 +112,33 @@ def test_saving_an_order_without_a_move_writes_nothing_to_its_complaint(desk):
     touching = [q["sql"] for q in saved.captured_queries if "complaints_complaint" in q["sql"]]
     assert len(touching) == 1 and touching[0].startswith("UPDATE")  # ... WHERE a copy differs: none did
     assert Complaint.objects.get(pk=complaint.pk).updated_at == stamp
+
+
+def test_the_migration_fill_gives_every_complaint_its_order_columns_and_spans(desk):
+    """complaints 0006's fill, as `migrate` runs it on this database's vendor (SQLite: per complaint;
+    PostgreSQL: two UPDATE ... FROM), on complaints written before the copies and spans existed."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from kefu.complaints.models import ComplaintStep
+    from tests.test_complaint_step_hours import live_spans, stored_spans
+
+    walk_to(desk, S.SUMMARISED)
+    moved = received(desk)
+    ts.ticket_assign(ticket=moved.ticket, by=desk.supervisor, assignee=desk.other_agent, team=desk.team_b)
+    Complaint.objects.update(**dict.fromkeys(COPIED.values()))
+    ComplaintStep.objects.update(span=None)
+
+    class Editor:  # what RunPython hands the function: the connection and execute()
+        connection = connection
+
+        def execute(self, sql: str) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    import_module("kefu.complaints.migrations.0006_order_visibility_and_step_spans").fill(apps, Editor())
+    assert_copies_equal_orders()
+    ids = list(Complaint.objects.values_list("pk", flat=True))
+    assert stored_spans(ids) == live_spans(ids) and ComplaintStep.objects.filter(span__isnull=False).exists()
+    assert_same_as_live(desk)
