@@ -37,6 +37,7 @@ from django.utils import timezone  # noqa: E402
 from bench.datagen.people import build_people  # noqa: E402
 from kefu.accounts.models import Role, User  # noqa: E402
 from kefu.complaints.models import Complaint  # noqa: E402
+from kefu.complaints.visibility import COPIED  # noqa: E402
 from kefu.ratings.periods import current_period, recent_periods  # noqa: E402
 from kefu.ratings.services import ratings_compute  # noqa: E402
 from kefu.sla.models import SlaClock  # noqa: E402
@@ -121,7 +122,9 @@ def generate_orders(orders: int, agents: int, seed: int = 7) -> None:
         insert_select(Complaint, {
             "ticket_id": "t.id", "state": "CASE WHEN t.closed_at IS NULL THEN 'dispatched' ELSE 'archived' END",
             "round": "1", "received_at": "t.created_at", "severity": "'minor'", "source": "'direct'",
-            "description": "'客户对服务不满意'"}, "tickets_ticket t WHERE t.type = 'complaint'")
+            "description": "'客户对服务不满意'",
+            # the order's visibility columns, as kefu/complaints/visibility.py keeps them on every other path
+            **{copy: f"t.{column}" for column, copy in COPIED.items()}}, "tickets_ticket t WHERE t.type = 'complaint'")
         _step("complaints", started)
 
 

@@ -154,3 +154,9 @@ def test_english_pages_leave_no_chinese_but_data(desk, dept, client, settings):
         assert get(client, desk.supervisor, "/reports/tables/backlog/", **Q).json()["columns"][0] == "Age"
     finally:
         translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_a_month_at_the_end_of_the_calendar_is_a_field_error_not_a_crash(client, desk):
+    for month in ("9999-12", "0001-01", "2026-13"):
+        response = get(client, desk.supervisor, "/reports/monthly/", month=month)
+        assert response.status_code == 422, month

@@ -60,7 +60,15 @@ def complaint_url(complaint: Complaint) -> str:
 # ---- the transition machinery ----------------------------------------------------------------
 
 
+def lock_order(ticket_id: int | None) -> None:
+    """Locks the complaint's work order before the complaint: moving an order locks it and then updates its
+    complaint's copies (visibility.py), so a step that locked the complaint first and then its order
+    (dispatch, reject, close) deadlocked with it (tests/test_complaint_copy_locks.py)."""
+    list(Ticket.objects.select_for_update().filter(pk=ticket_id).values_list("pk", flat=True))
+
+
 def locked(complaint: Complaint) -> Complaint:
+    lock_order(complaint.ticket_id)
     return (Complaint.objects.select_for_update(of=("self",))
             .select_related("ticket", "ticket__first_responder", "dispatched_to").get(pk=complaint.pk))
 

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from kefu.core.errors import DomainError
 
+from .flow import lock_order
 from .models import Complaint, ComplaintState, ReceiptVia
 from .services import apply_receipt
 
@@ -79,6 +80,7 @@ def receipt_open(token: str) -> Complaint:
 def complaint_receipt_by_link(*, token: str, satisfied: bool, comment: str = "") -> Complaint:
     """The customer's own receipt; the nonce is re-checked under the row lock so a double submit fails."""
     data = _payload(token)
+    lock_order(Complaint.objects.filter(pk=data["c"]).values_list("ticket_id", flat=True).first())
     complaint = (Complaint.objects.select_for_update(of=("self",)).select_related("ticket", "ticket__first_responder")
                  .filter(pk=data["c"]).first())
     complaint = _check(complaint, data["n"])

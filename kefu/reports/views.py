@@ -133,9 +133,11 @@ def monthly(request):
     raw = request.GET.get("month", "")
     try:
         first = date.fromisoformat(f"{raw}-01") if raw else (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        end = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     except ValueError:
         raise BadFilter(_("月份格式应为 YYYY-MM"), field="month") from None
-    end = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    except OverflowError:  # 9999-12 has no next month to count back from
+        raise BadFilter(_("日期超出范围"), field="month") from None
     params = request.GET.copy()
     params["from"], params["to"] = first.isoformat(), end.isoformat()
     f = from_params(request.user, params)
