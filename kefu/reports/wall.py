@@ -27,6 +27,10 @@ def figures(user, now: datetime) -> dict:
     counts = active.aggregate(active=Count("id"), unassigned=Count("id", filter=Q(assignee__isnull=True)),
                               waiting=Count("id", filter=Q(status=Status.WAITING)))
     soon_tickets = active.filter(pk__in=running.filter(outcome_q("warning", now)).values("ticket_id"))
+    # the few orders breaching soon, once: their count and the first 8 by due time (ordering every open
+    # order by due time and probing each for a warning clock read ~236,000 orders at 1M)
+    soon = sorted(soon_tickets.values_list("due_at", "pk"), key=lambda r: (r[0] is None, r[0] or now, r[1]))
+    first = [pk for _due, pk in soon[:8]]
     late_tickets = active.filter(pk__in=running.filter(outcome_q("late", now)).values("ticket_id"))
     teams = list(active.values("team__name").annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
                  .order_by("-n")[:12])
@@ -35,8 +39,8 @@ def figures(user, now: datetime) -> dict:
         [f"view=all&status={status}", Drill(**base, **extra).query()]).rstrip("&")
     return {
         "now": now, "today_new": tickets.filter(f.period.q("created_at")).count(), **counts,
-        "soon": soon_tickets.count(), "late": late_tickets.count(), "teams": teams,
-        "soon_list": list(soon_tickets.select_related("assignee").order_by("due_at")[:8]),
+        "soon": len(soon), "late": late_tickets.count(), "teams": teams,
+        "soon_list": sorted(Ticket.objects.filter(pk__in=first).select_related("assignee"), key=lambda t: first.index(t.pk)),
         "links": {"today_new": link("", on="created", start=today, end=today), "active": link(),
                   "unassigned": link().replace("view=all", "view=unassigned"), "waiting": link("waiting"),
                   "soon": link(sla="any.warning"), "late": link(sla="any.late")},
