@@ -20,6 +20,14 @@ def test_models_and_migrations_agree():
     assert "No changes detected" in out.getvalue()
 
 
+@pytest.mark.django_db
+def test_system_checks_with_the_database_say_nothing():
+    """What migrate prints at start-up (quickstart): a new user must not see warnings of any database."""
+    out, err = StringIO(), StringIO()
+    call_command("check", databases=["default"], fail_level="WARNING", stdout=out, stderr=err)
+    assert "issue" not in err.getvalue()
+
+
 def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     if not Path(ruff).exists():
