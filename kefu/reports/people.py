@@ -54,8 +54,8 @@ def comparison(kind: str):
         tickets = scoped_tickets(user, f)
         resolved = {k[0]: v.resolved for k, v in facts.items() if v.resolved}
         sla = {(r["key"][0], r["kind"]): r for r in sla_rows(facts, ("first_response", "resolution"))}
-        first = working_hours(tickets.filter(f.period.q("first_response_at")), "first_response", key)
-        solved = working_hours(tickets.filter(f.period.q("resolved_at")), "resolution", key)
+        first = working_hours(tickets.filter(f.period.q("first_response_at")), "first_response", key, f.period)
+        solved = working_hours(tickets.filter(f.period.q("resolved_at")), "resolution", key, f.period)
         csat = dict(csat_answers(user, f).values_list(f"survey__ticket__{key}").annotate(a=Avg("score")).order_by())
         qa_key = "agent_id" if kind == "agent" else "team_id"
         qa = dict(qa_results(user, f).values_list(qa_key).annotate(a=Avg("score")).order_by())

@@ -122,8 +122,9 @@ def backlog(user: User, f: ReportFilter, now: datetime) -> Table:
 def working_time(user: User, f: ReportFilter, now: datetime) -> Table:
     """Mean first-response and resolution times in working hours, per team."""
     tickets = scoped_tickets(user, f)
-    first = working_hours(tickets.filter(f.period.q("first_response_at")), "first_response", "team_id")
-    resolved = working_hours(tickets.filter(f.period.q("resolved_at")), "resolution", "team_id")
+    first = working_hours(tickets.filter(f.period.q("first_response_at")), "first_response", "team_id",
+                          f.period)
+    resolved = working_hours(tickets.filter(f.period.q("resolved_at")), "resolution", "team_id", f.period)
     names = dict(Team.objects.filter(pk__in=set(first) | set(resolved)).values_list("pk", "name"))
     table = Table("working_time", _("工作时间内的首次响应与解决时长（小时）"),
                   [_("班组"), _("首次响应单数"), _("平均首次响应"), _("解决单数"), _("平均解决")], chart="bar")
