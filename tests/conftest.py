@@ -80,6 +80,41 @@ def api_client(client):
     return Api()
 
 
+def _serialise_live_server_on_memory_sqlite() -> None:
+    """The live server of the browser tests shares the test's one in-memory SQLite connection with every
+    request thread (Django passes it as connections_override). A page that loads its panels in parallel
+    (the reports dashboard: ~18 requests at once) then used that one connection from several threads at
+    the same time, and the run hung inside sqlite3 whenever the interleaving was unlucky. On such a
+    database the live server answers one request at a time; a real server (own connection per thread, or
+    PostgreSQL) is unchanged, and so is the live server on PostgreSQL."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            if not self.connections_override:
+                return super().set_app(application)
+            lock = threading.Lock()
+
+            def serialised(environ, start_response):
+                with lock:
+                    response = application(environ, start_response)
+                    if getattr(response, "streaming", False):
+                        return response
+                    body = b"".join(response)  # read the body while holding the connection
+                    response.close()
+                    return [body]
+
+            return super().set_app(serialised)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
+_serialise_live_server_on_memory_sqlite()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
