@@ -86,8 +86,9 @@ def order_facts(scope: Q, period, group: tuple[str, ...], now: datetime, sla: bo
             for kind, p in KINDS.items():  # clocks not yet due still count as clocks (they make a row)
                 facts.clocks[kind] += (row[f"all_{p}_running"] or 0) - (row[f"s_{p}_running"] or 0)
     if live:
-        index = {g: i for i, g in enumerate(GROUPS)}
-        for key, values in build_rows(live, scope, today, clocks=sla).items():
+        dims = tuple(d for d in DIMS if d in group)  # the live days grouped only as the reader groups
+        index = {g: i for i, g in enumerate(("day", *dims))}
+        for key, values in build_rows(live, scope, today, clocks=sla, dims=dims).items():
             due_day = key[-1]
             out[tuple(key[index[g]] for g in group)].add(values, running_due=due_day is None or due_day < today)
     if sla:
