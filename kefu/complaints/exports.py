@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 
-from kefu.core.spreadsheet import safe_cell, safe_row
+from kefu.core.spreadsheet import FILL, HEAD, safe_cell, safe_row, style_header
 from kefu.customers.masking import mask_phone
 
 from .models import Complaint, ComplaintStep
@@ -80,8 +79,6 @@ def record_sections(c: Complaint, *, full: bool = True) -> list[tuple[str, Rows]
     ]
 
 
-HEAD = Font(bold=True)
-FILL = PatternFill("solid", fgColor="E8F0FE")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -105,7 +102,7 @@ def record_workbook(c: Complaint, steps: Iterable[ComplaintStep], *, full: bool 
     for step in steps:
         log.append(_row([_dt(step.created_at), step.title, step.actor.name if step.actor else _("客户"), step.round,
                          step.note]))
-    _style_table(log, [18, 18, 12, 6, 70])
+    style_header(log, [18, 18, 12, 6, 70])
     return wb
 
 
@@ -135,16 +132,9 @@ def list_workbook(complaints: Iterable[Complaint]) -> Workbook:
     ws.append(_row([str(name) for name in LIST_COLUMNS]))
     for c in complaints:
         ws.append(_row(_list_row(c)))
-    _style_table(ws, [16, 28, 17, 10] + [12] * (len(LIST_COLUMNS) - 4))
+    style_header(ws, [16, 28, 17, 10] + [12] * (len(LIST_COLUMNS) - 4))
     ws.freeze_panes = "A2"
     return wb
-
-
-def _style_table(ws, widths: list[int]) -> None:
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-        ws.cell(1, index).font = HEAD
-        ws.cell(1, index).fill = FILL
 
 
 def as_bytes(wb: Workbook) -> bytes:

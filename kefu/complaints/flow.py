@@ -25,15 +25,6 @@ from .spans import append_step
 STORED_LANGUAGE = "zh-hans"  # stored text is Chinese: the product and its records are Chinese-first
 
 
-def clean_text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = 5000) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"请填写{label}", field=field)
-    if len(value) > limit:
-        raise DomainError(f"{label}不能超过 {limit} 字", field=field)
-    return value
-
-
 def clean_choice(value: str | None, choices, field: str, label: str, *, required: bool = True) -> str:
     value = value or ""
     if not value and not required:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kefu import policy
 from kefu.accounts.models import Department, DepartmentKind, User
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, clean_text
 from kefu.customers.masking import mask_phone
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
@@ -26,7 +26,6 @@ from . import deadlines, notices
 from .flow import (
     begin,
     clean_choice,
-    clean_text,
     clean_when,
     complaint_url,
     finish,

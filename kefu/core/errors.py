@@ -34,6 +34,16 @@ class Forbidden(DomainError):
     status_code = 403
 
 
+def clean_text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = 5000) -> str:
+    """Free text a person typed, stripped; an error naming the field when it is missing or too long."""
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(f"请填写{label}", field=field)
+    if len(value) > limit:
+        raise DomainError(f"{label}不能超过 {limit} 字", field=field)
+    return value
+
+
 def field_errors(exc) -> list[dict]:
     """A Django ValidationError (model full_clean, validators) as [{"field", "message"}] naming each field."""
     if hasattr(exc, "error_dict"):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kefu import policy
 from kefu.accounts.models import User
-from kefu.core.errors import Conflict, DomainError
+from kefu.core.errors import Conflict, DomainError, clean_text
 from kefu.notifications import notify
 from kefu.sla.calendars import default_calendar, work_calendar
 
@@ -42,15 +42,6 @@ def conversation_url(inspection: Inspection) -> str:
     return f"/qa/conversations/{inspection.conversation_id}/"
 
 
-def _text(value: str | None, field: str, label: str, *, required: bool, limit: int = 2000) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"请填写{label}", field=field)
-    if len(value) > limit:
-        raise DomainError(f"{label}不能超过 {limit} 字", field=field)
-    return value
-
-
 def _review_row(inspection: Inspection, by: User, now: datetime) -> Review:
     review, _created = Review.objects.get_or_create(
         inspection=inspection, defaults={"reason": "manual", "reviewer": by, "created_at": now})
@@ -69,7 +60,7 @@ def finding_review(*, finding: Finding, by: User, verdict: str, comment: str = "
         raise Conflict("该发现已有申诉，复核结论不能再改", field="verdict", code="locked")
     now = timezone.now()
     finding.verdict, finding.verdict_by, finding.verdict_at = verdict, by, now
-    finding.verdict_comment = _text(comment, "comment", "备注", required=False, limit=500)
+    finding.verdict_comment = clean_text(comment, "comment", "备注", required=False, limit=500)
     finding.counts = verdict == Verdict.CONFIRMED
     finding.save()
     _review_row(inspection, by, now)
@@ -91,7 +82,7 @@ def review_complete(*, inspection: Inspection, by: User, manual_scores: dict | N
     if review.state == ReviewState.DONE and inspection.appeals.filter(finding__isnull=True).exists():
         raise Conflict("评分已被申诉，复核不能再改", field="manual_scores", code="locked")
     review.manual_scores = _manual_scores(inspection, manual_scores or {})
-    review.comment = _text(comment, "comment", "复核意见", required=False)
+    review.comment = clean_text(comment, "comment", "复核意见", required=False, limit=2000)
     review.reviewer, review.state, review.done_at = by, ReviewState.DONE, now
     review.save()
     inspection.review = review
@@ -170,7 +161,7 @@ def appeal_create(*, inspection: Inspection, by: User, reason: str, finding: Fin
     inspection = (Inspection.objects.select_for_update(of=("self",))
                   .select_related("agent__team", "conversation").get(pk=inspection.pk))
     policy.require(policy.can_appeal(by, inspection), "只有该会话的客服本人可以申诉")
-    reason = _text(reason, "reason", "申诉理由", required=True)
+    reason = clean_text(reason, "reason", "申诉理由", limit=2000)
     refusal = appeal_refusal(inspection, finding)
     if refusal:
         locked = refusal.startswith(("已有", "这是旧"))
@@ -203,7 +194,7 @@ def appeal_rule(*, appeal: Appeal, by: User, decision: str, comment: str = "") -
         raise DomainError("decision 只能是 accept、partial 或 reject", field="decision")
     now = timezone.now()
     appeal.state, appeal.ruled_by, appeal.ruled_at = DECISIONS[decision], by, now
-    appeal.ruling_comment = _text(comment, "comment", "裁定意见", required=decision != "accept")
+    appeal.ruling_comment = clean_text(comment, "comment", "裁定意见", required=decision != "accept", limit=2000)
     appeal.save()
     _apply_ruling(appeal)
     event(appeal.inspection.conversation, "qa.ruled", by, now, appeal=appeal.pk, decision=decision,

@@ -7,15 +7,10 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from kefu.core.spreadsheet import safe_row
+from kefu.core.spreadsheet import safe_row, style_header
 
 from .tables import Table
-
-HEAD = Font(bold=True)
-FILL = PatternFill("solid", fgColor="E8F0FE")
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
@@ -50,10 +45,7 @@ def tables_workbook(tables: Iterable[Table], *, summary: list[tuple[str, object]
 
 
 def _style(ws, widths: list[int]) -> None:
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-        ws.cell(1, index).font = HEAD
-        ws.cell(1, index).fill = FILL
+    style_header(ws, widths)
     ws.freeze_panes = "A2"
     for row in ws.iter_rows(min_row=2):
         for cell in row:
