@@ -145,6 +145,15 @@ def screenshot_dir():
     return path
 
 
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Polls a JavaScript expression until it is true. Not page.wait_for_function: that compiles its
+    predicate with eval whenever the first check is false, which the pages' CSP (rightly) forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 def login(page, live_server, username: str, password: str = factories.PASSWORD) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)

@@ -3,14 +3,13 @@ another window, gets a desktop notification when a visitor starts a chat; the re
 390 px."""
 
 import os
-import time
 
 import pytest
 
 from kefu.channels.webchat.models import ChatSettings
 from kefu.channels.webchat.services import chat_start
 from kefu.sla.models import Calendar
-from tests.conftest import login
+from tests.conftest import login, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,14 +25,6 @@ if (window.Notification) {
 }
 document.hasFocus = function () { return false; };
 """
-
-
-def _wait(page, expression: str, timeout: float = 15.0) -> None:
-    """wait_for_function compiles its predicate with eval, which the page's CSP (rightly) forbids."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
 
 
 @pytest.fixture
@@ -62,7 +53,7 @@ def test_waiting_agent_gets_a_desktop_notification_for_a_new_chat(browser, live_
 
     assert page.evaluate("window.__notices") == []
     chat_start(department=desk.service, name="周女士")
-    _wait(page, "window.__notices.length > 0")
+    wait_until(page, "window.__notices.length > 0")
     notices = page.evaluate("window.__notices")
     assert notices == [{"title": "Kefu", "body": "新的在线咨询：周女士"}]
     page.locator("[data-testid=waiting]").first.wait_for()  # and the queue shows the visitor

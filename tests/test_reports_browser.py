@@ -10,7 +10,7 @@ from django.utils import timezone
 from kefu.tickets.models import Status
 from kefu.tickets.services import ticket_add_message, ticket_set_status
 from tests import factories
-from tests.conftest import login
+from tests.conftest import login, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def test_supervisor_dashboard_drill_down_and_wall(browser, live_server, screensh
     page.wait_for_selector("[data-testid=table-volume_channel] canvas")  # ECharts drew (local asset, no CSP error)
     page.screenshot(path=os.path.join(screenshot_dir, "reports-1440.png"), full_page=True)
     created = int(page.inner_text("[data-testid=kpi-created] b"))
-    page.wait_for_function("!document.querySelector('[data-testid=kpi-prev-created]').textContent.includes('…')")
+    wait_until(page, "!document.querySelector('[data-testid=kpi-prev-created]').textContent.includes('…')")
     assert "上期" in page.inner_text("[data-testid=kpi-prev-created]")  # the previous period's request swapped in
     assert created == 14 or timezone.localdate().day < 9  # the month may have begun less than 9 days ago
     page.click("[data-testid=kpi-created]")
@@ -58,7 +58,7 @@ def test_supervisor_dashboard_drill_down_and_wall(browser, live_server, screensh
     assert rows.count() == expected
     page.goto(f"{live_server.url}/reports/monthly/")  # panels and the previous month's column load by themselves
     page.wait_for_selector("[data-testid=print-teams]")
-    page.wait_for_function("!document.getElementById('monthly-prev-1').textContent.includes('…')")
+    wait_until(page, "!document.getElementById('monthly-prev-1').textContent.includes('…')")
     page.goto(f"{live_server.url}/reports/wall/")
     page.wait_for_selector("[data-testid=wall-active]")
     assert int(page.inner_text("[data-testid=wall-active] b")) == 14 - len([i for i in range(14) if i % 3 != 2])
