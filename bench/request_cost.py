@@ -89,9 +89,9 @@ class Sender:
         self.token = token
         self.loop = asyncio.new_event_loop() if asgi else None
         if asgi:
-            from django.core.asgi import get_asgi_application
+            from kefu.asgi import application
 
-            self.application = get_asgi_application()
+            self.application = application
 
     def send(self, kind: str, n: int, customer: int) -> int:
         if kind == "me":

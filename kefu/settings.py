@@ -36,8 +36,9 @@ def env_int(name: str, default: int) -> int:
 
 
 def _postgres_connections() -> dict:
-    """Under `kefu serve` (ASGI) each request runs in its own thread, so per-thread persistent connections
-    would pile up: the server sets KEFU_DB_POOL and each process keeps a pool instead (Django 5.1+)."""
+    """Under `kefu serve` the streams' reads run in short-lived threads (Django's ASGI handler), so
+    per-thread persistent connections would pile up: the server sets KEFU_DB_POOL and each process keeps a
+    pool instead (Django 5.1+), which its request threads (kefu/core/asgi_threads.py) share too."""
     if env_bool("KEFU_DB_POOL"):
         # A burst waits for a free connection (up to 30 s) rather than failing with a 500 after a few seconds.
         return {"CONN_MAX_AGE": 0, "OPTIONS": {"pool": {"min_size": 1, "max_size": env_int("KEFU_DB_POOL_SIZE", 8),

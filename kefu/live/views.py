@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 
 from kefu import policy
+from kefu.core.asgi_threads import streams
 from kefu.tickets.models import Ticket
 
 from .broadcast import latest_id
@@ -9,6 +10,7 @@ from .channels import user_channels
 from .streams import last_event_id, stream_response
 
 
+@streams
 @login_required
 def stream(request):
     """The signed-in user's live events (server-sent events): notifications, their inbox, and the order

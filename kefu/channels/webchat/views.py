@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kefu import policy
 from kefu.accounts.models import User
+from kefu.core.asgi_threads import streams
 from kefu.core.errors import DomainError
 from kefu.customers.masking import mask_phone
 from kefu.live.broadcast import latest_id
@@ -27,6 +28,7 @@ from .models import ChatSession, SessionState
 from .services import session_channel
 
 
+@streams
 def visitor_stream(request, session: UUID):
     """GET /api/v1/chat/sessions/{session}/stream?token=…: the visitor's server-sent events (EventSource
     cannot send headers, so the token comes in the query)."""

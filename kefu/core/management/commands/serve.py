@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 def default_workers() -> int:
-    # Django runs each request's sync code in one thread per request context; the database and the GIL
-    # make one process serve about one request at a time, so processes, not threads, use the cores.
+    # Each process answers on a few threads (kefu/core/asgi_threads.py), but the GIL runs one of them at a
+    # time: processes, not threads, use the cores.
     return int(os.environ.get("KEFU_WEB_WORKERS") or max(2, (os.cpu_count() or 1) * 2))
 
 
@@ -20,14 +20,21 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("KEFU_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=None, help="processes (default: 2 per core, "
                             "or KEFU_WEB_WORKERS)")
+        parser.add_argument("--threads", type=int, default=None, help="request threads per process (default 4, "
+                            "or KEFU_WEB_THREADS)")
         parser.add_argument("--no-collectstatic", action="store_true")
 
-    def handle(self, *args, host: str, port: int, workers: int | None, no_collectstatic: bool, **options) -> None:
+    def handle(self, *args, host: str, port: int, workers: int | None, threads: int | None, no_collectstatic: bool,
+               **options) -> None:
         import uvicorn
 
         workers = workers or default_workers()
         if workers < 1:
             raise CommandError("--workers must be at least 1")
+        if threads is not None:
+            if threads < 1:
+                raise CommandError("--threads must be at least 1")
+            os.environ["KEFU_WEB_THREADS"] = str(threads)  # the worker processes read it
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         # Each process keeps a small pool of PostgreSQL connections instead of opening one per request (the
