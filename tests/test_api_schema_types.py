@@ -67,6 +67,14 @@ def test_complaint_bodies_are_typed(schema):
     assert _resolve(schema, step["department"])["type"] == "integer"
 
 
+def test_complaint_steps_name_their_action_and_states_by_enum(schema):
+    """The step log of GET /complaints/{number} lists its coded values, as the filters do (issue 9's API)."""
+    step = schema["components"]["schemas"]["StepOut"]["properties"]
+    assert set(_resolve(schema, step["action"])["enum"]) == {"receive", *ACTION_FORMS}
+    assert set(_resolve(schema, step["to_state"])["enum"]) == set(ComplaintState.values)
+    assert set(_resolve(schema, step["from_state"])["enum"]) == {"", *ComplaintState.values}  # "" on receive
+
+
 @pytest.mark.parametrize("action", sorted(ACTION_FORMS))
 def test_every_form_field_of_a_step_has_its_place_in_the_body(action):
     """The body schema is written by hand beside the forms; a field added to a form must be added here."""
@@ -111,3 +119,6 @@ def test_values_accepted_before_are_accepted(api_client, desk):
     assert recorded.status_code == 200, recorded.content
     dispatched = agent.post(f"{url}/dispatch", {"department": str(desk.aftersales.pk)})
     assert dispatched.status_code == 200 and dispatched.json()["state"] == ComplaintState.DISPATCHED
+    steps = agent.get(f"/api/v1/complaints/{filed.json()['number']}").json()["steps"]
+    assert [(s["action"], s["from_state"], s["to_state"]) for s in steps] == [
+        ("receive", "", "received"), ("record", "received", "recorded"), ("dispatch", "recorded", "dispatched")]

@@ -50,11 +50,15 @@ ComplaintQueue = choice_enum("ComplaintQueue", QUEUES, blank=False)
 StateFilter = choice_enum("ComplaintStateFilter", ComplaintState.values)
 
 
+StepAction = choice_enum("ComplaintStepAction", ["receive", *ACTIONS], blank=False)
+StepFromState = choice_enum("ComplaintStepFromState", ComplaintState.values)  # "" on the first step (receive)
+
+
 class StepOut(Schema):
-    action: str
+    action: StepAction
     label: str
-    from_state: str
-    to_state: str
+    from_state: StepFromState
+    to_state: ComplaintState
     actor: str | None
     round: int
     note: str

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from kefu.core.schema import ErrorOut
 from kefu.tickets.selectors import ticket_get
 
 from . import assist, review, selectors
@@ -22,11 +23,6 @@ from .services import conversation_submit
 router = Router(tags=["qa"])
 InspectionStateName = Literal["queued", "done", "failed"]
 Severity = Literal["info", "minor", "major", "critical"]
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict] = []
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

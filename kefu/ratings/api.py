@@ -5,6 +5,7 @@ from typing import Literal
 from ninja import Query, Router, Schema
 
 from kefu.core.errors import DomainError
+from kefu.core.schema import ErrorOut
 
 from .periods import PeriodError, parse_period
 from .selectors import ratings_for
@@ -54,11 +55,6 @@ class RatingOut(Schema):
 class RatingQuery(Schema):
     period: str
     agent: str | None = None
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict]
 
 
 @router.get("", response={200: list[RatingOut], 400: ErrorOut, 404: ErrorOut},

@@ -4,6 +4,7 @@ from typing import Literal
 
 from ninja import Router, Schema, Status
 
+from kefu.core.schema import ErrorOut
 from kefu.tickets.selectors import ticket_get
 
 from .models import Trigger
@@ -24,12 +25,6 @@ class SurveyOut(Schema):
     state: Literal["none", "sent", "answered", "expired"]
     url: str | None = None
     answers: list[AnswerOut] | None = None
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict]
-
 
 
 @router.get("/tickets/{number}/survey", response={200: SurveyOut, 403: ErrorOut, 404: ErrorOut},

@@ -6,6 +6,7 @@ from ninja.errors import HttpError
 
 from kefu import policy
 from kefu.api import BearerToken
+from kefu.core.schema import ErrorOut
 
 from .services import mail_receive
 
@@ -16,11 +17,6 @@ class InboundOut(Schema):
     ticket: str | None  # null only for an auto-reply or bounce that answers no known order
     message: int | None
     new_ticket: bool
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict]
 
 
 _RAW_BODY = {"requestBody": {"required": True, "content": {"message/rfc822": {

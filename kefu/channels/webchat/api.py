@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from kefu.accounts.models import Department
 from kefu.core.errors import RateLimited
+from kefu.core.schema import ErrorOut
 from kefu.security import throttle
 
 from .availability import availability, chat_settings
@@ -18,11 +19,6 @@ from .models import ChatLine, ChatSession
 from .services import chat_close, chat_start, chat_typing, chat_visitor_says
 
 router = Router(tags=["chat"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict]
 
 
 class StatusOut(Schema):
