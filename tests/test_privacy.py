@@ -95,3 +95,54 @@ def test_privacy_pages_render(desk, customer, client):
     assert "隐私客户" in page and "批准" in page
     assert client.get(f"/security/privacy/customer/{customer.pk}/").status_code == 200
     assert "个人信息请求" in client.get(f"/customers/{customer.pk}/").content.decode()
+
+
+def test_erasure_reaches_mail_chat_surveys_callbacks_and_the_search_index(desk, customer):
+    """What the customer wrote or gave on every channel goes too, and no search finds them by it; scores,
+    results and times stay for the reports."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.callbacks.models import Attempt, CallbackTask
+    from kefu.channels.email.models import InboundMail
+    from kefu.channels.webchat.models import ChatLine, ChatSession
+    from kefu.search.models import Document
+    from kefu.surveys.models import Answer, Questionnaire, Survey
+    from tests.callback_helpers import at, campaign, resolved_order
+
+    now = timezone.now()
+    ticket = Ticket.objects.get(customer=customer)
+    ticket_add_message(ticket=ticket, by=desk.agent, kind="customer", body="快递放在幸福小区三号楼门卫")
+    InboundMail.objects.create(message_id="<p1@example.com>", ticket=ticket, sender="p@example.com",
+                               subject="我的地址", html="<p>幸福小区三号楼</p>", outcome="new_ticket", received_at=now)
+    chat = ChatSession.objects.create(token_digest="x" * 64, department=desk.service, visitor_name="隐私访客",
+                                      visitor_phone="13911112222", ticket=ticket, created_at=now, updated_at=now)
+    ChatLine.objects.create(session=chat, sender="visitor", text="我住幸福小区", created_at=now)
+    ChatLine.objects.create(session=chat, sender="agent", author=desk.agent, text="好的，已记录", created_at=now)
+    survey = Survey.objects.create(ticket=ticket, customer=customer, agent=desk.agent, department=desk.service,
+                                   questionnaire=Questionnaire.objects.get_or_create(name="隐私问卷")[0],
+                                   trigger="manual", sent_at=now, expires_at=now + timedelta(days=7), answered_at=now)
+    Answer.objects.create(survey=survey, code="stars", kind="stars", question_text="满意度", score=2, text="一般")
+    Answer.objects.create(survey=survey, code="say", kind="text", question_text="意见", text="王先生说送货员态度差")
+    resolved_order(desk.agent, when=at(2026, 11, 5, 15))  # a campaign needs somebody to call
+    task = CallbackTask.objects.create(campaign=campaign(desk, now=at(2026, 11, 16, 10)), customer=customer, ticket=ticket,
+                                       assignee=desk.agent, next_attempt_at=now, note="客户说晚上八点后在家")
+    Attempt.objects.create(task=task, by=desk.agent, at=now, result="no_answer", note="家属接听，说客户住院了")
+    assert Document.objects.filter(body__contains="幸福").exists()
+
+    item = privacy_request_file(customer=customer, kind="erase", by=desk.agent, reason="客户要求删除")
+    privacy_request_decide(request=item, by=desk.supervisor, approve=True)
+
+    mail = InboundMail.objects.get(ticket=ticket)
+    assert (mail.sender, mail.subject, mail.html) == ("", "", "")
+    chat.refresh_from_db()
+    assert (chat.visitor_name, chat.visitor_phone) == ("", "")
+    assert list(chat.lines.values_list("sender", "text")) == [("visitor", "（已删除）"), ("agent", "好的，已记录")]
+    assert dict(Answer.objects.filter(survey=survey).values_list("kind", "text")) == {"stars": "一般", "text": "（已删除）"}
+    assert Answer.objects.get(survey=survey, kind="stars").score == 2  # the score stays in the reports
+    task.refresh_from_db()
+    assert task.note == "（已删除）" and task.attempt_rows.get().note == "（已删除）"
+    assert task.attempt_rows.get().result == "no_answer"
+    assert not Document.objects.filter(body__contains="幸福").exists()  # the index forgot the erased words
+    assert Document.objects.filter(kind="ticket", object_id=ticket.pk, title__contains="咨询").exists()

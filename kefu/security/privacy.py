@@ -8,6 +8,7 @@ import io
 import json
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -121,9 +122,38 @@ def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = N
     Ticket.objects.filter(customer=customer).update(intake={}, account_manager="")
     Message.objects.filter(ticket__customer=customer, kind=MessageKind.CUSTOMER).update(body=ERASED)
     _erase_complaint_contacts(customer)
+    _erase_channels_surveys_and_callbacks(customer)
+    _reindex(customer)
     record(EventKind.PERSONAL_DATA_ERASED, actor=by, customer=customer.pk,
            privacy_request=request.pk if request else None)
 
 
 def _erase_complaint_contacts(customer: Customer) -> None:
     Complaint.objects.filter(ticket__customer=customer).update(contact_name="", contact_phone="", key_quotes=ERASED)
+
+
+def _erase_channels_surveys_and_callbacks(customer: Customer) -> None:
+    """What the customer said or gave on the other channels: the mails they sent, their chats, the words of
+    their survey answers, the callback notes about them (scores, results and times stay for the reports).
+    The do-not-call list keeps their number: it is their own wish not to be called."""
+    from kefu.callbacks.models import Attempt, CallbackTask
+    from kefu.channels.email.models import InboundMail
+    from kefu.channels.webchat.models import ChatLine, ChatSession, Sender
+    from kefu.surveys.models import Answer, QuestionKind
+
+    InboundMail.objects.filter(ticket__customer=customer).update(sender="", subject="", html="")
+    sessions = ChatSession.objects.filter(Q(customer=customer) | Q(ticket__customer=customer))
+    ChatLine.objects.filter(session__in=sessions, sender=Sender.VISITOR).update(text=ERASED)
+    sessions.update(visitor_name="", visitor_phone="")
+    Answer.objects.filter(survey__customer=customer, kind=QuestionKind.TEXT).exclude(text="").update(text=ERASED)
+    CallbackTask.objects.filter(customer=customer).exclude(note="").update(note=ERASED)
+    Attempt.objects.filter(task__customer=customer).exclude(note="").update(note=ERASED)
+
+
+def _reindex(customer: Customer) -> None:
+    """The search index held the erased words too (updates above bypass the save signals): rebuild the
+    customer's orders' and complaints' documents from what is left."""
+    from kefu.search.sources import reindex_complaints, reindex_tickets
+
+    reindex_tickets(Ticket.objects.filter(customer=customer))
+    reindex_complaints(Complaint.objects.filter(ticket__customer=customer))
