@@ -77,7 +77,7 @@ def ticket_detail(request, number: str):
         "phrases": phrases,
         "phrase_shortcuts": {p.shortcut: p.text for p in phrases if p.shortcut},
         **_staff_options(ticket),
-        "teams": Team.objects.filter(is_active=True).select_related("department"),
+        "teams": Team.objects.filter(is_active=True, department_id=ticket.department_id).select_related("department"),
         "departments": Department.objects.filter(kind=DepartmentKind.RESPONSIBLE, is_active=True),
         "related": ticket.related.all(),
         "merged_children": ticket.merged_tickets.all(),
@@ -91,7 +91,8 @@ def ticket_detail(request, number: str):
 def _staff_options(ticket) -> dict:
     """The assign and hand-over selects' <option>s, escaped in one pass: a department of 400 agents made
     880 User objects and 2,000 template variables on every order page."""
-    staff = policy.ticket_owners().order_by("display_name").values_list("pk", "display_name", "username",
+    # Only the order's own department: the service refuses anyone else (tickets.services._check_staff).
+    staff = policy.ticket_owners(ticket.department_id).order_by("display_name").values_list("pk", "display_name", "username",
                                                                          "team__name")
     rows = [(pk, display or username, team) for pk, display, username, team in staff]
     selected = mark_safe(" selected")  # noqa: S308  a constant
