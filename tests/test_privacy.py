@@ -127,9 +127,18 @@ def test_erasure_reaches_mail_chat_surveys_callbacks_and_the_search_index(desk, 
     Answer.objects.create(survey=survey, code="say", kind="text", question_text="意见", text="王先生说送货员态度差")
     resolved_order(desk.agent, when=at(2026, 11, 5, 15))  # a campaign needs somebody to call
     task = CallbackTask.objects.create(campaign=campaign(desk, now=at(2026, 11, 16, 10)), customer=customer, ticket=ticket,
-                                       assignee=desk.agent, next_attempt_at=now, note="客户说晚上八点后在家")
+                                       assignee=desk.agent, next_attempt_at=now, note="客户说晚上八点后在家",
+                                       result="reached", answers=[{"question": "安装是否顺利", "answer": "顺利"}])
     Attempt.objects.create(task=task, by=desk.agent, at=now, result="no_answer", note="家属接听，说客户住院了")
     assert Document.objects.filter(body__contains="幸福").exists()
+    exported = customer_export_data(customer)  # the export (right of access) has all of it too
+    assert [(c["sender"], c["text"], c["visitor_phone"]) for c in exported["chats"]] == [
+        ("visitor", "我住幸福小区", "13911112222"), ("agent", "好的，已记录", "13911112222")]
+    assert {(a["question"], a["score"], a["text"]) for a in exported["survey_answers"]} == {
+        ("满意度", 2, "一般"), ("意见", None, "王先生说送货员态度差")}
+    assert exported["callback_answers"] == [{"ticket": ticket.number, "result": "reached",
+                                             "answers": [{"question": "安装是否顺利", "answer": "顺利"}]}]
+    assert "客户说晚上八点后在家" not in json.dumps(exported, ensure_ascii=False)  # agents' notes are internal
 
     item = privacy_request_file(customer=customer, kind="erase", by=desk.agent, reason="客户要求删除")
     privacy_request_decide(request=item, by=desk.supervisor, approve=True)

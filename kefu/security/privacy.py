@@ -68,6 +68,35 @@ def customer_export_data(customer: Customer) -> dict:
                     for t in tickets],
         "messages": [{"ticket": m.ticket.number, "kind": m.kind, "created_at": m.created_at.isoformat(),
                       "body": m.body} for m in messages if m.kind != MessageKind.NOTE],  # notes are internal
+        **_other_channels(customer),
+    }
+
+
+def _other_channels(customer: Customer) -> dict:
+    """What the customer gave on the other channels: complaints' records, web chats, survey answers and
+    callback answers (the agents' callback notes are internal, as the order notes are)."""
+    from kefu.callbacks.models import CallbackTask
+    from kefu.channels.webchat.models import ChatLine, ChatSession
+    from kefu.surveys.models import Answer
+
+    complaints = Complaint.objects.filter(ticket__customer=customer).select_related("ticket").order_by("pk")
+    sessions = ChatSession.objects.filter(Q(customer=customer) | Q(ticket__customer=customer))
+    lines = ChatLine.objects.filter(session__in=sessions).select_related("session").order_by("created_at", "id")
+    answers = (Answer.objects.filter(survey__customer=customer).select_related("survey__ticket")
+               .order_by("survey__sent_at", "id"))
+    tasks = CallbackTask.objects.filter(customer=customer).exclude(answers=[]).select_related("ticket").order_by("pk")
+    return {
+        "complaints": [{"ticket": c.ticket.number, "contact_name": c.contact_name, "contact_phone": c.contact_phone,
+                        "description": c.description, "demand": c.demand, "key_quotes": c.key_quotes,
+                        "customer_response": c.customer_response} for c in complaints],
+        "chats": [{"session": str(line.session.public_id), "visitor_name": line.session.visitor_name,
+                   "visitor_phone": line.session.visitor_phone, "sender": line.sender,
+                   "created_at": line.created_at.isoformat(), "text": line.text} for line in lines],
+        "survey_answers": [{"ticket": a.survey.ticket.number, "question": a.question_text, "score": a.score,
+                            "text": a.text, "answered_at": a.survey.answered_at.isoformat()
+                            if a.survey.answered_at else None} for a in answers],
+        "callback_answers": [{"ticket": t.ticket.number if t.ticket else None, "result": t.result,
+                              "answers": t.answers} for t in tasks],
     }
 
 
@@ -98,7 +127,9 @@ def _xlsx(data: dict) -> bytes:
     sheet.title = "客户"
     for key, value in data["customer"].items():
         sheet.append([key, _cell(value)])
-    for title, rows in (("工单", data["tickets"]), ("消息", data["messages"])):
+    for title, rows in (("工单", data["tickets"]), ("消息", data["messages"]), ("投诉", data["complaints"]),
+                        ("在线咨询", data["chats"]), ("满意度回答", data["survey_answers"]),
+                        ("回访回答", data["callback_answers"])):
         ws = book.create_sheet(title)
         if rows:
             ws.append(list(rows[0]))
