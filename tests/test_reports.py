@@ -244,6 +244,28 @@ def test_working_times_come_from_the_rollup_and_stale_rows_are_computed_live(des
     assert rows["一组"] == [2, 1.0, 2, 6.5] and rows["二组"] == [1, 0.5, 1, 1.0]
 
 
+def test_a_calendar_edit_recomputes_the_stored_working_times_it_changes(desk, dept, run):
+    """10-08 becomes a holiday after the fact: T2 (open across it) is measured again by the job the edit
+    enqueued; T1 (all on 09-28) keeps its row untouched."""
+    from datetime import date
+
+    from kefu.reports.models import WorkTime
+    from kefu.reports.worktime import worktime_refresh
+    from kefu.sla.calendar_services import exception_save
+    from kefu.sla.calendars import default_calendar
+
+    worktime_refresh()
+    t1_before = WorkTime.objects.get(ticket=dept["T1"])
+    run(exception_save, by=desk.admin, calendar=default_calendar(), day=date(2026, 10, 8), kind="holiday",
+        name="临时停工")
+    t2 = WorkTime.objects.get(ticket=dept["T2"])
+    assert (t2.first_response_s, t2.resolution_s) == (1 * 3600, 2 * 3600)  # was 1.5 h and 9.5 h
+    t1 = WorkTime.objects.get(ticket=dept["T1"])
+    assert (t1.resolution_s, t1.computed_at) == (t1_before.resolution_s, t1_before.computed_at)
+    rows = {r[0]: r[1:] for r in table(desk.supervisor, "working_time").plain_rows()}
+    assert rows["一组"] == [2, 0.75, 2, 2.75]  # T1 and T2 measured on the edited calendar (was 1.0 and 6.5)
+
+
 def test_summary_schema_declares_its_parameters_enums_and_errors(db):
     from kefu.api import api
 

@@ -225,3 +225,21 @@ def test_a_change_made_while_a_day_is_built_leaves_it_dirty(world):
     state = RollupDay.objects.get(day=day)
     assert state.built_version == state.version - 1  # built for the version it read: still dirty
     assert day in rollup.dirty_days()
+
+
+def test_a_calendar_edit_rebuilds_the_days_whose_running_clocks_it_moved(world):
+    """Holidays entered for last week move the open orders' running clocks in bulk (the SLA recompute job,
+    no order change): the days those orders were created on are rebuilt and equal the live figures."""
+    from kefu.sla.calendar_services import exception_save
+    from kefu.sla.calendars import default_calendar
+
+    rollup.rollup_refresh()
+    world.check(built=True)
+    before = {c.pk: c.due_at for c in SlaClock.objects.filter(stopped_at__isnull=True)}
+    calendar = default_calendar()
+    first = world.today - timedelta(days=7)
+    for offset in range(7):  # each edit enqueues the recompute; the test's worker runs the jobs at once
+        world.run(exception_save, by=world.desk.admin, calendar=calendar, day=first + timedelta(days=offset),
+                  kind="holiday", name="停电停工")
+    assert any(c.due_at != before[c.pk] for c in SlaClock.objects.filter(pk__in=before))  # clocks moved
+    world.check(built=True)  # the moved days were marked dirty and rebuilt: they equal the live figures

@@ -153,6 +153,15 @@ def on_ticket_changed(sender, ticket: Ticket, created: bool = False, **kwargs) -
     ticket._reports_resolved_at = ticket.resolved_at
 
 
+def on_clocks_recomputed(sender, ticket_ids, **kwargs) -> None:
+    """A calendar or policy edit moved these open orders' running clocks in bulk (no ticket_changed): the
+    days they were created on count those clocks, so they are rebuilt (in the recompute's transaction)."""
+    days = (Ticket.objects.filter(pk__in=ticket_ids).order_by()
+            .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+            .values_list("day", flat=True).distinct())
+    days_changed(list(days))
+
+
 def on_ticket_deleted(sender, instance: Ticket, **kwargs) -> None:
     days = touched_days(instance)
     transaction.on_commit(lambda: days_changed(days))

@@ -26,6 +26,15 @@ def worktime(payload: dict) -> None:
     worktime_refresh()
 
 
+@background("reports.worktime_calendar", max_attempts=3, lease_seconds=900, atomic=False)
+def worktime_calendar(payload: dict) -> None:
+    """A calendar edit: the stored working times it changes are recomputed (chunked, idempotent)."""
+    from .worktime import worktime_recalendar
+
+    days = (date.fromisoformat(payload["from"]), date.fromisoformat(payload["to"])) if payload.get("from") else None
+    worktime_recalendar(calendar_id=payload["calendar"], days=days)
+
+
 @background("reports.rollup", max_attempts=5, lease_seconds=600, atomic=False)
 def rollup(payload: dict) -> None:
     """The day rollup rebuilds the days changed since (one transaction per day, idempotent)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, FilteredRelation, Q, Sum
@@ -106,8 +107,6 @@ def worktime_refresh(*, limit: int = 200_000) -> int:
     """Stores the working times of orders whose row is missing or stale, in chunks (idempotent). Returns how many."""
     from kefu.tickets.models import Ticket
 
-    from .models import WorkTime
-
     calendar_of = _calendars()
     todo = (Ticket.objects.filter(Q(first_response_at__isnull=False) | Q(resolved_at__isnull=False))
             .filter(_differs("first_response_at") | _differs("resolved_at")))
@@ -117,14 +116,60 @@ def worktime_refresh(*, limit: int = 200_000) -> int:
                     .order_by("pk")[:CHUNK])
         if not rows:
             break
-        now = timezone.now()
-        objs = [WorkTime(ticket_id=pk, first_response_at=fr, resolved_at=res, computed_at=now,
-                         first_response_s=_span(calendar_of, cal, created, fr) if fr else None,
-                         resolution_s=_span(calendar_of, cal, created, res) if res else None)
-                for pk, created, fr, res, cal in rows]
-        with transaction.atomic():
-            WorkTime.objects.bulk_create(objs, update_conflicts=True, unique_fields=["ticket"],
-                                         update_fields=["first_response_at", "first_response_s", "resolved_at",
-                                                        "resolution_s", "computed_at"])
+        _store(rows, calendar_of)
         done += len(rows)
     return done
+
+
+def _store(rows: list[tuple], calendar_of) -> None:
+    """Writes the rows (pk, created, first response, resolved, team calendar) in one transaction."""
+    from .models import WorkTime
+
+    now = timezone.now()
+    objs = [WorkTime(ticket_id=pk, first_response_at=fr, resolved_at=res, computed_at=now,
+                     first_response_s=_span(calendar_of, cal, created, fr) if fr else None,
+                     resolution_s=_span(calendar_of, cal, created, res) if res else None)
+            for pk, created, fr, res, cal in rows]
+    with transaction.atomic():
+        WorkTime.objects.bulk_create(objs, update_conflicts=True, unique_fields=["ticket"],
+                                     update_fields=["first_response_at", "first_response_s", "resolved_at",
+                                                    "resolution_s", "computed_at"])
+
+
+def on_calendar_days_changed(sender, calendar_id: int, days, **kwargs) -> None:
+    """A calendar's days or weekly schedule were edited: the stored working times of the orders it
+    measures across those days are recomputed by a job once the edit commits (readers use the old rows
+    meanwhile: a calendar edit should not make every report compute live for minutes)."""
+    from kefu import jobs
+
+    span = {"from": days[0].isoformat(), "to": days[1].isoformat()} if days else {}
+    key = f"reports.worktime_calendar:{calendar_id}:{span.get('from', '')}:{span.get('to', '')}"
+    transaction.on_commit(lambda: jobs.enqueue("reports.worktime_calendar", {"calendar": calendar_id, **span},
+                                               key=key))
+
+
+def worktime_recalendar(*, calendar_id: int, days: tuple | None = None) -> int:
+    """Recomputes the stored rows of the orders measured on ``calendar_id`` (the default calendar also
+    measures orders of teams without one) whose spans cross ``days`` (None: all of them). Returns how many."""
+    from kefu.tickets.models import Ticket
+
+    default = default_calendar()
+    scope = Q(team__calendar_id=calendar_id)
+    if default.pk == calendar_id:
+        scope |= Q(team__isnull=True) | Q(team__calendar__isnull=True)
+    todo = Ticket.objects.filter(scope, worktime__isnull=False)
+    if days is not None:
+        tz = timezone.get_default_timezone()
+        first = datetime.combine(days[0], time.min, tz)
+        after_last = datetime.combine(days[1] + timedelta(days=1), time.min, tz)
+        todo = todo.filter(Q(first_response_at__gte=first) | Q(resolved_at__gte=first), created_at__lt=after_last)
+    calendar_of = _calendars()
+    done, last = 0, 0
+    while True:
+        rows = list(todo.filter(pk__gt=last).values_list("pk", "created_at", "first_response_at", "resolved_at",
+                                                         "team__calendar_id").order_by("pk")[:CHUNK])
+        if not rows:
+            return done
+        _store(rows, calendar_of)
+        done += len(rows)
+        last = rows[-1][0]

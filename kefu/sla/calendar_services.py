@@ -21,6 +21,7 @@ from kefu.workcal.seed import exceptions_from_chinese_calendar
 
 from .calendars import build_work_calendar, periods_from_text
 from .models import Calendar, CalendarException, ExceptionKind
+from .signals import calendar_days_changed
 from .tasks import recompute_calendar_deadlines
 
 _KIND_WORDS = {"holiday": ExceptionKind.HOLIDAY, "放假": ExceptionKind.HOLIDAY, "休": ExceptionKind.HOLIDAY,
@@ -36,6 +37,7 @@ def _changed(calendar: Calendar, days: tuple[date, date] | None = None) -> None:
     Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1, updated_at=Now())
     calendar.refresh_from_db(fields=["version", "updated_at"])
     recompute_calendar_deadlines(calendar.pk, days)
+    calendar_days_changed.send(sender=Calendar, calendar_id=calendar.pk, days=days)
 
 
 def _year(year: int) -> tuple[date, date]:

@@ -26,6 +26,7 @@ from .clock import ClockState, ClockTimes, Target, clock_state, compute_clock
 from .derive import ClockSpec, PolicyBook, pauses_by_ticket, policy_specs
 from .models import Calendar, CalendarException, SlaClock, SlaPolicy
 from .seed import seed_defaults
+from .signals import clocks_recomputed
 
 POLICY_KINDS = ("first_response", "next_response", "resolution")
 _FIELDS = ["label", "derived", "target_amount", "target_unit", "warning_share", "started_at", "stopped_at",
@@ -143,6 +144,7 @@ def clocks_recompute_open(*, now: datetime | None = None, calendar_id: int | Non
         with transaction.atomic():
             batch = Ticket.objects.filter(pk__in=part).select_related("team").only(*_TICKET_FIELDS)
             recompute_tickets(list(batch), ctx)
+            clocks_recomputed.send(sender=SlaClock, ticket_ids=part)
             if on_chunk is not None:
                 on_chunk(begin + len(part), len(ids), part[-1])
     return len(ids)
