@@ -112,7 +112,7 @@ def lexicon_only_pack() -> Engine:
         if rule["kind"] == "emotion":
             rule["kind"] = "lexicon"
             for key in ("model", "min_probability", "context_probability", "lexicon_probability", "anxious", "angry",
-                        "wait_seconds"):
+                        "wait_seconds", "episode_probability", "mentions"):
                 rule.pop(key, None)
     return Engine(load_pack_data(data))
 

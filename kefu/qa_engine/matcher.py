@@ -30,6 +30,9 @@ _SHORT = 4  # keys up to this length must not cross sentence punctuation
 _FOLLOW_WINDOW = 16  # compact characters after a hit searched for `unless_followed_by`
 
 
+ESCALATION = "escalation_risk"  # a threat keeps its complaint words for the classifier
+
+
 class Hit(NamedTuple):
     """A rule's hit in one turn, already mapped to the original text."""
 
@@ -74,8 +77,11 @@ class TurnMatcher:
 
     def _compact_cues(self) -> None:
         self._cues: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._mentions: dict[str, re.Pattern[str] | None] = {}
         for rule in self._rules:
             if rule.kind == "emotion":
+                words = sorted({_compact(x) for x in rule.params.get("mentions", ())} - {""}, key=lambda w: (-len(w), w))
+                self._mentions[rule.code] = re.compile("|".join(map(re.escape, words))) if words else None
                 self._cues[rule.code] = (tuple(_compact(x) for x in rule.params.get("anxious", ())),
                                          tuple(_compact(x) for x in rule.params.get("angry", ())))
                 load_model(rule.params.get("model", "emotion_zh"))  # fail at load time, not mid-inspection
@@ -153,11 +159,15 @@ class TurnMatcher:
             if rule.params["word"] in norm.text:
                 contexts = self._contexts[rule.code]
                 hits.extend(_hit(rule, norm, *span) for span in address_spans(rule.params, norm, contexts))
-        for rule in self._emotion[(role, channel)]:
-            hits.extend(self._emotion_hit(rule, norm, lexicon_hits.get(self._index[rule.code], [])))
         for rule, pattern, excludes in self._regex[(role, channel)]:
             if pattern.search(norm.text) is not None:  # cheaper than finditer on the usual miss
                 hits.extend(_regex_hits(rule, pattern, excludes, norm))
+        for rule in self._emotion[(role, channel)]:
+            mentions = self._mentions[rule.code]
+            # Only a turn with a complaint word asks whether it is a threat (most turns have none).
+            escalated = (mentions is None or mentions.search(norm.text) is None
+                         or any(h.rule.category == ESCALATION for h in hits))
+            hits.extend(self._emotion_hit(rule, norm, lexicon_hits.get(self._index[rule.code], []), escalated))
         return norm.text, tuple(hits)
 
     def _phrase_hits(self, rule: Rule, norm: Normalised, spans: list[tuple[int, int]],
@@ -264,15 +274,25 @@ class TurnMatcher:
                 best = (weight, start, end)
         return total, (best[1], best[2]) if best else None, terms
 
-    def emotion_probability(self, rule: Rule, text: str) -> tuple[float, tuple[int, int] | None]:
-        """The classifier's P(negative) for a turn's compact text (cached with the turn)."""
+    def emotion_probability(self, rule: Rule, text: str, escalated: bool = True) -> tuple[float, tuple[int, int] | None]:
+        """The classifier's P(negative) for a turn's compact text (cached with the turn).
+
+        Unless the turn is an escalation threat (``escalated``), the rule's ``mentions`` (差评, 投诉 ...)
+        are taken out of the text first: a calm mention of a complaint word (差评是别人写的, 我不会投诉的)
+        is no emotion, while the review corpora taught the classifier that the word alone is one. A
+        threat keeps its words; it is flagged as escalation_risk anyway."""
+        mentions = self._mentions.get(rule.code)
+        if not escalated and mentions is not None and mentions.search(text) is not None:
+            masked = mentions.sub("", text)
+            return self._probability(rule.params.get("model", "emotion_zh"), masked)[0], None
         return self._probability(rule.params.get("model", "emotion_zh"), text)
 
-    def _emotion_hit(self, rule: Rule, norm: Normalised, found: list[tuple[int, int, float, bool]]) -> list[Hit]:
+    def _emotion_hit(self, rule: Rule, norm: Normalised, found: list[tuple[int, int, float, bool]],
+                     escalated: bool = True) -> list[Hit]:
         """Lexicon and classifier together; the level (焦虑/不满/愤怒) from cue words and strength."""
         params = rule.params
         total, best, terms = self._lexicon_score(rule, norm, found) if found else (0.0, None, [])
-        probability, strongest = self.emotion_probability(rule, norm.text)
+        probability, strongest = self.emotion_probability(rule, norm.text, escalated)
         threshold = params.get("threshold", 1.0)
         if total >= threshold:
             # A strong lexicon cue counts unless the classifier is sure the turn is content (还好还好, 不错不慢).

@@ -44,7 +44,7 @@ _KIND_FIELDS: dict[str, dict[str, str]] = {
         "terms": "terms!", "positive": "terms", "negators": "strs", "intensifiers": "strs",
         "exclude": "strs", "threshold": "num", "model": "str", "min_probability": "num",
         "lexicon_probability": "num", "context_probability": "num", "anxious": "strs", "angry": "strs",
-        "wait_seconds": "num", "episode_probability": "num",
+        "wait_seconds": "num", "episode_probability": "num", "mentions": "strs",
     },
     "position": {"where": "str!", "phrases": "strs!", "within_turns": "int!", "within_seconds": "num"},
     "context": {"triggers": "categories!", "phrases": "strs!", "within_turns": "int!", "exclude": "strs"},

@@ -80,7 +80,8 @@ class TurnRecords:
                 if finding.rule == emotion.code:
                     flag = finding.level or "不满"
             if text:
-                probability, span = self._matcher.emotion_probability(emotion, text)
+                escalated = bool(hits) and any(finding.category == "escalation_risk" for finding in hits)
+                probability, span = self._matcher.emotion_probability(emotion, text, escalated)
         return (text, hits, said, flag, probability, span, {} if hits else None)
 
 
