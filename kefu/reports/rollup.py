@@ -126,9 +126,10 @@ def touched_days(ticket: Ticket) -> set[date]:
 
 
 def days_changed(days) -> None:
-    """Marks the days dirty (their version moves, in one statement) and rings the rollup job. Today's
-    figures are read live anyway, but today is marked too: the rollup must not trust a day built before a
-    change that a server with a clock behind the job's wrote (or a test that moved the clock)."""
+    """Marks the days dirty (their version moves, in one statement) and, when a past day changed, rings the
+    rollup job. Today's figures are read live anyway, but today is marked too: the rollup must not trust
+    a day built before a change that a server with a clock behind the job's wrote (or a test that moved
+    the clock); the job's periodic run (every 10 minutes) builds it."""
     from kefu import jobs
 
     days = sorted(set(days))
@@ -140,7 +141,10 @@ def days_changed(days) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {table} (day, version, built_version) VALUES {values} "  # noqa: S608
                            f"ON CONFLICT (day) DO UPDATE SET version = {table}.version + 1", days)
-        jobs.enqueue("reports.rollup", {}, key="reports.rollup")
+        if days[0] < timezone.localdate():
+            # Only a past day can be built now. A change of today's orders (every reply, most changes) moves
+            # the version and no more: the job builds today once it is over, after that last change.
+            jobs.enqueue("reports.rollup", {}, key="reports.rollup")
 
 
 def on_ticket_changed(sender, ticket: Ticket, created: bool = False, **kwargs) -> None:
