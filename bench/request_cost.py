@@ -5,8 +5,8 @@ Run (against your own migrated database; it adds a bench agent and customer):
         [--repeat 200] [--asgi] [--profile create|me] [--queries]
 
 Sends GET /api/v1/me and POST /api/v1/tickets through Django's own handler (no network, the same
-middleware as `kefu serve`; --asgi goes through the ASGI application as uvicorn calls it: a thread and
-a pooled connection per request) and prints, per kind, the queries of one request and the p50 CPU and
+middleware as `kefu serve`; --asgi goes through kefu.asgi's application as uvicorn calls it: the
+request runs on one of the process's request threads with a pooled connection) and prints, per kind, the queries of one request and the p50 CPU and
 wall time over --repeat requests; without --asgi and the pool, on a PostgreSQL on this machine, also the
 database server's own CPU per request (its process's /proc counters). CPU time is the figure to compare
 on a shared machine: wall time counts waiting for a core. --profile prints a
@@ -54,8 +54,8 @@ def prepare() -> tuple[str, int]:
 
 
 async def asgi_call(application, method: str, path: str, headers: dict[str, str], body: bytes) -> int:
-    """One request through the ASGI application exactly as uvicorn calls it (a new request context, so
-    Django's thread-per-request and per-thread connections and caches are paid as in production)."""
+    """One request through the ASGI application exactly as uvicorn calls it (the hop to a request thread,
+    the pooled connection and the response written back through the loop are paid as in production)."""
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method.upper(),
              "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
@@ -136,8 +136,8 @@ def measure(sender: Sender, kind: str, customer: int, repeat: int) -> list[str]:
     db_after = _cpu_ticks(backend)
     db = (f"   PostgreSQL CPU mean {(db_after - db_before) / os.sysconf('SC_CLK_TCK') / repeat * 1000:5.2f} ms"
           if db_before is not None and db_after is not None else "")
-    # Under --asgi each request runs on a thread (and pooled connection) of its own: queries are counted
-    # in the WSGI mode only.
+    # Under --asgi each request runs on one of the application's request threads (with a pooled
+    # connection), not this one: queries are counted in the WSGI mode only.
     counted = f"{len(queries):>2} queries" if not sender.asgi else " - queries"
     print(f"{kind:<7} status {status}  {counted}   CPU p50 {statistics.median(cpu) * 1000:6.2f} ms   wall p50 "
           f"{statistics.median(wall) * 1000:6.2f} ms{db}  (n={repeat}, load {os.getloadavg()[0]:.1f})")
