@@ -121,23 +121,48 @@ def customer(engine: Engine, split: str, show: bool) -> list[str]:
     return out
 
 
-def probe(engine: Engine, show: bool) -> list[str]:
-    """The probe written after the first round of tuning and never tuned on (probe_after_tuning.jsonl)."""
-    rows = [json.loads(line) for line in (SETS / "probe_after_tuning.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+def probe(engine: Engine, show: bool, name: str = "probe_after_tuning.jsonl", split: str = "all") -> list[str]:
+    """A probe file in eval/qa/sets, measured by kind (and, for violations, by group).
+
+    ``probe_after_tuning.jsonl`` was written after the first round of tuning and never tuned on. Later probes
+    (``probe_wave3.jsonl``) carry ``split``; ``--show`` prints only dev lines' misses and false alarms unless the
+    split asked for is another. Kinds: violation / polite (agent, any forbidden/insult/喂 finding), threat / mention
+    (customer, escalation_risk) and address (agent, ADR01, against the row's ``impolite``).
+    """
+    rows = [json.loads(line) for line in (SETS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if split == "all" or r.get("split", "dev") == split]
+    shown = "dev" if split == "all" else split
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    address_counts = [0, 0, 0, 0]  # tp fp fn tn
     for row in rows:
-        role = "agent" if row["kind"] in ("violation", "polite") else "customer"
+        kind = row["kind"]
+        role = "agent" if kind in ("violation", "polite", "address") else "customer"
         findings = engine.check(row["text"], role=role)
-        if role == "agent":
+        if kind == "address":
+            hit, wanted = any(f.rule == "ADR01" for f in findings), bool(row["impolite"])
+            address_counts[{(True, True): 0, (True, False): 1, (False, True): 2, (False, False): 3}[hit, wanted]] += 1
+        elif role == "agent":
             hit = any(f.category in AGENT_CATEGORIES or f.rule == "ADR02" for f in findings)
+            wanted = kind == "violation"
         else:
             hit = any(f.category == "escalation_risk" for f in findings)
-        counts[row["kind"]][0] += hit
-        counts[row["kind"]][1] += 1
-        if show and hit != (row["kind"] in ("violation", "threat")):
-            print(f"PROBE {row['kind']}: {row['text']}")
-    return [f"probe after tuning: {kind} flagged {hit}/{n} ({_ratio(hit, n)})" for kind, (hit, n) in counts.items()]
+            wanted = kind == "threat"
+        counts[kind][0] += hit
+        counts[kind][1] += 1
+        if kind == "violation":
+            groups[row["group"]][0] += hit
+            groups[row["group"]][1] += 1
+        if show and hit != wanted and row.get("split", "dev") == shown:
+            print(f"PROBE {kind} {row.get('group', '')}: {row['text']}")
+    out = [f"{name} ({split}): {kind} flagged {hit}/{n} ({_ratio(hit, n)})" for kind, (hit, n) in counts.items()]
+    if len(groups) > 1:
+        out.append("  violations by group: " + ", ".join(f"{g} {h}/{n}" for g, (h, n) in groups.items()))
+    if any(address_counts):
+        tp, fp, fn, tn = address_counts
+        out.append(f"  address (ADR01): TP {tp} FP {fp} FN {fn} TN {tn}: precision {_ratio(tp, tp + fp)}, "
+                   f"recall {_ratio(tp, tp + fn)}")
+    return out
 
 
 def _level(findings: list) -> str:
@@ -154,8 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pack", default="default")
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--probe", action="store_true", help="measure the probe written after tuning instead")
+    parser.add_argument("--probe-file", help="measure this probe file of eval/qa/sets instead (honours --split)")
     args = parser.parse_args(argv)
     engine = Engine(load_pack(args.pack))
+    if args.probe_file:
+        print("\n".join(probe(engine, args.show, args.probe_file, args.split)))
+        return 0
     if args.probe:
         print("\n".join(probe(engine, args.show)))
         return 0
