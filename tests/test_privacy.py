@@ -155,3 +155,49 @@ def test_erasure_reaches_mail_chat_surveys_callbacks_and_the_search_index(desk, 
     assert task.attempt_rows.get().result == "no_answer"
     assert not Document.objects.filter(body__contains="幸福").exists()  # the index forgot the erased words
     assert Document.objects.filter(kind="ticket", object_id=ticket.pk, title__contains="咨询").exists()
+
+
+def test_erasure_reaches_the_quality_inspection_copy_and_the_mails_sent_to_the_customer(desk, customer):
+    """kefu/qa keeps its own copy of the thread (Conversation.turns) and quotes it (Finding.evidence); the
+    mails sent to the customer keep their address and the subject of their mail, and the order's history
+    the address they were sent to."""
+    from django.utils import timezone
+
+    from kefu.channels.email.models import DeliveryState, InboundMail, OutboundMail
+    from kefu.qa.models import Conversation, Finding, Inspection
+    from kefu.tickets import events
+
+    now = timezone.now()
+    ticket = Ticket.objects.get(customer=customer)
+    ticket_add_message(ticket=ticket, by=desk.agent, kind="customer", body="快递放在幸福小区三号楼门卫")
+    InboundMail.objects.create(message_id="<p2@example.com>", ticket=ticket, sender="p@example.com",
+                               subject="幸福小区的快递", html="", outcome="new_ticket", received_at=now)
+    conversation = Conversation.objects.create(
+        ticket=ticket, source="ticket", customer=customer, started_at=now,
+        turns=[{"role": "customer", "text": "快递放在幸福小区三号楼门卫"}, {"role": "agent", "text": "好的，您放心"}])
+    inspection = Inspection.objects.create(conversation=conversation, pack_name="default", pack_version="1",
+                                           trigger="reply", auto_score=90, score=90, channel="chat",
+                                           started_at=now, created_at=now)
+    Finding.objects.create(inspection=inspection, rule="X01", category="c", severity="minor", turn=0, start=0,
+                           end=8, evidence="幸福小区三号楼")
+    Finding.objects.create(inspection=inspection, rule="X02", category="c", severity="minor", turn=1, start=0,
+                           end=2, evidence="好的")
+    sent = OutboundMail.objects.create(ticket=ticket, message_id="<o1@kefu>", to="p@example.com",
+                                       subject="Re: 幸福小区的快递 [X]", body="您好", state=DeliveryState.SENT,
+                                       created_at=now)
+    pending = OutboundMail.objects.create(ticket=ticket, message_id="<o2@kefu>", to="p@example.com",
+                                          subject="Re: 幸福小区的快递 [X]", body="您好", created_at=now)
+    events.record(ticket, "mail.sent", to="p@example.com", automatic=False, outbound=sent.pk)
+
+    item = privacy_request_file(customer=customer, kind="erase", by=desk.agent, reason="客户要求删除")
+    privacy_request_decide(request=item, by=desk.supervisor, approve=True)
+
+    conversation.refresh_from_db()
+    assert conversation.turns == [{"role": "customer", "text": "（已删除）"}, {"role": "agent", "text": "好的，您放心"}]
+    assert dict(Finding.objects.values_list("rule", "evidence")) == {"X01": "（已删除）", "X02": "好的"}
+    for mail in (sent, pending):
+        mail.refresh_from_db()
+        assert "p@example.com" not in mail.to and "幸福" not in mail.subject
+    assert pending.state == DeliveryState.FAILED  # nobody to send it to any more
+    assert "p@example.com" not in json.dumps(list(TicketEvent.objects.filter(ticket=ticket).values_list(
+        "params", flat=True)))

@@ -154,6 +154,8 @@ def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = N
     Message.objects.filter(ticket__customer=customer, kind=MessageKind.CUSTOMER).update(body=ERASED)
     _erase_complaint_contacts(customer)
     _erase_channels_surveys_and_callbacks(customer)
+    _erase_sent_mails(customer)
+    _erase_inspection_copies(customer)
     _reindex(customer)
     record(EventKind.PERSONAL_DATA_ERASED, actor=by, customer=customer.pk,
            privacy_request=request.pk if request else None)
@@ -179,6 +181,37 @@ def _erase_channels_surveys_and_callbacks(customer: Customer) -> None:
     Answer.objects.filter(survey__customer=customer, kind=QuestionKind.TEXT).exclude(text="").update(text=ERASED)
     CallbackTask.objects.filter(customer=customer).exclude(note="").update(note=ERASED)
     Attempt.objects.filter(task__customer=customer).exclude(note="").update(note=ERASED)
+
+
+def _erase_sent_mails(customer: Customer) -> None:
+    """The mails sent to the customer: their address, and the subject (their own mail's, "Re: ..."); the
+    order's history named the address too. One not sent yet has nobody to go to any more."""
+    from kefu.channels.email.models import DeliveryState, OutboundMail
+    from kefu.tickets.models import TicketEvent
+
+    mails = OutboundMail.objects.filter(ticket__customer=customer)
+    mails.filter(state=DeliveryState.PENDING).update(state=DeliveryState.FAILED, reason="客户个人信息已删除")
+    mails.update(to="", subject=ERASED)
+    for event in TicketEvent.objects.filter(ticket__customer=customer, code__in=["mail.sent", "mail.failed"],
+                                            params__has_key="to"):
+        TicketEvent.objects.filter(pk=event.pk).update(params={k: v for k, v in event.params.items() if k != "to"})
+
+
+def _erase_inspection_copies(customer: Customer) -> None:
+    """Quality inspection keeps its own copy of the conversation (its turns) and quotes it in findings: the
+    customer's turns and the quotes from them go; the agent's turns, scores and offsets stay."""
+    from kefu.qa.models import Conversation, Finding
+
+    for conversation in Conversation.objects.filter(Q(customer=customer) | Q(ticket__customer=customer)).only(
+            "pk", "turns"):
+        turns = list(conversation.turns or [])
+        theirs = [i for i, turn in enumerate(turns) if isinstance(turn, dict) and turn.get("role") == "customer"]
+        if not theirs:
+            continue
+        for i in theirs:
+            turns[i] = {**turns[i], "text": ERASED}
+        Conversation.objects.filter(pk=conversation.pk).update(turns=turns)
+        Finding.objects.filter(inspection__conversation=conversation, turn__in=theirs).update(evidence=ERASED)
 
 
 def _reindex(customer: Customer) -> None:
