@@ -2,6 +2,7 @@
 keeping work orders, statistics and the audit."""
 
 import io
+import os
 import json
 
 import pytest
@@ -201,3 +202,31 @@ def test_erasure_reaches_the_quality_inspection_copy_and_the_mails_sent_to_the_c
     assert pending.state == DeliveryState.FAILED  # nobody to send it to any more
     assert "p@example.com" not in json.dumps(list(TicketEvent.objects.filter(ticket=ticket).values_list(
         "params", flat=True)))
+
+
+def test_erasure_removes_the_files_the_customer_sent(desk, customer, settings, tmp_path,
+                                                     django_capture_on_commit_callbacks):
+    """Their attachments (a photo of an ID card, an invoice) are what they gave too: the rows and the files
+    go; the agents' files stay."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kefu.tickets.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ticket = Ticket.objects.get(customer=customer)
+    theirs = ticket_add_message(ticket=ticket, by=desk.agent, kind="customer", body="身份证照片见附件", attachments=[
+        SimpleUploadedFile("身份证.pdf", b"%PDF-1.4 id card", content_type="application/pdf")])
+    ours = ticket_add_message(ticket=ticket, by=desk.agent, kind="reply", body="回执见附件", attachments=[
+        SimpleUploadedFile("回执.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")])
+    their_file = theirs.attachments.get().file
+    their_path = their_file.path
+    assert their_file.storage.exists(their_file.name)
+
+    item = privacy_request_file(customer=customer, kind="erase", by=desk.agent, reason="客户要求删除")
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_request_decide(request=item, by=desk.supervisor, approve=True)
+
+    assert not Attachment.objects.filter(message=theirs).exists()
+    assert not os.path.exists(their_path)
+    kept = Attachment.objects.get(message=ours)
+    assert kept.file.storage.exists(kept.file.name)

@@ -152,6 +152,7 @@ def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = N
     customer.save()
     Ticket.objects.filter(customer=customer).update(intake={}, account_manager="")
     Message.objects.filter(ticket__customer=customer, kind=MessageKind.CUSTOMER).update(body=ERASED)
+    _erase_their_files(customer)
     _erase_complaint_contacts(customer)
     _erase_channels_surveys_and_callbacks(customer)
     _erase_sent_mails(customer)
@@ -159,6 +160,19 @@ def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = N
     _reindex(customer)
     record(EventKind.PERSONAL_DATA_ERASED, actor=by, customer=customer.pk,
            privacy_request=request.pk if request else None)
+
+
+def _erase_their_files(customer: Customer) -> None:
+    """The files attached to their messages (mail attachments too): the rows now, the files once the
+    erasure commits (a rolled-back erasure keeps them). The agents' files stay, as their replies do."""
+    from kefu.tickets.models import Attachment
+
+    theirs = Attachment.objects.filter(message__ticket__customer=customer, message__kind=MessageKind.CUSTOMER)
+    storage = Attachment._meta.get_field("file").storage
+    names = [name for name in theirs.values_list("file", flat=True) if name]
+    theirs.delete()
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def _erase_complaint_contacts(customer: Customer) -> None:
