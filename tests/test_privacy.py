@@ -230,3 +230,27 @@ def test_erasure_removes_the_files_the_customer_sent(desk, customer, settings, t
     assert not os.path.exists(their_path)
     kept = Attachment.objects.get(message=ours)
     assert kept.file.storage.exists(kept.file.name)
+
+
+def test_erasure_renames_the_orders_a_chat_or_a_mail_named_with_the_customers_words(desk, customer):
+    """A chat opens its order as 在线咨询：<the visitor's first line>, a mail as its subject: those orders keep
+    their prefix and lose the customer's words (in the search titles too); an order an agent named stays."""
+    from django.utils import timezone
+
+    from kefu.channels.email.models import InboundMail
+    from kefu.search.models import Document
+
+    chat = factories.ticket(desk.agent, customer, subject="在线咨询：我是张三，住幸福小区", channel="chat")
+    mail = factories.ticket(desk.agent, customer, subject="幸福小区张三的退款", channel="email")
+    InboundMail.objects.create(message_id="<p3@example.com>", ticket=mail, sender="p@example.com",
+                               subject="幸福小区张三的退款", html="", outcome="created", received_at=timezone.now())
+    named = Ticket.objects.get(customer=customer, subject="咨询")
+    assert Document.objects.filter(title__contains="幸福").count() == 2
+
+    item = privacy_request_file(customer=customer, kind="erase", by=desk.agent, reason="客户要求删除")
+    privacy_request_decide(request=item, by=desk.supervisor, approve=True)
+
+    assert Ticket.objects.get(pk=chat.pk).subject == "在线咨询：（已删除）"
+    assert Ticket.objects.get(pk=mail.pk).subject == "（已删除）"
+    assert Ticket.objects.get(pk=named.pk).subject == "咨询"
+    assert not Document.objects.filter(title__contains="幸福").exists()

@@ -188,6 +188,7 @@ def _erase_channels_surveys_and_callbacks(customer: Customer) -> None:
     from kefu.channels.webchat.models import ChatLine, ChatSession, Sender
     from kefu.surveys.models import Answer, QuestionKind
 
+    _erase_order_subjects(customer)
     InboundMail.objects.filter(ticket__customer=customer).update(sender="", subject="", html="")
     sessions = ChatSession.objects.filter(Q(customer=customer) | Q(ticket__customer=customer))
     ChatLine.objects.filter(session__in=sessions, sender=Sender.VISITOR).update(text=ERASED)
@@ -195,6 +196,23 @@ def _erase_channels_surveys_and_callbacks(customer: Customer) -> None:
     Answer.objects.filter(survey__customer=customer, kind=QuestionKind.TEXT).exclude(text="").update(text=ERASED)
     CallbackTask.objects.filter(customer=customer).exclude(note="").update(note=ERASED)
     Attempt.objects.filter(task__customer=customer).exclude(note="").update(note=ERASED)
+
+
+CHAT_SUBJECT_PREFIXES = ("在线咨询：", "在线留言：")  # kefu.channels.webchat.services._open_order
+
+
+def _erase_order_subjects(customer: Customer) -> None:
+    """A chat names the order it opens 在线咨询：<the visitor's first line>, a mail by its subject: those
+    orders keep the prefix and lose the customer's words (an order whose subject an agent wrote stays)."""
+    from kefu.channels.email.models import InboundMail, Outcome
+    from kefu.tickets.models import Channel
+
+    for prefix in CHAT_SUBJECT_PREFIXES:
+        Ticket.objects.filter(customer=customer, channel=Channel.CHAT, subject__startswith=prefix).update(
+            subject=prefix + ERASED)
+    for ticket_id, subject in InboundMail.objects.filter(ticket__customer=customer, outcome=Outcome.CREATED) \
+            .values_list("ticket_id", "subject"):
+        Ticket.objects.filter(pk=ticket_id, subject=subject[:200] or "（无主题）").update(subject=ERASED)
 
 
 def _erase_sent_mails(customer: Customer) -> None:
