@@ -254,3 +254,26 @@ def test_erasure_renames_the_orders_a_chat_or_a_mail_named_with_the_customers_wo
     assert Ticket.objects.get(pk=mail.pk).subject == "（已删除）"
     assert Ticket.objects.get(pk=named.pk).subject == "咨询"
     assert not Document.objects.filter(title__contains="幸福").exists()
+
+
+def test_the_xlsx_export_takes_any_text_the_customer_sent_and_runs_none_of_it(desk, customer):
+    """A web chat line is any text from the public API: a stray control character made openpyxl refuse the
+    whole workbook (the export failed), and a line starting with "=" was a formula in the supervisor's Excel."""
+    from django.utils import timezone
+
+    from kefu.channels.webchat.models import ChatLine, ChatSession
+    from kefu.security.privacy import export_for
+
+    now = timezone.now()
+    ticket = Ticket.objects.get(customer=customer)
+    chat = ChatSession.objects.create(token_digest="x" * 64, department=desk.service, customer=customer,
+                                      ticket=ticket, created_at=now, updated_at=now)
+    ChatLine.objects.create(session=chat, sender="visitor", text="订单\x0b号码", created_at=now)
+    ChatLine.objects.create(session=chat, sender="visitor", text='=HYPERLINK("http://evil.example","点我")',
+                            created_at=now)
+    item = privacy_request_file(customer=customer, kind="export", by=desk.agent)
+    item = privacy_request_decide(request=item, by=desk.supervisor, approve=True)
+    content, _type = export_for(request=item, by=desk.agent, fmt="xlsx")
+    rows = list(load_workbook(io.BytesIO(content))["在线咨询"].values)
+    texts = [row[rows[0].index("text")] for row in rows[1:]]
+    assert texts == ["订单号码", '\'=HYPERLINK("http://evil.example","点我")']

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from kefu import policy
 from kefu.complaints.models import Complaint
 from kefu.core.errors import DomainError
+from kefu.core.spreadsheet import safe_cell
 from kefu.customers.models import Customer
 from kefu.tickets.models import Message, MessageKind, Ticket
 
@@ -116,9 +117,10 @@ def export_for(*, request: PrivacyRequest, by, fmt: str) -> tuple[bytes, str]:
 
 
 def _cell(value) -> object:
+    """Customer text is data, never a formula, and a stray control character must not fail the workbook."""
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        value = json.dumps(value, ensure_ascii=False)
+    return safe_cell(value)
 
 
 def _xlsx(data: dict) -> bytes:
