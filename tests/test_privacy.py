@@ -2,8 +2,8 @@
 keeping work orders, statistics and the audit."""
 
 import io
-import os
 import json
+import os
 
 import pytest
 from openpyxl import load_workbook
