@@ -277,3 +277,28 @@ def test_the_xlsx_export_takes_any_text_the_customer_sent_and_runs_none_of_it(de
     rows = list(load_workbook(io.BytesIO(content))["在线咨询"].values)
     texts = [row[rows[0].index("text")] for row in rows[1:]]
     assert texts == ["订单号码", '\'=HYPERLINK("http://evil.example","点我")']
+
+
+def test_erasure_reaches_the_records_merged_into_the_customer(desk, customer):
+    """A duplicate merged into the customer stays as a pointer that kept its name, address and notes, and the
+    merge's audit row kept a snapshot of all of it (phones and e-mail too): both outlived the erasure, and a
+    search by the old name still found the merged record."""
+    from kefu.customers.merge import customer_merge
+    from kefu.customers.models import CustomerMerge
+    from kefu.search.models import Document
+
+    duplicate = factories.customer(desk.agent, name="隐私客户张三", phones=["13911113333"], email="z@example.com",
+                                   address="幸福小区三号楼", notes="老客户", wechat_id="zhangsan88")
+    older = factories.customer(desk.agent, name="张三旧档", phones=["13911114444"], address="幸福小区一号楼")
+    customer_merge(source=older, target=duplicate, by=desk.supervisor)
+    customer_merge(source=duplicate, target=customer, by=desk.supervisor)  # a chain: older -> duplicate -> customer
+
+    item = privacy_request_file(customer=customer, kind="erase", by=desk.agent, reason="客户要求删除")
+    privacy_request_decide(request=item, by=desk.supervisor, approve=True)
+
+    for merged in (duplicate, older):
+        merged.refresh_from_db()
+        assert "张三" not in merged.name and (merged.address, merged.notes, merged.wechat_id) == ("", "", "")
+    snapshots = json.dumps(list(CustomerMerge.objects.values_list("source_data", flat=True)), ensure_ascii=False)
+    assert "幸福" not in snapshots and "1391111" not in snapshots and "z@example.com" not in snapshots
+    assert not Document.objects.filter(title__contains="张三").exists()

@@ -145,13 +145,8 @@ def _xlsx(data: dict) -> bytes:
 def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = None) -> None:
     """Anonymises the customer and what they wrote; keeps orders, times and the audit (called on approval)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    customer.name = f"已删除客户{customer.pk}"
-    customer.salutation = ""
-    customer.phones, customer.phones_index, customer.tags, customer.intake = [], "", [], {}
-    for field in ("email", "wechat_id", "company", "department", "region", "address", "notes"):
-        setattr(customer, field, "")
-    customer.version += 1
-    customer.save()
+    _anonymise(customer)
+    _erase_merged_records(customer)
     Ticket.objects.filter(customer=customer).update(intake={}, account_manager="")
     Message.objects.filter(ticket__customer=customer, kind=MessageKind.CUSTOMER).update(body=ERASED)
     _erase_their_files(customer)
@@ -162,6 +157,35 @@ def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = N
     _reindex(customer)
     record(EventKind.PERSONAL_DATA_ERASED, actor=by, customer=customer.pk,
            privacy_request=request.pk if request else None)
+
+
+def _anonymise(customer: Customer) -> None:
+    customer.name = f"已删除客户{customer.pk}"
+    customer.salutation = ""
+    customer.phones, customer.phones_index, customer.tags, customer.intake = [], "", [], {}
+    for field in ("email", "wechat_id", "company", "department", "region", "address", "notes"):
+        setattr(customer, field, "")
+    customer.version += 1
+    customer.save()
+
+
+def _erase_merged_records(customer: Customer) -> None:
+    """The duplicates merged into the customer (and those merged into them) stay as pointers that kept their
+    name, address and notes, and each merge's audit row a snapshot of the whole record: the same person's
+    data. The pointers are anonymised; the snapshots lose the personal fields (who merged what, when and
+    what moved stay)."""
+    from kefu.customers.models import CustomerMerge
+
+    merged, frontier = [], [customer.pk]
+    while frontier:
+        found = list(Customer.objects.select_for_update().filter(merged_into_id__in=frontier).order_by("pk"))
+        merged += found
+        frontier = [c.pk for c in found]
+    for pointer in merged:
+        _anonymise(pointer)
+    for merge in CustomerMerge.objects.filter(target_id__in=[customer.pk, *(c.pk for c in merged)]):
+        kept = {k: v for k, v in merge.source_data.items() if k not in PROFILE_FIELDS and k != "phones_index"}
+        CustomerMerge.objects.filter(pk=merge.pk).update(source_data=kept)
 
 
 def _erase_their_files(customer: Customer) -> None:
