@@ -92,8 +92,9 @@ class ThreadedApplication:
         return found
 
     def respond(self, environ: dict, loop, send):
-        """Runs on a pool thread: the whole response as bytes, or, for a streaming response (exports,
-        downloads), writes it chunk by chunk through the loop and returns no body."""
+        """Runs on a pool thread: the whole response as bytes; a file response (downloads, static files) to be
+        written from the loop (send_file); or, for another streaming response, writes it chunk by chunk
+        through the loop and returns no body (a client that reads slowly holds this thread meanwhile)."""
         started: list = []
 
         def start_response(status: str, headers: list, exc_info=None) -> None:
@@ -125,7 +126,6 @@ class ThreadedApplication:
             close = getattr(response, "close", None)
             if close is not None:
                 close()  # request_finished: the thread's connection goes back to the pool
-
 
 
 FILE_CHUNK = 64 * 1024
