@@ -137,3 +137,65 @@ def test_a_client_gone_before_its_body_arrived_gets_nothing_and_costs_no_thread(
     app.respond = lambda *args: called.append(args)
     assert call(app, scope_for("POST", "/api/v1/tickets", []), disconnect_first=True) == []
     assert called == []
+
+
+def test_a_slow_reader_of_a_download_holds_no_thread_of_the_pool():
+    """A file response (attachment, static file) is written from the loop: with one request thread, a
+    client that does not read its download left every other request of the process waiting."""
+    import io
+
+    from django.http import FileResponse, HttpResponse
+
+    app = ThreadedApplication(threads=1)
+    data = b"%PDF-1.4\n" + bytes(range(256)) * 1024  # several chunks
+    closed = []
+
+    def wsgi(environ, start_response):
+        if environ["PATH_INFO"] == "/download":
+            response = FileResponse(io.BytesIO(data), content_type="application/pdf")
+            response._resource_closers.append(lambda: closed.append(True))
+        else:
+            response = HttpResponse(b"ok")
+        start_response(f"{response.status_code} OK", [*response.items(), ("Set-Cookie", " a=1; Path=/")])
+        return response
+
+    app.wsgi = wsgi
+
+    async def scenario():
+        reading = asyncio.Event()
+        download: list[dict] = []
+        other: list[dict] = []
+
+        async def no_more_body() -> dict:
+            await asyncio.sleep(3600)
+
+        def receiver():
+            messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+            async def receive() -> dict:
+                return messages.pop(0) if messages else await no_more_body()
+            return receive
+
+        async def slow_send(message: dict) -> None:
+            if message["type"] == "http.response.body":
+                await reading.wait()  # the client reads nothing until told to
+            download.append(message)
+
+        async def send(message: dict) -> None:
+            other.append(message)
+
+        slow = asyncio.create_task(app(scope_for("GET", "/download", []), receiver(), slow_send))
+        await asyncio.sleep(0.2)
+        await asyncio.wait_for(app(scope_for("GET", "/page", []), receiver(), send), timeout=5)
+        reading.set()
+        await asyncio.wait_for(slow, timeout=5)
+        return download, other
+
+    with ThreadPoolExecutor(1) as pool:
+        download, other = pool.submit(asyncio.run, scenario()).result(timeout=30)
+    status, headers, body = answer(other)
+    assert status == 200 and body == b"ok"
+    assert headers["set-cookie"] == "a=1; Path=/"  # no leading space
+    status, headers, body = answer(download)
+    assert status == 200 and body == data and closed == [True]
+    assert download[-1] == {"type": "http.response.body", "body": b""}

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.urls import Resolver404, get_resolver
 
 STREAM_ATTRIBUTE = "kefu_streams"
@@ -73,9 +74,11 @@ class ThreadedApplication:
             status, headers, chunks = await loop.run_in_executor(self.executor, self.respond, environ, loop, send)
         finally:
             body.close()
-        if chunks is not None:  # a whole response: written from the loop, no thread waits for the client
+        if isinstance(chunks, bytes):  # a whole response: written from the loop, no thread waits for the client
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": chunks})
+        elif chunks is not None:
+            await send_file(chunks, status, headers, send, head=scope["method"] == "HEAD")
 
     def is_stream(self, path: str) -> bool:
         found = self._streaming.get(path)
@@ -89,15 +92,23 @@ class ThreadedApplication:
         return found
 
     def respond(self, environ: dict, loop, send):
-        """Runs on a pool thread: the whole response as bytes, or, for a streaming response (exports,
-        downloads), writes it chunk by chunk through the loop and returns no body."""
+        """Runs on a pool thread: the whole response as bytes; a file response (downloads, static files) to be
+        written from the loop (send_file); or, for another streaming response, writes it chunk by chunk
+        through the loop and returns no body (a client that reads slowly holds this thread meanwhile)."""
         started: list = []
 
         def start_response(status: str, headers: list, exc_info=None) -> None:
+            # strip(): Django's Set-Cookie values start with a space (Morsel.output(header=""))
             started[:] = [int(status.split(" ", 1)[0]),
-                          [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]]
+                          [(name.lower().encode("latin-1"), value.strip().encode("latin-1")) for name, value in headers]]
 
         response = self.wsgi(environ, start_response)
+        if getattr(response, "file_to_stream", None) is not None:
+            # A file (an attachment download, a static file): read and written from the loop, so a client
+            # that reads slowly holds no thread of the pool (a few such downloads stopped the process).
+            # This thread's connection goes back now; the file is closed, and request_finished sent, at the end.
+            close_old_connections()
+            return started[0], started[1], response
         try:
             if not getattr(response, "streaming", False):
                 return started[0], started[1], b"".join(response)
@@ -115,6 +126,25 @@ class ThreadedApplication:
             close = getattr(response, "close", None)
             if close is not None:
                 close()  # request_finished: the thread's connection goes back to the pool
+
+
+FILE_CHUNK = 64 * 1024
+
+
+async def send_file(response, status: int, headers: list, send, *, head: bool = False) -> None:
+    """Writes a file response from the loop; each read is a short job on the loop's default executor."""
+    loop = asyncio.get_running_loop()
+    read = response.file_to_stream.read
+    try:
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        while not head:
+            chunk = await loop.run_in_executor(None, read, FILE_CHUNK)
+            if not chunk:
+                break
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        await loop.run_in_executor(None, response.close)
 
 
 async def read_body(receive):

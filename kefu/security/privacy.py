@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from kefu import policy
 from kefu.complaints.models import Complaint
 from kefu.core.errors import DomainError
+from kefu.core.spreadsheet import safe_cell
 from kefu.customers.models import Customer
 from kefu.tickets.models import Message, MessageKind, Ticket
 
@@ -116,9 +117,10 @@ def export_for(*, request: PrivacyRequest, by, fmt: str) -> tuple[bytes, str]:
 
 
 def _cell(value) -> object:
+    """Customer text is data, never a formula, and a stray control character must not fail the workbook."""
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        value = json.dumps(value, ensure_ascii=False)
+    return safe_cell(value)
 
 
 def _xlsx(data: dict) -> bytes:
@@ -143,6 +145,21 @@ def _xlsx(data: dict) -> bytes:
 def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = None) -> None:
     """Anonymises the customer and what they wrote; keeps orders, times and the audit (called on approval)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    _anonymise(customer)
+    _erase_merged_records(customer)
+    Ticket.objects.filter(customer=customer).update(intake={}, account_manager="")
+    Message.objects.filter(ticket__customer=customer, kind=MessageKind.CUSTOMER).update(body=ERASED)
+    _erase_their_files(customer)
+    _erase_complaint_contacts(customer)
+    _erase_channels_surveys_and_callbacks(customer)
+    _erase_sent_mails(customer)
+    _erase_inspection_copies(customer)
+    _reindex(customer)
+    record(EventKind.PERSONAL_DATA_ERASED, actor=by, customer=customer.pk,
+           privacy_request=request.pk if request else None)
+
+
+def _anonymise(customer: Customer) -> None:
     customer.name = f"已删除客户{customer.pk}"
     customer.salutation = ""
     customer.phones, customer.phones_index, customer.tags, customer.intake = [], "", [], {}
@@ -150,13 +167,38 @@ def customer_erase(*, customer: Customer, by, request: PrivacyRequest | None = N
         setattr(customer, field, "")
     customer.version += 1
     customer.save()
-    Ticket.objects.filter(customer=customer).update(intake={}, account_manager="")
-    Message.objects.filter(ticket__customer=customer, kind=MessageKind.CUSTOMER).update(body=ERASED)
-    _erase_complaint_contacts(customer)
-    _erase_channels_surveys_and_callbacks(customer)
-    _reindex(customer)
-    record(EventKind.PERSONAL_DATA_ERASED, actor=by, customer=customer.pk,
-           privacy_request=request.pk if request else None)
+
+
+def _erase_merged_records(customer: Customer) -> None:
+    """The duplicates merged into the customer (and those merged into them) stay as pointers that kept their
+    name, address and notes, and each merge's audit row a snapshot of the whole record: the same person's
+    data. The pointers are anonymised; the snapshots lose the personal fields (who merged what, when and
+    what moved stay)."""
+    from kefu.customers.models import CustomerMerge
+
+    merged, frontier = [], [customer.pk]
+    while frontier:
+        found = list(Customer.objects.select_for_update().filter(merged_into_id__in=frontier).order_by("pk"))
+        merged += found
+        frontier = [c.pk for c in found]
+    for pointer in merged:
+        _anonymise(pointer)
+    for merge in CustomerMerge.objects.filter(target_id__in=[customer.pk, *(c.pk for c in merged)]):
+        kept = {k: v for k, v in merge.source_data.items() if k not in PROFILE_FIELDS and k != "phones_index"}
+        CustomerMerge.objects.filter(pk=merge.pk).update(source_data=kept)
+
+
+def _erase_their_files(customer: Customer) -> None:
+    """The files attached to their messages (mail attachments too): the rows now, the files once the
+    erasure commits (a rolled-back erasure keeps them). The agents' files stay, as their replies do."""
+    from kefu.tickets.models import Attachment
+
+    theirs = Attachment.objects.filter(message__ticket__customer=customer, message__kind=MessageKind.CUSTOMER)
+    storage = Attachment._meta.get_field("file").storage
+    names = [name for name in theirs.values_list("file", flat=True) if name]
+    theirs.delete()
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def _erase_complaint_contacts(customer: Customer) -> None:
@@ -172,6 +214,7 @@ def _erase_channels_surveys_and_callbacks(customer: Customer) -> None:
     from kefu.channels.webchat.models import ChatLine, ChatSession, Sender
     from kefu.surveys.models import Answer, QuestionKind
 
+    _erase_order_subjects(customer)
     InboundMail.objects.filter(ticket__customer=customer).update(sender="", subject="", html="")
     sessions = ChatSession.objects.filter(Q(customer=customer) | Q(ticket__customer=customer))
     ChatLine.objects.filter(session__in=sessions, sender=Sender.VISITOR).update(text=ERASED)
@@ -179,6 +222,54 @@ def _erase_channels_surveys_and_callbacks(customer: Customer) -> None:
     Answer.objects.filter(survey__customer=customer, kind=QuestionKind.TEXT).exclude(text="").update(text=ERASED)
     CallbackTask.objects.filter(customer=customer).exclude(note="").update(note=ERASED)
     Attempt.objects.filter(task__customer=customer).exclude(note="").update(note=ERASED)
+
+
+CHAT_SUBJECT_PREFIXES = ("在线咨询：", "在线留言：")  # kefu.channels.webchat.services._open_order
+
+
+def _erase_order_subjects(customer: Customer) -> None:
+    """A chat names the order it opens 在线咨询：<the visitor's first line>, a mail by its subject: those
+    orders keep the prefix and lose the customer's words (an order whose subject an agent wrote stays)."""
+    from kefu.channels.email.models import InboundMail, Outcome
+    from kefu.tickets.models import Channel
+
+    for prefix in CHAT_SUBJECT_PREFIXES:
+        Ticket.objects.filter(customer=customer, channel=Channel.CHAT, subject__startswith=prefix).update(
+            subject=prefix + ERASED)
+    for ticket_id, subject in InboundMail.objects.filter(ticket__customer=customer, outcome=Outcome.CREATED) \
+            .values_list("ticket_id", "subject"):
+        Ticket.objects.filter(pk=ticket_id, subject=subject[:200] or "（无主题）").update(subject=ERASED)
+
+
+def _erase_sent_mails(customer: Customer) -> None:
+    """The mails sent to the customer: their address, and the subject (their own mail's, "Re: ..."); the
+    order's history named the address too. One not sent yet has nobody to go to any more."""
+    from kefu.channels.email.models import DeliveryState, OutboundMail
+    from kefu.tickets.models import TicketEvent
+
+    mails = OutboundMail.objects.filter(ticket__customer=customer)
+    mails.filter(state=DeliveryState.PENDING).update(state=DeliveryState.FAILED, reason="客户个人信息已删除")
+    mails.update(to="", subject=ERASED)
+    for event in TicketEvent.objects.filter(ticket__customer=customer, code__in=["mail.sent", "mail.failed"],
+                                            params__has_key="to"):
+        TicketEvent.objects.filter(pk=event.pk).update(params={k: v for k, v in event.params.items() if k != "to"})
+
+
+def _erase_inspection_copies(customer: Customer) -> None:
+    """Quality inspection keeps its own copy of the conversation (its turns) and quotes it in findings: the
+    customer's turns and the quotes from them go; the agent's turns, scores and offsets stay."""
+    from kefu.qa.models import Conversation, Finding
+
+    for conversation in Conversation.objects.filter(Q(customer=customer) | Q(ticket__customer=customer)).only(
+            "pk", "turns"):
+        turns = list(conversation.turns or [])
+        theirs = [i for i, turn in enumerate(turns) if isinstance(turn, dict) and turn.get("role") == "customer"]
+        if not theirs:
+            continue
+        for i in theirs:
+            turns[i] = {**turns[i], "text": ERASED}
+        Conversation.objects.filter(pk=conversation.pk).update(turns=turns)
+        Finding.objects.filter(inspection__conversation=conversation, turn__in=theirs).update(evidence=ERASED)
 
 
 def _reindex(customer: Customer) -> None:
