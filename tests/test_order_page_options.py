@@ -30,3 +30,20 @@ def test_only_the_orders_own_department_is_offered(client, desk):
     assert "外部门客服" not in html and f'<option value="{outsider.pk}"' not in html
     assert "外部门组" not in html
     assert f'<option value="{desk.other_agent.pk}"' in html and desk.team_b.name in html
+
+
+def test_an_assignee_who_moved_department_stays_offered_and_a_team_change_keeps_them(client, desk):
+    """The current assignee moved to another department: the page still shows them selected, and changing
+    only the team keeps them (it neither unassigns them quietly nor fails on them)."""
+    from kefu.tickets.services import ticket_assign
+
+    ticket = factories.ticket(desk.agent)
+    User.objects.filter(pk=desk.agent.pk).update(department=desk.other_service, team=None)
+    client.force_login(desk.supervisor)
+    html = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert f'<option value="{desk.agent.pk}" selected>' in html
+    ticket.refresh_from_db()
+    moved = User.objects.get(pk=desk.agent.pk)
+    ticket_assign(ticket=ticket, by=desk.supervisor, assignee=moved, team=desk.team_b)
+    ticket.refresh_from_db()
+    assert (ticket.assignee_id, ticket.team_id) == (desk.agent.pk, desk.team_b.pk)

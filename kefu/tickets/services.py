@@ -228,7 +228,7 @@ def ticket_assign(
     policy.require(policy.can_assign_ticket(by, ticket), "您没有权限转派此工单")
     ticket = _locked(ticket, version)
     _refuse_archived(ticket)
-    if assignee is not None:
+    if assignee is not None and assignee != ticket.assignee:  # keeping the current one is no new choice
         _check_staff(ticket, assignee, "assignee")
     if team is not None and team.department_id != ticket.department_id:
         raise DomainError(f"班组「{team}」不属于受理部门{ticket.department}", field="team")
