@@ -1,5 +1,5 @@
 """deploy/: the nginx site passes `nginx -t` and, run for real in front of Kefu, redirects to https, sends
-HSTS, serves /static/ from disk, refuses oversized bodies and proxies the rest; the systemd units verify."""
+HSTS, serves /static/ from disk, refuses oversized bodies (QA imports have a larger limit) and proxies the rest; the systemd units verify."""
 
 import os
 import shutil
@@ -120,11 +120,61 @@ def test_nginx_in_front_of_kefu(site, tmp_path):
         assert css.status == 200 and css.read() == b"body{color:#123}"
         assert "max-age=31536000" in css.headers["Strict-Transport-Security"]
         assert fetch(f"{https}/media/secret.pdf").status == 404
-        assert fetch(f"{https}/login/", data=b"x" * (13 * 1024 * 1024)).status == 413
+        assert fetch(f"{https}/login/", data=b"x" * (27 * 1024 * 1024)).status == 413
     finally:
         proc.terminate()
         proc.wait(10)
         server.terminate()
+
+
+def test_nginx_passes_bodies_within_what_kefu_takes(site):
+    """A message with 25 MiB of attachments and a QA import of 40 MiB reach the upstream whole (an upstream
+    here that reads the body and answers its length); above the limits nginx answers 413 itself."""
+    import http.server
+    import threading
+
+    nginx, tmp_path, ports = site
+
+    class Upstream(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):  # noqa: N802  (http.server's name)
+            length = int(self.headers.get("Content-Length") or 0)
+            received = 0
+            while received < length:
+                received += len(self.rfile.read(min(1 << 20, length - received)))
+            body = str(received).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", ports["upstream"]), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    proc = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+                            stderr=subprocess.PIPE)
+    try:
+        https = f"https://127.0.0.1:{ports['https']}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", ports["https"]), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        message = fetch(f"{https}/tickets/GD1/messages/", data=b"x" * (25 * 1024 * 1024 + 4096))
+        assert (message.status, message.read()) == (200, str(25 * 1024 * 1024 + 4096).encode())
+        for path in ("/qa/import/", "/api/v1/qa/imports"):
+            imported = fetch(f"{https}{path}", data=b"x" * (40 * 1024 * 1024))
+            assert (imported.status, imported.read()) == (200, str(40 * 1024 * 1024).encode())
+        assert fetch(f"{https}/tickets/GD1/messages/", data=b"x" * (27 * 1024 * 1024)).status == 413
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        upstream.shutdown()
+        upstream.server_close()
 
 
 def test_systemd_units_verify(tmp_path):
