@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
-from django.urls import Resolver404, get_resolver
+from django.urls import URLResolver, get_resolver
 
 STREAM_ATTRIBUTE = "kefu_streams"
 BODY_IN_MEMORY = 1024 * 1024  # larger bodies (attachments) are spooled to a temporary file
@@ -51,7 +52,7 @@ class ThreadedApplication:
         self.asgi = ASGIHandler()
         self.threads = threads or default_threads()
         self._executor: ThreadPoolExecutor | None = None
-        self._streaming: dict[str, bool] = {}
+        self._stream_paths: list[re.Pattern[str]] | None = None
 
     @property
     def executor(self) -> ThreadPoolExecutor:
@@ -81,15 +82,11 @@ class ThreadedApplication:
             await send_file(chunks, status, headers, send, head=scope["method"] == "HEAD")
 
     def is_stream(self, path: str) -> bool:
-        found = self._streaming.get(path)
-        if found is None:
-            try:
-                found = bool(getattr(get_resolver().resolve(path).func, STREAM_ATTRIBUTE, False))
-            except Resolver404:
-                found = False
-            if len(self._streaming) < 10_000:  # paths with ids in them would grow it without end
-                self._streaming[path] = found
-        return found
+        """Whether a @streams view answers ``path``: a few regexes built once from the URL configuration, not a
+        second resolve of every request on the event loop (Django resolves it again in the handler)."""
+        if self._stream_paths is None:
+            self._stream_paths = [re.compile(regex) for regex in stream_regexes(get_resolver())]
+        return any(pattern.match(path) for pattern in self._stream_paths)
 
     def respond(self, environ: dict, loop, send):
         """Runs on a pool thread: the whole response as bytes; a file response (downloads, static files) to be
@@ -145,6 +142,19 @@ async def send_file(response, status: int, headers: list, send, *, head: bool = 
         await send({"type": "http.response.body", "body": b""})
     finally:
         await loop.run_in_executor(None, response.close)
+
+
+def stream_regexes(resolver: URLResolver, prefix: str = "") -> list[str]:
+    """The full path regexes of the @streams views below ``resolver`` (nested includes joined as Django
+    joins them when it resolves: each level's pattern continues where its parent's ended)."""
+    prefix += resolver.pattern.regex.pattern.removeprefix("^")
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            found += stream_regexes(entry, prefix)
+        elif getattr(entry.callback, STREAM_ATTRIBUTE, False):
+            found.append("^" + prefix + entry.pattern.regex.pattern.removeprefix("^"))
+    return found
 
 
 async def read_body(receive):
