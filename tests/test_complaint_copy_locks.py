@@ -22,6 +22,20 @@ from tests.test_complaint_support import ensure_seed_data, walk_to
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
+def recorder(outcomes: dict[str, str]):
+    """run(name, action) on a thread: records "ok" or the exception (a deadlock is what these tests look
+    for), and closes the thread's connections."""
+    def run(name: str, action) -> None:
+        try:
+            action()
+            outcomes[name] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            outcomes[name] = repr(exc)
+        finally:
+            connections.close_all()
+    return run
+
+
 def test_an_order_assigned_while_its_complaint_is_dispatched_both_go_through(desk, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks (set DATABASE_URL=postgres://...)")
@@ -37,15 +51,7 @@ def test_an_order_assigned_while_its_complaint_is_dispatched_both_go_through(des
 
     monkeypatch.setattr(ts, "ticket_follow_complaint_dispatch", follow_later)
     outcomes: dict[str, str] = {}
-
-    def run(name: str, action) -> None:
-        try:
-            action()
-            outcomes[name] = "ok"
-        except Exception as exc:  # noqa: BLE001 (a deadlock is what this test looks for)
-            outcomes[name] = repr(exc)
-        finally:
-            connections.close_all()
+    run = recorder(outcomes)
 
     def assign() -> None:
         time.sleep(0.2)
@@ -87,15 +93,7 @@ def test_an_order_assigned_while_a_complaint_is_registered_on_it_leaves_the_copi
 
     monkeypatch.setattr(flow, "append_step", append_later)
     outcomes: dict[str, str] = {}
-
-    def run(name: str, action) -> None:
-        try:
-            action()
-            outcomes[name] = "ok"
-        except Exception as exc:  # noqa: BLE001
-            outcomes[name] = repr(exc)
-        finally:
-            connections.close_all()
+    run = recorder(outcomes)
 
     def assign() -> None:
         inserted.wait(5)

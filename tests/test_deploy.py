@@ -1,6 +1,7 @@
 """deploy/: the nginx site passes `nginx -t` and, run for real in front of Kefu, redirects to https, sends
 HSTS, serves /static/ from disk, refuses oversized bodies (QA imports have a larger limit) and proxies the rest; the systemd units verify."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -75,6 +76,25 @@ def test_nginx_accepts_the_site(site):
     assert "syntax is ok" in result.stderr
 
 
+@contextlib.contextmanager
+def running(site):
+    """nginx with the test's site, running until the block ends; yields its https address."""
+    nginx, tmp_path, ports = site
+    proc = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+                            stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", ports["https"]), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"https://127.0.0.1:{ports['https']}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -91,8 +111,8 @@ def fetch(url: str, data: bytes | None = None):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_nginx_in_front_of_kefu(site, tmp_path):
-    nginx, tmp_path, ports = site
+def test_nginx_in_front_of_kefu(site):
+    _nginx, _tmp_path, ports = site
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.test.testcases import LiveServerThread
 
@@ -100,30 +120,20 @@ def test_nginx_in_front_of_kefu(site, tmp_path):
     server.daemon = True
     server.start()
     server.is_ready.wait(10)
-    proc = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
-                            stderr=subprocess.PIPE)
     try:
-        https = f"https://127.0.0.1:{ports['https']}"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", ports["https"]), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        redirect = fetch(f"http://127.0.0.1:{ports['http']}/login/?next=/inbox/")
-        assert redirect.status == 301
-        assert redirect.headers["Location"] == "https://127.0.0.1/login/?next=/inbox/"
-        login = fetch(f"{https}/login/")
-        assert login.status == 200 and 'name="password"' in login.read().decode()
-        assert login.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
-        css = fetch(f"{https}/static/probe.css")  # from disk: the upstream has no such file
-        assert css.status == 200 and css.read() == b"body{color:#123}"
-        assert "max-age=31536000" in css.headers["Strict-Transport-Security"]
-        assert fetch(f"{https}/media/secret.pdf").status == 404
-        assert fetch(f"{https}/login/", data=b"x" * (27 * 1024 * 1024)).status == 413
+        with running(site) as https:
+            redirect = fetch(f"http://127.0.0.1:{ports['http']}/login/?next=/inbox/")
+            assert redirect.status == 301
+            assert redirect.headers["Location"] == "https://127.0.0.1/login/?next=/inbox/"
+            login = fetch(f"{https}/login/")
+            assert login.status == 200 and 'name="password"' in login.read().decode()
+            assert login.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+            css = fetch(f"{https}/static/probe.css")  # from disk: the upstream has no such file
+            assert css.status == 200 and css.read() == b"body{color:#123}"
+            assert "max-age=31536000" in css.headers["Strict-Transport-Security"]
+            assert fetch(f"{https}/media/secret.pdf").status == 404
+            assert fetch(f"{https}/login/", data=b"x" * (27 * 1024 * 1024)).status == 413
     finally:
-        proc.terminate()
-        proc.wait(10)
         server.terminate()
 
 
@@ -133,7 +143,7 @@ def test_nginx_passes_bodies_within_what_kefu_takes(site):
     import http.server
     import threading
 
-    nginx, tmp_path, ports = site
+    _nginx, _tmp_path, ports = site
 
     class Upstream(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -154,25 +164,15 @@ def test_nginx_passes_bodies_within_what_kefu_takes(site):
 
     upstream = http.server.ThreadingHTTPServer(("127.0.0.1", ports["upstream"]), Upstream)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
-    proc = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
-                            stderr=subprocess.PIPE)
     try:
-        https = f"https://127.0.0.1:{ports['https']}"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", ports["https"]), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        message = fetch(f"{https}/tickets/GD1/messages/", data=b"x" * (25 * 1024 * 1024 + 4096))
-        assert (message.status, message.read()) == (200, str(25 * 1024 * 1024 + 4096).encode())
-        for path in ("/qa/import/", "/api/v1/qa/imports"):
-            imported = fetch(f"{https}{path}", data=b"x" * (40 * 1024 * 1024))
-            assert (imported.status, imported.read()) == (200, str(40 * 1024 * 1024).encode())
-        assert fetch(f"{https}/tickets/GD1/messages/", data=b"x" * (27 * 1024 * 1024)).status == 413
+        with running(site) as https:
+            message = fetch(f"{https}/tickets/GD1/messages/", data=b"x" * (25 * 1024 * 1024 + 4096))
+            assert (message.status, message.read()) == (200, str(25 * 1024 * 1024 + 4096).encode())
+            for path in ("/qa/import/", "/api/v1/qa/imports"):
+                imported = fetch(f"{https}{path}", data=b"x" * (40 * 1024 * 1024))
+                assert (imported.status, imported.read()) == (200, str(40 * 1024 * 1024).encode())
+            assert fetch(f"{https}/tickets/GD1/messages/", data=b"x" * (27 * 1024 * 1024)).status == 413
     finally:
-        proc.terminate()
-        proc.wait(10)
         upstream.shutdown()
         upstream.server_close()
 
