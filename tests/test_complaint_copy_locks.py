@@ -22,9 +22,11 @@ from tests.test_complaint_support import ensure_seed_data, walk_to
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
-def recorder(outcomes: dict[str, str]):
-    """run(name, action) on a thread: records "ok" or the exception (a deadlock is what these tests look
-    for), and closes the thread's connections."""
+def run_together(actions: dict) -> dict[str, str]:
+    """Runs each action on a thread of its own, all at once; returns "ok" or the exception per name (a
+    deadlock is what these tests look for). Each thread closes its connections."""
+    outcomes: dict[str, str] = {}
+
     def run(name: str, action) -> None:
         try:
             action()
@@ -33,7 +35,13 @@ def recorder(outcomes: dict[str, str]):
             outcomes[name] = repr(exc)
         finally:
             connections.close_all()
-    return run
+
+    threads = [threading.Thread(target=run, args=item) for item in actions.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
 
 
 def test_an_order_assigned_while_its_complaint_is_dispatched_both_go_through(desk, monkeypatch):
@@ -50,8 +58,6 @@ def test_an_order_assigned_while_its_complaint_is_dispatched_both_go_through(des
         follow(**kwargs)
 
     monkeypatch.setattr(ts, "ticket_follow_complaint_dispatch", follow_later)
-    outcomes: dict[str, str] = {}
-    run = recorder(outcomes)
 
     def assign() -> None:
         time.sleep(0.2)
@@ -59,13 +65,8 @@ def test_an_order_assigned_while_its_complaint_is_dispatched_both_go_through(des
         ts.ticket_assign(ticket=Ticket.objects.get(pk=complaint.ticket_id), by=desk.supervisor,
                          assignee=desk.other_agent, team=desk.team_b)
 
-    threads = [threading.Thread(target=run, args=("dispatch", lambda: cs.complaint_dispatch(
-                   complaint=complaint, by=desk.agent, department=desk.logistics))),
-               threading.Thread(target=run, args=("assign", assign))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together({"dispatch": lambda: cs.complaint_dispatch(
+        complaint=complaint, by=desk.agent, department=desk.logistics), "assign": assign})
     assert outcomes == {"dispatch": "ok", "assign": "ok"}
     order, copy = Ticket.objects.get(pk=complaint.ticket_id), Complaint.objects.get(pk=complaint.pk)
     assert (order.assignee_id, order.dispatched_to_id) == (desk.other_agent.pk, desk.logistics.pk)
@@ -92,8 +93,6 @@ def test_an_order_assigned_while_a_complaint_is_registered_on_it_leaves_the_copi
         return append(**kwargs)
 
     monkeypatch.setattr(flow, "append_step", append_later)
-    outcomes: dict[str, str] = {}
-    run = recorder(outcomes)
 
     def assign() -> None:
         inserted.wait(5)
@@ -101,13 +100,8 @@ def test_an_order_assigned_while_a_complaint_is_registered_on_it_leaves_the_copi
                          team=desk.team_b)
         assigned.set()
 
-    threads = [threading.Thread(target=run, args=("register", lambda: cs.complaint_receive(by=desk.agent,
-                                                                                            ticket=order))),
-               threading.Thread(target=run, args=("assign", assign))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together({"register": lambda: cs.complaint_receive(by=desk.agent, ticket=order),
+                             "assign": assign})
     assert outcomes == {"register": "ok", "assign": "ok"}
     order, copy = Ticket.objects.get(pk=order.pk), Complaint.objects.get(ticket_id=order.pk)
     assert order.assignee_id == desk.other_agent.pk
